@@ -1,0 +1,70 @@
+// Fused multiply-add with a single rounding, in float32 and float64.
+//
+// PyTorch's AVX2 kernels were compiled with FMA contraction, so `u * range + from` and the steps of
+// the Cephes polynomials round once, not twice; reproducing their bits needs the same. JavaScript has
+// no fma, so both are built on round-to-odd (Boldo and Melquiond, "Emulation of FMA and correctly
+// rounded sums: proved algorithms using rounding to odd", IEEE Trans. Computers 2008):
+// rounding the exact value to odd at 53 bits and then to nearest at p <= 51 bits equals rounding
+// the exact value to nearest at p bits directly.
+
+const scratch = new Float64Array(1);
+const scratchWords = new Uint32Array(scratch.buffer);
+// Typed arrays use the platform's byte order; every engine kindling targets is little-endian, but the
+// low word's index is derived rather than assumed.
+const LO = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+const HI = 1 - LO;
+
+/**
+ * Round-to-odd of s + err, given s = RN(x) and err = x - s exactly (a TwoSum pair).
+ * When x is not representable, the result is whichever neighbour of x has an odd last bit.
+ */
+function roundToOdd(s: number, err: number): number {
+  if (err === 0) return s;
+  scratch[0] = s;
+  const lo = scratchWords[LO];
+  if ((lo & 1) === 1) return s;
+  // s is even, so the odd neighbour is one ulp away from s, on the side of err.
+  if (err > 0 === s > 0) {
+    scratchWords[LO] = lo + 1; // lo is even: no carry
+  } else if (lo === 0) {
+    scratchWords[LO] = 0xffffffff;
+    scratchWords[HI] = scratchWords[HI] - 1;
+  } else {
+    scratchWords[LO] = lo - 1;
+  }
+  return scratch[0];
+}
+
+/** a*b + c rounded once to float32, for float32 a, b, c (their product is exact in a double). */
+export function fma32(a: number, b: number, c: number): number {
+  const p = a * b;
+  const s = p + c;
+  const bb = s - p;
+  const err = p - (s - bb) + (c - bb);
+  return Math.fround(err === 0 ? s : roundToOdd(s, err));
+}
+
+// Veltkamp splitting constant 2**27 + 1.
+const SPLIT = 134217729;
+
+/** a*b + c rounded once to float64 (no overflow or underflow in the intermediate values). */
+export function fma64(a: number, b: number, c: number): number {
+  // Exact product uh + ul (Dekker).
+  const uh = a * b;
+  let t = SPLIT * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  const ul = al * bl - (uh - ah * bh - al * bh - ah * bl);
+  // th + tl = c + uh exactly (TwoSum).
+  const th = c + uh;
+  const bv = th - c;
+  const tl = c - (th - bv) + (uh - bv);
+  // v = RO(tl + ul), result = RN(th + v).
+  const sv = tl + ul;
+  const bw = sv - tl;
+  const ev = tl - (sv - bw) + (ul - bw);
+  return th + roundToOdd(sv, ev);
+}
