@@ -1,9 +1,11 @@
 // torch.multinomial on the CPU (ATen/native/Distributions.cpp and cpu/MultinomialKernel.cpp, 1.13).
 //
-// Without replacement, and whenever one sample is drawn, PyTorch uses the exponential race:
+// Without replacement PyTorch 1.13 uses the exponential race (later versions also take it for a
+// single sample with replacement; 1.13 does not):
 // q = Exp(1) samples for every probability (in memory order, rounded to the dtype), then
 // argmax / topk of p / q per row. With replacement and more than one sample it walks a normalised
 // cumulative distribution with one double uniform (2 words) per sample, row by row.
+// Verified against torch 1.13: multinomial(p, 1, replacement=True) draws 2 words per row.
 
 import type { DTypeName } from "../tensor/dtype.js";
 import { exponentialSample } from "./exponential.js";
@@ -34,7 +36,7 @@ export function multinomial(
   const round = dtype === "float32" ? Math.fround : (x: number) => x;
   const result = new Float64Array(nDist * numSamples);
 
-  if (!replacement || numSamples === 1) {
+  if (!replacement) {
     for (let i = 0; i < total; i++) {
       const p = probs[i];
       if (!(p >= 0 && p < Infinity)) throw new RangeError("probability tensor contains either `inf`, `nan` or element < 0");
