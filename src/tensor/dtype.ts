@@ -63,7 +63,7 @@ export function scalarCategory(v: number | boolean): Category {
 
 export interface PromotionOperand {
   dtype: DType;
-  dim: number;
+  shape: readonly number[];
 }
 
 // torch.result_type: tensors with dimensions decide first; zero-dim tensors and JavaScript scalars
@@ -77,7 +77,7 @@ export function resultType(operands: ReadonlyArray<PromotionOperand | number | b
       const c = scalarCategory(o);
       const d = c === 2 ? defaultDtype : c === 1 ? int64 : bool;
       wrapped = wrapped ? promoteTypes(wrapped, d) : d;
-    } else if (o.dim > 0) {
+    } else if (o.shape.length > 0) {
       dimResult = dimResult ? promoteTypes(dimResult, o.dtype) : o.dtype;
     } else {
       zeroResult = zeroResult ? promoteTypes(zeroResult, o.dtype) : o.dtype;

@@ -1,0 +1,147 @@
+// The backward pass: walks the graph from the outputs in reverse topological order, adding up
+// each node's incoming gradients before running it, exactly once, and accumulating into leaves.
+import { AccumulateGrad, type Edge, type Grad, type Node, edgeOf, withGradMode } from "../ops/node.js";
+import { backendOf, sumTo } from "../ops/util.js";
+import { formatShape, shapeEquals } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order derivatives. */
+  createGraph?: boolean;
+  inputs?: Tensor[];
+}
+
+/** Makes a gradient fit the tensor it flows into: sums broadcast dims, casts the dtype (validate_outputs). */
+function fit(grad: Tensor, meta: { shape: number[]; dtype: Tensor["dtype"] }, node: Node): Tensor {
+  let g = grad;
+  if (!shapeEquals(g.shape, meta.shape)) {
+    try {
+      g = sumTo(g, meta.shape);
+    } catch {
+      throw new Error(`Function ${node.name} returned an invalid gradient - got ${formatShape(grad.shape)} but expected shape compatible with ${formatShape(meta.shape)}`);
+    }
+    if (!shapeEquals(g.shape, meta.shape)) {
+      throw new Error(`Function ${node.name} returned an invalid gradient - got ${formatShape(grad.shape)} but expected shape compatible with ${formatShape(meta.shape)}`);
+    }
+  }
+  if (g.dtype !== meta.dtype) g = g.to(meta.dtype);
+  return g;
+}
+
+/**
+ * Runs backward from `roots` with their seed gradients. Leaves get `.grad` accumulated, unless
+ * `capture` is given: then the gradients reaching those tensors are returned instead (autograd.grad).
+ */
+export function runBackward(roots: Tensor[], seeds: Tensor[], opts: BackwardOptions, capture?: Tensor[]): Array<Tensor | null> {
+  const retain = opts.retainGraph ?? opts.createGraph ?? false;
+  const rootEdges = roots.map((r) => {
+    const e = edgeOf(r);
+    if (!e) throw new Error("element 0 of tensors does not require grad and does not have a grad_fn");
+    return e;
+  });
+  // Count how many edges point at each node, so a node runs only when all its inputs are in.
+  const deps = new Map<Node, number>();
+  const stack: Node[] = [];
+  for (const e of rootEdges) {
+    if (!deps.has(e.node)) {
+      deps.set(e.node, 0);
+      stack.push(e.node);
+    }
+  }
+  while (stack.length) {
+    const node = stack.pop()!;
+    for (const next of node.next) {
+      if (!next) continue;
+      const seen = deps.has(next.node);
+      deps.set(next.node, (deps.get(next.node) ?? 0) + 1);
+      if (!seen) stack.push(next.node);
+    }
+  }
+  const captured = capture ? new Map<Tensor, Tensor | null>(capture.map((t) => [t, null])) : null;
+  const captureEdges = capture?.map((t) => edgeOf(t)) ?? null;
+  const pending = new Map<Node, Array<Tensor | null>>();
+  const add = (edge: Edge, g: Tensor) => {
+    let buf = pending.get(edge.node);
+    if (!buf) {
+      buf = new Array(edge.node.outputs.length).fill(null);
+      pending.set(edge.node, buf);
+    }
+    const prev = buf[edge.nr];
+    buf[edge.nr] = prev ? prev.add(g) : g;
+  };
+  for (let i = 0; i < rootEdges.length; i++) add(rootEdges[i], seeds[i]);
+  const ready: Node[] = [...new Set(rootEdges.map((e) => e.node))].filter((n) => deps.get(n) === 0);
+
+  withGradMode(opts.createGraph ?? false, () => {
+    while (ready.length) {
+      const node = ready.pop()!;
+      const grads = pending.get(node) ?? [];
+      pending.delete(node);
+      if (captureEdges && captured) {
+        captureEdges.forEach((ce, i) => {
+          if (ce && ce.node === node && grads[ce.nr]) {
+            const t = capture![i];
+            const prev = captured.get(t);
+            captured.set(t, prev ? prev.add(grads[ce.nr]!) : grads[ce.nr]!);
+          }
+        });
+      }
+      if (node instanceof AccumulateGrad) {
+        if (!captured) accumulate(node.variable, grads[0]);
+        continue;
+      }
+      runHooks(node, grads);
+      let inputGrads: Grad[] = [];
+      if (grads.some((g) => g)) {
+        const filled = grads.map((g, i) => g ?? zerosFor(node, i));
+        inputGrads = node.apply(filled);
+        if (!retain) node.release();
+      }
+      node.next.forEach((edge, i) => {
+        if (!edge) return;
+        const g = inputGrads[i];
+        if (g) add(edge, fit(g, edge.node.outputs[edge.nr], node));
+        const left = deps.get(edge.node)! - 1;
+        deps.set(edge.node, left);
+        if (left === 0) ready.push(edge.node);
+      });
+    }
+  });
+  return capture ? capture.map((t) => captured!.get(t) ?? null) : [];
+}
+
+function zerosFor(node: Node, i: number): Tensor {
+  const m = node.outputs[i];
+  return Tensor.make(m.shape.slice(), m.dtype, undefined, m.device);
+}
+
+// Hooks on a non-leaf's gradient (retainGrad, registerHook) run before its node does.
+function runHooks(node: Node, grads: Array<Tensor | null>): void {
+  if (!node.outputHooks) return;
+  node.outputHooks.forEach((hooks, i) => {
+    if (!hooks || !grads[i]) return;
+    for (const h of hooks) {
+      const r = h(grads[i]!);
+      if (r instanceof Tensor) grads[i] = r;
+    }
+  });
+}
+
+function accumulate(leaf: Tensor, g: Tensor | null): void {
+  if (!g) return;
+  if (leaf.hooks) {
+    for (const h of leaf.hooks) {
+      const r = h(g);
+      if (r instanceof Tensor) g = r;
+    }
+  }
+  if (leaf.grad === null) {
+    // A fresh tensor the graph does not hold on to (grads may alias saved values).
+    leaf.grad = g.requiresGrad ? g : backendOf(g).copy(g, g.dtype);
+  } else if (g.requiresGrad || leaf.grad.requiresGrad) {
+    leaf.grad = leaf.grad.add(g);
+  } else {
+    backendOf(g).assign(leaf.grad, leaf.grad.add(g));
+  }
+}

@@ -1,0 +1,61 @@
+// The one interface every kernel implementation sits behind. Ops call these and nothing else
+// touches memory, so a faster backend (native, WebGPU) plugs in without changing ops, nn or optim.
+import type { DType } from "../tensor/dtype.js";
+import type { Tensor } from "../tensor/tensor.js";
+
+/** An elementwise function of one value; `name` lets a backend pick a specialised kernel. */
+export interface UnaryKernel {
+  readonly name: string;
+  readonly fn: (x: number) => number;
+}
+export interface BinaryKernel {
+  readonly name: string;
+  readonly fn: (a: number, b: number) => number;
+}
+
+export type ReduceKind = "sum" | "prod" | "max" | "min";
+
+export interface Backend {
+  readonly name: string;
+  /** out = fn(x), a new contiguous tensor of outDtype. */
+  unary(x: Tensor, k: UnaryKernel, outDtype: DType): Tensor;
+  /** out = fn(a, b) with broadcasting to outShape, a new contiguous tensor of outDtype. */
+  binary(a: Tensor, b: Tensor | number, k: BinaryKernel, outDtype: DType, outShape: number[]): Tensor;
+  /** Writes src (broadcast to dst's shape, cast to dst's dtype) into the strided view dst. */
+  assign(dst: Tensor, src: Tensor | number): void;
+  /** A contiguous copy in dtype (the same memory when it already is one and no cast is needed, if allowed). */
+  copy(x: Tensor, dtype: DType): Tensor;
+  /**
+   * Reduces over `dims` (sorted, distinct, non-empty). The result keeps the reduced dims as size 1.
+   * For max/min, `indices` (int64) gives the first position of the extreme along the one reduced dim.
+   */
+  reduce(x: Tensor, dims: number[], kind: ReduceKind, withIndices: boolean): { values: Tensor; indices: Tensor | null };
+  /** Batched matrix product of a [B, M, K] and b [B, K, N] (any strides) into a new [B, M, N]. */
+  matmul(a: Tensor, b: Tensor): Tensor;
+  /** out[..., i, ...] = x[..., index[..., i, ...], ...] along dim (torch.gather); index is int64. */
+  gather(x: Tensor, dim: number, index: Tensor): Tensor;
+  /** A copy of base with src written (or added, when accumulate) at index along dim (torch.scatter / scatter_add). */
+  scatter(base: Tensor, dim: number, index: Tensor, src: Tensor | number, accumulate: boolean): Tensor;
+  /** x's slices at index along dim (torch.index_select). */
+  indexSelect(x: Tensor, dim: number, index: Tensor): Tensor;
+  /** A copy of base with src's slices added at index along dim (torch.index_add). */
+  indexAdd(base: Tensor, dim: number, index: Tensor, src: Tensor): Tensor;
+}
+
+const backends = new Map<string, Backend>();
+
+/** Registers the backend that serves tensors on a device type ("cpu", "cuda", "webgpu"). */
+export function registerBackend(deviceType: string, backend: Backend): void {
+  backends.set(deviceType, backend);
+}
+
+export function backendFor(device: string): Backend {
+  const type = device.split(":")[0];
+  const b = backends.get(type);
+  if (!b) throw new Error(`no backend is registered for device '${device}'`);
+  return b;
+}
+
+export function availableDevices(): string[] {
+  return [...backends.keys()];
+}

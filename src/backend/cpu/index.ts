@@ -1,0 +1,21 @@
+// The TypeScript CPU backend: runs everywhere (Node, browsers, workers).
+import type { Backend } from "../backend.js";
+import { assign, copy } from "./copy.js";
+import { binary, unary } from "./elementwise.js";
+import { gather, indexAdd, indexSelect, scatter } from "./indexing.js";
+import { matmul } from "./matmul.js";
+import { reduce } from "./reduce.js";
+
+export const cpuBackend: Backend = {
+  name: "cpu (TypeScript)",
+  unary,
+  binary,
+  assign,
+  copy,
+  reduce,
+  matmul,
+  gather,
+  scatter,
+  indexSelect,
+  indexAdd,
+};

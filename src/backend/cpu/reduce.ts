@@ -1,0 +1,77 @@
+// Reductions over any set of dimensions. The reduced dimensions are moved last and read as one
+// contiguous run per output element, so one simple loop serves every case.
+import { int64 } from "../../tensor/dtype.js";
+import { numelOf } from "../../tensor/shape.js";
+import { gatherStrided } from "../../tensor/strided.js";
+import { Tensor } from "../../tensor/tensor.js";
+import type { ReduceKind } from "../backend.js";
+
+export function reduce(x: Tensor, dims: number[], kind: ReduceKind, withIndices: boolean) {
+  const nd = x.shape.length;
+  const reduced = new Set(dims);
+  const keep: number[] = [];
+  for (let d = 0; d < nd; d++) if (!reduced.has(d)) keep.push(d);
+  const order = [...keep, ...dims];
+  const outShape = x.shape.map((s, d) => (reduced.has(d) ? 1 : s));
+  const outer = numelOf(keep.map((d) => x.shape[d]));
+  const inner = numelOf(dims.map((d) => x.shape[d]));
+  // Read x in (kept..., reduced...) order: the identity order needs no copy when contiguous.
+  let src: ArrayLike<number>;
+  let base = 0;
+  const identity = order.every((d, i) => d === i);
+  if (identity && x.isContiguous()) {
+    src = x.storage.data;
+    base = x.offset;
+  } else {
+    const buf = new x.dtype.ArrayType(outer * inner);
+    gatherStrided(x.storage.data, order.map((d) => x.shape[d]), order.map((d) => x.strides[d]), x.offset, buf);
+    src = buf;
+  }
+  const out = new x.dtype.ArrayType(outer);
+  const idx = withIndices ? new Float64Array(outer) : null;
+  for (let o = 0; o < outer; o++) {
+    const start = base + o * inner;
+    switch (kind) {
+      case "sum": {
+        let acc = 0;
+        for (let i = 0; i < inner; i++) acc += src[start + i];
+        out[o] = acc;
+        break;
+      }
+      case "prod": {
+        let acc = 1;
+        for (let i = 0; i < inner; i++) acc *= src[start + i];
+        out[o] = acc;
+        break;
+      }
+      case "max":
+      case "min": {
+        if (inner === 0) throw new RangeError(`${kind}(): Expected reduction dim to have non-zero size.`);
+        let best = src[start];
+        let at = 0;
+        const isMax = kind === "max";
+        if (!Number.isNaN(best)) {
+          for (let i = 1; i < inner; i++) {
+            const v = src[start + i];
+            if (Number.isNaN(v)) {
+              best = v;
+              at = i;
+              break;
+            }
+            if (isMax ? v > best : v < best) {
+              best = v;
+              at = i;
+            }
+          }
+        }
+        out[o] = best;
+        if (idx) idx[o] = at;
+        break;
+      }
+    }
+  }
+  return {
+    values: Tensor.make(outShape, x.dtype, out, x.device),
+    indices: idx ? Tensor.make(outShape.slice(), int64, idx, x.device) : null,
+  };
+}

@@ -1,0 +1,189 @@
+// The optional native kernels (native/, built by `npm install` into build/Release): a thin, typed
+// table over the C++ addon. `loadNative()` gives the table, or null wherever the addon cannot be
+// used: in a browser, when it was not built (no compiler), on another platform, or when the
+// environment sets KINDLING_NO_NATIVE=1. Callers keep their TypeScript kernels for that case.
+//
+// Every function works in place on the typed arrays it is given (zero-copy). All arrays of a call
+// must be of one type, Float32Array or Float64Array; that type is the element type computed in
+// (float32 arithmetic for Float32Array, as PyTorch does). Offsets, sizes and strides count
+// elements, are non-negative integers, and are checked: a call that would touch an element
+// outside an array, or write an output that partly overlaps an input, throws a RangeError; a wrong
+// argument type throws a TypeError. Elementwise outputs may be their input exactly (in place).
+//
+// No `node:` import here (this file is part of the browser build): Node's module loader comes
+// from process.getBuiltinModule, which browsers do not have.
+
+export type FloatArray = Float32Array | Float64Array;
+
+/** Operation codes of `unary`. */
+export const UnaryOp = { neg: 0, exp: 1, log: 2, tanh: 3, sigmoid: 4, relu: 5 } as const;
+export type UnaryOp = (typeof UnaryOp)[keyof typeof UnaryOp];
+
+/** Operation codes of the binary kernels; `rsub` and `rdiv` swap the operands (b - a, b / a). */
+export const BinaryOp = { add: 0, sub: 1, mul: 2, div: 3, rsub: 4, rdiv: 5 } as const;
+export type BinaryOp = (typeof BinaryOp)[keyof typeof BinaryOp];
+
+/**
+ * Operation codes of `backward`, each a gradient from the forward output y:
+ * sigmoid gy * (1 - y) * y, tanh gy * (1 - y * y), relu (y <= 0 ? 0 : gy) (PyTorch's formulas).
+ */
+export const BackwardOp = { sigmoid: 0, tanh: 1, relu: 2 } as const;
+export type BackwardOp = (typeof BackwardOp)[keyof typeof BackwardOp];
+
+/** The instruction sets the kernels are built for, best first. */
+export type Isa = "avx512" | "avx2" | "generic";
+
+export interface NativeKernels {
+  /**
+   * Row-major BLAS gemm: C = alpha * op(A) @ op(B) + beta * C, op(A) M x K, op(B) K x N, C M x N.
+   * Untransposed A is M x K with row stride lda (>= K); transposed, A is stored K x M (lda >= M).
+   * Likewise B (N x K stored when transB). C has row stride ldc (>= N). beta = 0 overwrites C
+   * without reading it; K = 0 or alpha = 0 gives beta * C without reading A or B (as BLAS).
+   * C must not overlap A or B.
+   */
+  gemm<T extends FloatArray>(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    A: T,
+    aOffset: number,
+    lda: number,
+    B: T,
+    bOffset: number,
+    ldb: number,
+    beta: number,
+    C: T,
+    cOffset: number,
+    ldc: number,
+  ): void;
+  /**
+   * Batched gemm with arbitrary strides: for b < batch, C_b = alpha * A_b @ B_b + beta * C_b, where
+   * A_b[i][k] = A[aOffset + b * aBatchStride + i * aRowStride + k * aColStride] (M x K), B_b is
+   * K x N and C_b M x N the same way. Strides may be 0 (broadcast) for A and B; C's strides must
+   * give every element its own place (one dimension nested in the other, batches apart).
+   */
+  gemmStrided<T extends FloatArray>(
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    A: T,
+    aOffset: number,
+    aRowStride: number,
+    aColStride: number,
+    B: T,
+    bOffset: number,
+    bRowStride: number,
+    bColStride: number,
+    beta: number,
+    C: T,
+    cOffset: number,
+    cRowStride: number,
+    cColStride: number,
+    batch: number,
+    aBatchStride: number,
+    bBatchStride: number,
+    cBatchStride: number,
+  ): void;
+  /** y[i] = op(x[i]) for i < n (contiguous from the offsets). */
+  unary<T extends FloatArray>(op: UnaryOp, x: T, xOffset: number, y: T, yOffset: number, n: number): void;
+  /** y[i] = a[i] op b[i] for i < n. */
+  binary<T extends FloatArray>(
+    op: BinaryOp,
+    a: T,
+    aOffset: number,
+    b: T,
+    bOffset: number,
+    y: T,
+    yOffset: number,
+    n: number,
+  ): void;
+  /** y[i] = a[i] op s, s first rounded to the element type (as PyTorch wraps a Python scalar). */
+  binaryScalar<T extends FloatArray>(op: BinaryOp, a: T, aOffset: number, s: number, y: T, yOffset: number, n: number): void;
+  /** y[i][j] = a[i][j] op b[j] for a and y contiguous [rows, cols], b contiguous [cols]. */
+  binaryRow<T extends FloatArray>(
+    op: BinaryOp,
+    a: T,
+    aOffset: number,
+    b: T,
+    bOffset: number,
+    y: T,
+    yOffset: number,
+    rows: number,
+    cols: number,
+  ): void;
+  /** gx[i] = the op's gradient from gy[i] and the forward output y[i] (see BackwardOp). */
+  backward<T extends FloatArray>(
+    op: BackwardOp,
+    gy: T,
+    gyOffset: number,
+    y: T,
+    yOffset: number,
+    gx: T,
+    gxOffset: number,
+    n: number,
+  ): void;
+  /**
+   * Sum of x[xOffset .. xOffset + n), accumulated in float64 for both element types and returned
+   * unrounded (round with Math.fround for a float32 result).
+   */
+  sum(x: FloatArray, xOffset: number, n: number): number;
+  /**
+   * Sums of a contiguous row-major [rows, cols] matrix, accumulated in float64 and rounded to the
+   * element type: dim 0 writes the cols column sums into out, dim 1 the rows row sums.
+   */
+  sumDim<T extends FloatArray>(x: T, xOffset: number, rows: number, cols: number, dim: 0 | 1, out: T, outOffset: number): void;
+  /**
+   * Softmax (log = false) or log-softmax (log = true) of each row of a contiguous [rows, cols]
+   * matrix, as PyTorch computes it: exp(x - max) * (1 / sum), or (x - max) - log(sum).
+   */
+  softmax<T extends FloatArray>(x: T, xOffset: number, y: T, yOffset: number, rows: number, cols: number, log: boolean): void;
+  /** Threads the kernels use (KINDLING_NUM_THREADS, else the number of cores). */
+  numThreads(): number;
+  /** Sets the threads used from now on (1 .. 1024). Results do not depend on it. */
+  setNumThreads(n: number): void;
+  /** The instruction set in use. */
+  isa(): Isa;
+  /** The instruction sets this CPU can run, best first. */
+  isas(): Isa[];
+  /** Switches instruction set (for tests and benchmarks); false if this CPU cannot run it. */
+  setIsa(name: Isa): boolean;
+}
+
+let cached: NativeKernels | null | undefined;
+let loadError: unknown;
+
+/** The native kernels, or null when they cannot be used here (see the file's comment). */
+export function loadNative(): NativeKernels | null {
+  if (cached === undefined) cached = tryLoad();
+  return cached;
+}
+
+/** Whether the native kernels can be used in this process. */
+export function isAvailable(): boolean {
+  return loadNative() !== null;
+}
+
+/** Why the addon did not load (undefined when it loaded, or was not tried or was turned off). */
+export function nativeLoadError(): unknown {
+  loadNative();
+  return loadError;
+}
+
+function tryLoad(): NativeKernels | null {
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  const off = proc?.env?.KINDLING_NO_NATIVE;
+  if (off !== undefined && off !== "" && off !== "0") return null;
+  const moduleApi = proc?.getBuiltinModule?.("module");
+  if (!moduleApi) return null;
+  try {
+    const require = moduleApi.createRequire(import.meta.url);
+    return require("../../../build/Release/kindling_native.node") as NativeKernels;
+  } catch (error) {
+    loadError = error;
+    return null;
+  }
+}

@@ -1,0 +1,3 @@
+// torch.utils.data: datasets, samplers, the DataLoader, and CSV tables.
+export { readCsv } from "./csv-node.js";
+export { parseCsv, Table, CsvError } from "./csv.js";

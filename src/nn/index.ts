@@ -1,0 +1,2 @@
+// torch.nn: filled in by the nn layer.
+export {};

@@ -1,0 +1,283 @@
+// Binary elementwise ops with broadcasting, each with its derivative beside its forward.
+// Gradients come back at the broadcast shape; the engine sums them down to each input's shape
+// and casts them to its dtype, as PyTorch's engine does.
+import type { BinaryKernel } from "../backend/backend.js";
+import { bool, castScalar, type DType, getDefaultDtype } from "../tensor/dtype.js";
+import { broadcastShapes } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { needsGrad, record } from "./node.js";
+import { asTensor, backendOf, castTo, checkDevices, promote, type TensorOrScalar } from "./util.js";
+
+const k = (name: string, fn: (a: number, b: number) => number): BinaryKernel => ({ name, fn });
+
+export const kernels = {
+  add: k("add", (a, b) => a + b),
+  sub: k("sub", (a, b) => a - b),
+  mul: k("mul", (a, b) => a * b),
+  div: k("div", (a, b) => a / b),
+  floorDivide: k("floor_divide", (a, b) => Math.floor(a / b)),
+  truncDivide: k("trunc_divide", (a, b) => Math.trunc(a / b)),
+  // Python's modulo: the result takes the sign of the divisor.
+  remainder: k("remainder", (a, b) => {
+    const r = a % b;
+    return r !== 0 && r < 0 !== b < 0 ? r + b : r;
+  }),
+  fmod: k("fmod", (a, b) => a % b),
+  pow: k("pow", (a, b) => a ** b),
+  maximum: k("maximum", (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : a > b ? a : b)),
+  minimum: k("minimum", (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : a < b ? a : b)),
+  atan2: k("atan2", Math.atan2),
+  eq: k("eq", (a, b) => (a === b ? 1 : 0)),
+  ne: k("ne", (a, b) => (a !== b ? 1 : 0)),
+  lt: k("lt", (a, b) => (a < b ? 1 : 0)),
+  le: k("le", (a, b) => (a <= b ? 1 : 0)),
+  gt: k("gt", (a, b) => (a > b ? 1 : 0)),
+  ge: k("ge", (a, b) => (a >= b ? 1 : 0)),
+  logicalAnd: k("logical_and", (a, b) => (a !== 0 && b !== 0 ? 1 : 0)),
+  logicalOr: k("logical_or", (a, b) => (a !== 0 || b !== 0 ? 1 : 0)),
+  logicalXor: k("logical_xor", (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0)),
+  heaviside: k("heaviside", (a, b) => (a === 0 ? b : a > 0 ? 1 : Number.isNaN(a) ? a : 0)),
+};
+
+/**
+ * Runs a binary kernel: promotes both operands to the computing dtype first (so float32 math
+ * rounds as PyTorch's does), broadcasts, and writes outDtype (bool for comparisons).
+ */
+export function elementwise(op: string, kern: BinaryKernel, a: TensorOrScalar, b: TensorOrScalar, outDtype?: DType, computeDtype?: DType): Tensor {
+  if (!(a instanceof Tensor)) a = asTensor(a, b instanceof Tensor ? b : undefined);
+  const dt = computeDtype ?? promote(a, b);
+  const x = castTo(a, dt);
+  let y: Tensor | number;
+  let shape: number[];
+  if (b instanceof Tensor) {
+    checkDevices(op, a, b);
+    y = castTo(b, dt);
+    shape = broadcastShapes(a.shape, b.shape, op);
+  } else {
+    y = castScalar(Number(b), dt);
+    shape = a.shape;
+  }
+  return backendOf(x).binary(x, y, kern, outDtype ?? dt, shape.slice());
+}
+
+function checkAlpha(alpha: number, a: TensorOrScalar, b: TensorOrScalar, op: string): void {
+  if (alpha !== 1 && !Number.isInteger(alpha) && !promote(a, b).isFloatingPoint) {
+    throw new TypeError(`${op}: For integral input tensors, argument alpha must not be a floating point number.`);
+  }
+}
+
+export function add(a: TensorOrScalar, b: TensorOrScalar, opts?: { alpha?: number }): Tensor {
+  const alpha = opts?.alpha ?? 1;
+  checkAlpha(alpha, a, b, "add");
+  const bb = alpha === 1 ? b : b instanceof Tensor ? mul(b, alpha) : Number(b) * alpha;
+  const out = elementwise("add", kernels.add, a, bb);
+  if (a instanceof Tensor && needsGrad(a, b instanceof Tensor ? b : null)) {
+    record("AddBackward0", [a, b instanceof Tensor ? b : null], out, (gy) => [gy, alpha === 1 ? gy : gy.mul(alpha)]);
+  } else if (b instanceof Tensor && needsGrad(b)) {
+    record("AddBackward0", [null, b], out, (gy) => [null, alpha === 1 ? gy : gy.mul(alpha)]);
+  }
+  return out;
+}
+
+export function sub(a: TensorOrScalar, b: TensorOrScalar, opts?: { alpha?: number }): Tensor {
+  const alpha = opts?.alpha ?? 1;
+  if ((a instanceof Tensor && a.dtype === bool) || (b instanceof Tensor && b.dtype === bool)) {
+    throw new TypeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  }
+  checkAlpha(alpha, a, b, "sub");
+  const bb = alpha === 1 ? b : b instanceof Tensor ? mul(b, alpha) : Number(b) * alpha;
+  const out = elementwise("sub", kernels.sub, a, bb);
+  const ta = a instanceof Tensor ? a : null;
+  const tb = b instanceof Tensor ? b : null;
+  if ((ta && needsGrad(ta)) || (tb && needsGrad(tb))) {
+    record(ta ? "SubBackward0" : "RsubBackward1", [ta, tb], out, (gy) => [gy, gy.mul(-alpha)]);
+  }
+  return out;
+}
+
+export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const out = elementwise("mul", kernels.mul, a, b);
+  const ta = a instanceof Tensor ? a : null;
+  const tb = b instanceof Tensor ? b : null;
+  if ((ta && needsGrad(ta)) || (tb && needsGrad(tb))) {
+    // Save only what the formulas read: x.mul_(2) must not trip the in-place check on x.
+    const saved: Tensor[] = [];
+    if (ta?.requiresGrad && tb) saved.push(tb);
+    if (tb?.requiresGrad && ta) saved.push(ta);
+    record("MulBackward0", [ta, tb], out, (gy) => [
+      ta?.requiresGrad ? gy.mul(tb ?? (b as number)) : null,
+      tb?.requiresGrad ? gy.mul(ta ?? (a as number)) : null,
+    ], saved);
+  }
+  return out;
+}
+
+export type RoundingMode = "trunc" | "floor" | null;
+
+export function div(a: TensorOrScalar, b: TensorOrScalar, opts?: { roundingMode?: RoundingMode }): Tensor {
+  const mode = opts?.roundingMode ?? null;
+  const ta = a instanceof Tensor ? a : null;
+  const tb = b instanceof Tensor ? b : null;
+  if (mode !== null) {
+    const kern = mode === "floor" ? kernels.floorDivide : kernels.truncDivide;
+    return elementwise("div", kern, a, b);
+  }
+  // True division: integer operands divide as floats.
+  let dt = promote(a, b);
+  if (!dt.isFloatingPoint) dt = getDefaultDtype();
+  const out = elementwise("div", kernels.div, a, b, dt, dt);
+  if ((ta && needsGrad(ta)) || (tb && needsGrad(tb))) {
+    record("DivBackward0", [ta, tb], out, (gy) => [
+      ta?.requiresGrad ? gy.div(tb ?? (b as number)) : null,
+      tb?.requiresGrad ? gy.neg().mul(div(ta ?? (a as number), tb).div(tb)) : null,
+    ], tb ? (tb.requiresGrad && ta ? [ta, tb] : [tb]) : []);
+  }
+  return out;
+}
+
+export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const ta = a instanceof Tensor ? a : null;
+  const tb = b instanceof Tensor ? b : null;
+  if (ta && !tb && typeof b === "number" && !ta.dtype.isFloatingPoint && b < 0 && Number.isInteger(b)) {
+    throw new RangeError("Integers to negative integer powers are not allowed.");
+  }
+  const out = elementwise("pow", kernels.pow, a, b);
+  if ((ta && needsGrad(ta)) || (tb && needsGrad(tb))) {
+    const name = tb ? (ta ? "PowBackward1" : "PowBackward2") : "PowBackward0";
+    record(name, [ta, tb], out, (gy) => {
+      let ga: Tensor | null = null;
+      let gb: Tensor | null = null;
+      if (ta?.requiresGrad) {
+        if (tb) {
+          // d/da a^b = b a^(b-1), taken as 0 where b == 0 (even at a == 0)
+          ga = gy.mul(tb).mul(ta.pow(tb.sub(1))).maskedFill(tb.eq(0), 0);
+        } else {
+          const e = Number(b);
+          ga = e === 0 ? gy.mul(0) : gy.mul(e).mul(ta.pow(e - 1));
+        }
+      }
+      if (tb?.requiresGrad) {
+        // d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0
+        const base = ta ?? asTensor(a as number, tb);
+        gb = gy.mul(out).mul(base.log());
+        gb = gb.maskedFill(base.eq(0).logicalAnd(tb.ge(0)), 0);
+      }
+      return [ga, gb];
+    }, [ta, tb, out].filter((t): t is Tensor => t !== null));
+  }
+  return out;
+}
+
+function minmaxGrad(name: string, kern: BinaryKernel, isMax: boolean) {
+  return (a: Tensor, b: Tensor | number): Tensor => {
+    const out = elementwise(name, kern, a, b);
+    const tb = b instanceof Tensor ? b : null;
+    if (needsGrad(a, tb)) {
+      record(isMax ? "MaximumBackward0" : "MinimumBackward0", [a, tb], out, (gy) => {
+        // ties share the gradient equally, as PyTorch's formula does
+        const bt = tb ?? asTensor(b as number, a);
+        const tie = a.eq(bt);
+        const aWins = isMax ? a.gt(bt) : a.lt(bt);
+        const half = gy.div(2);
+        const ga = a.requiresGrad ? gy.where(aWins, 0).add(half.where(tie, 0)) : null;
+        const gb = tb?.requiresGrad ? gy.where(aWins.logicalOr(tie).logicalNot(), 0).add(half.where(tie, 0)) : null;
+        return [ga, gb];
+      }, tb ? [a, tb] : [a]);
+    }
+    return out;
+  };
+}
+export const maximum = minmaxGrad("maximum", kernels.maximum, true);
+export const minimum = minmaxGrad("minimum", kernels.minimum, false);
+
+export function atan2(a: Tensor, b: Tensor): Tensor {
+  const out = elementwise("atan2", kernels.atan2, a, b);
+  if (needsGrad(a, b)) {
+    record("Atan2Backward0", [a, b], out, (gy) => {
+      const r = a.square().add(b.square());
+      return [gy.mul(b).div(r), gy.mul(a.neg()).div(r)];
+    }, [a, b]);
+  }
+  return out;
+}
+
+export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const out = elementwise("remainder", kernels.remainder, a, b);
+  const ta = a instanceof Tensor ? a : null;
+  const tb = b instanceof Tensor ? b : null;
+  if ((ta && needsGrad(ta)) || (tb && needsGrad(tb))) {
+    record("RemainderBackward0", [ta, tb], out, (gy) => [
+      gy,
+      tb?.requiresGrad ? gy.mul(div(ta ?? (a as number), tb, { roundingMode: "floor" })).neg() : null,
+    ]);
+  }
+  return out;
+}
+
+export function fmod(a: Tensor, b: TensorOrScalar): Tensor {
+  const out = elementwise("fmod", kernels.fmod, a, b);
+  const tb = b instanceof Tensor ? b : null;
+  if (needsGrad(a, tb)) {
+    record("FmodBackward0", [a, tb], out, (gy) => [gy, tb?.requiresGrad ? gy.mul(div(a, tb, { roundingMode: "trunc" })).neg() : null]);
+  }
+  return out;
+}
+
+export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return elementwise("floor_divide", kernels.floorDivide, a, b);
+}
+
+// Comparisons and logic: results are bool and carry no gradient.
+const compare = (name: keyof typeof kernels) => (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
+  elementwise(name, kernels[name], a, b, bool);
+export const eq = compare("eq");
+export const ne = compare("ne");
+export const lt = compare("lt");
+export const le = compare("le");
+export const gt = compare("gt");
+export const ge = compare("ge");
+
+const logical = (name: "logicalAnd" | "logicalOr" | "logicalXor") => (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
+  elementwise(name, kernels[name], a, b, bool);
+export const logicalAnd = logical("logicalAnd");
+export const logicalOr = logical("logicalOr");
+export const logicalXor = logical("logicalXor");
+
+/** torch.heaviside: the step function, `values` where x == 0. Not differentiable, as in PyTorch. */
+export function heaviside(x: Tensor, values: Tensor): Tensor {
+  if (x.dtype !== values.dtype) {
+    throw new TypeError(`heaviside is not yet implemented for tensors with different dtypes (got ${x.dtype} and ${values.dtype})`);
+  }
+  const out = elementwise("heaviside", kernels.heaviside, x, values);
+  if (needsGrad(x, values)) {
+    throw new Error("the derivative for 'heaviside' is not implemented.");
+  }
+  return out;
+}
+
+/** torch.where(condition, a, b): a where condition holds, else b (both broadcast). */
+export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (condition.dtype !== bool) {
+    throw new TypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype}`);
+  }
+  const ta = a instanceof Tensor ? a : asTensor(a, b instanceof Tensor ? b : undefined);
+  const tb = b instanceof Tensor ? b : asTensor(b, ta);
+  const dt = promote(a, b);
+  const shape = broadcastShapes(broadcastShapes(condition.shape, ta.shape, "where"), tb.shape, "where");
+  // where = b + cond * (a - b) would lose infinities; select instead.
+  const ce = condition.expand(shape).contiguous().values();
+  const ae = castTo(ta, dt).expand(shape).contiguous().values();
+  const be = castTo(tb, dt).expand(shape).contiguous().values();
+  const out = Tensor.make(shape, dt, undefined, ta.device);
+  const o = out.storage.data;
+  for (let i = 0; i < o.length; i++) o[i] = ce[i] ? ae[i] : be[i];
+  const ga = a instanceof Tensor ? a : null;
+  const gb = b instanceof Tensor ? b : null;
+  if ((ga && needsGrad(ga)) || (gb && needsGrad(gb))) {
+    record("WhereBackward0", [ga, gb], out, (gy) => [
+      ga?.requiresGrad ? gy.where(condition, 0) : null,
+      gb?.requiresGrad ? gy.where(condition.logicalNot(), 0) : null,
+    ], [condition]);
+  }
+  return out;
+}

@@ -1,0 +1,176 @@
+// Making tensors: from JavaScript data, and the constant-filled and range constructors.
+import { bool, type DType, float64, getDefaultDtype, int32, int64, type TypedArray, uint8 } from "../tensor/dtype.js";
+import { shapeArgs } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { checkDevice } from "./device.js";
+import { backendOf, splitOptions } from "./util.js";
+
+export interface TensorOptions {
+  dtype?: DType;
+  device?: string;
+  requiresGrad?: boolean;
+}
+
+type Data = number | bigint | boolean | Tensor | TypedArray | ReadonlyArray<Data>;
+
+function finish(t: Tensor, opts: TensorOptions): Tensor {
+  if (opts.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+/** torch.tensor: numbers make float32 (the default dtype), BigInts int64, booleans bool (API.md). */
+export function tensor(data: Data, opts: TensorOptions = {}): Tensor {
+  const device = checkDevice(opts.device ?? "cpu");
+  if (data instanceof Tensor) {
+    void device;
+    return finish(backendOf(data).copy(data, opts.dtype ?? data.dtype), opts);
+  }
+  const shape: number[] = [];
+  // The shape comes from the first element at each depth; every other branch is checked against it.
+  let probe: Data = data;
+  while (Array.isArray(probe) || ArrayBuffer.isView(probe)) {
+    const arr = probe as ArrayLike<Data>;
+    shape.push(arr.length);
+    if (arr.length === 0) break;
+    probe = arr[0];
+  }
+  let inferred: DType;
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    inferred = data instanceof Float64Array ? float64 : data instanceof Int32Array ? int32 : data instanceof Uint8Array ? uint8 : getDefaultDtype();
+  } else if (typeof probe === "bigint") inferred = int64;
+  else if (typeof probe === "boolean") inferred = bool;
+  else inferred = getDefaultDtype();
+  const dtype = opts.dtype ?? inferred;
+  let n = 1;
+  for (const s of shape) n *= s;
+  const out = new dtype.ArrayType(n);
+  let pos = 0;
+  const integral = !dtype.isFloatingPoint;
+  const fill = (node: Data, depth: number): void => {
+    if (depth === shape.length) {
+      if (Array.isArray(node)) throw new TypeError(`tensor: expected a number at depth ${depth}, got a sequence`);
+      let v: number;
+      if (typeof node === "number") v = node;
+      else if (typeof node === "bigint") v = Number(node);
+      else if (typeof node === "boolean") v = node ? 1 : 0;
+      else throw new TypeError(`tensor: could not convert ${String(node)} (${typeof node}) to a number`);
+      out[pos++] = dtype === bool ? (v !== 0 ? 1 : 0) : integral ? Math.trunc(v) : v;
+      return;
+    }
+    const arr = node as ArrayLike<Data>;
+    if (!(Array.isArray(arr) || ArrayBuffer.isView(arr))) {
+      throw new RangeError(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got a scalar)`);
+    }
+    if (arr.length !== shape[depth]) {
+      throw new RangeError(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got ${arr.length})`);
+    }
+    if (depth === shape.length - 1 && ArrayBuffer.isView(arr)) {
+      for (let i = 0; i < arr.length; i++) {
+        const v = arr[i] as number;
+        out[pos++] = dtype === bool ? (v !== 0 ? 1 : 0) : integral ? Math.trunc(v) : v;
+      }
+      return;
+    }
+    for (let i = 0; i < arr.length; i++) fill(arr[i], depth + 1);
+  };
+  fill(data, 0);
+  return finish(Tensor.make(shape, dtype, out, device), opts);
+}
+
+type ShapeAndOptions = Array<number | readonly number[] | TensorOptions>;
+
+function parseShape(args: ShapeAndOptions): [number[], TensorOptions] {
+  const [rest, opts] = splitOptions<TensorOptions>(args);
+  return [shapeArgs(rest as Array<number | number[]>), opts];
+}
+
+export function full(shape: readonly number[], value: number | boolean, opts: TensorOptions = {}): Tensor {
+  const dtype = opts.dtype ?? (typeof value === "boolean" ? bool : getDefaultDtype());
+  const t = Tensor.make(shapeArgs([shape]), dtype, undefined, checkDevice(opts.device ?? "cpu"));
+  const v = Number(value);
+  t.storage.data.fill(dtype === bool ? (v !== 0 ? 1 : 0) : dtype.isFloatingPoint ? v : Math.trunc(v));
+  return finish(t, opts);
+}
+
+export function zeros(...args: ShapeAndOptions): Tensor {
+  const [shape, opts] = parseShape(args);
+  return full(shape, 0, opts);
+}
+export function ones(...args: ShapeAndOptions): Tensor {
+  const [shape, opts] = parseShape(args);
+  return full(shape, 1, opts);
+}
+/** Uninitialised in PyTorch; zero-filled here (typed arrays always are). */
+export function empty(...args: ShapeAndOptions): Tensor {
+  return zeros(...args);
+}
+
+function likeOptions(t: Tensor, opts: TensorOptions): TensorOptions {
+  return { dtype: opts.dtype ?? t.dtype, device: opts.device ?? t.device, requiresGrad: opts.requiresGrad };
+}
+export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return full(t.shape, 0, likeOptions(t, opts));
+}
+export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return full(t.shape, 1, likeOptions(t, opts));
+}
+export function fullLike(t: Tensor, value: number | boolean, opts: TensorOptions = {}): Tensor {
+  return full(t.shape, value, likeOptions(t, opts));
+}
+export function emptyLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return full(t.shape, 0, likeOptions(t, opts));
+}
+
+/** torch.arange(end) / arange(start, end, step): int64 when every argument is an integer. */
+export function arange(...args: Array<number | TensorOptions>): Tensor {
+  const [nums, opts] = splitOptions<TensorOptions>(args) as [number[], TensorOptions];
+  let [start, end, step] = [0, 0, 1];
+  if (nums.length === 1) end = nums[0];
+  else if (nums.length === 2) [start, end] = nums;
+  else if (nums.length === 3) [start, end, step] = nums;
+  else throw new TypeError(`arange: expected 1 to 3 numbers, got ${nums.length}`);
+  if (step === 0) throw new RangeError("arange: step must be nonzero");
+  if ((step > 0 && end < start) || (step < 0 && end > start)) {
+    throw new RangeError("arange: upper bound and larger bound inconsistent with step sign");
+  }
+  const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? int64 : getDefaultDtype());
+  const n = Math.ceil((end - start) / step);
+  const t = Tensor.make([n], dtype, undefined, checkDevice(opts.device ?? "cpu"));
+  const d = t.storage.data;
+  for (let i = 0; i < n; i++) d[i] = start + i * step;
+  return finish(t, opts);
+}
+
+/** torch.linspace, filled from both ends as PyTorch's CPU kernel does so the last value is exactly end. */
+export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError("linspace: number of steps must be non-negative");
+  const dtype = opts.dtype ?? getDefaultDtype();
+  const t = Tensor.make([steps], dtype, undefined, checkDevice(opts.device ?? "cpu"));
+  const d = t.storage.data;
+  if (steps === 1) d[0] = start;
+  else if (steps > 1) {
+    const step = (end - start) / (steps - 1);
+    const half = Math.floor(steps / 2);
+    for (let i = 0; i < steps; i++) d[i] = i < half ? start + step * i : end - step * (steps - i - 1);
+  }
+  return finish(t, opts);
+}
+
+export function logspace(start: number, end: number, steps: number, base = 10, opts: TensorOptions = {}): Tensor {
+  const lin = linspace(start, end, steps, { dtype: float64 });
+  const dtype = opts.dtype ?? getDefaultDtype();
+  const t = Tensor.make([steps], dtype, undefined, checkDevice(opts.device ?? "cpu"));
+  for (let i = 0; i < steps; i++) t.storage.data[i] = base ** lin.storage.data[i];
+  return finish(t, opts);
+}
+
+export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
+  if (typeof m === "object") {
+    opts = m;
+    m = undefined;
+  }
+  const cols = m ?? n;
+  const t = full([n, cols], 0, opts);
+  for (let i = 0; i < Math.min(n, cols); i++) t.storage.data[i * cols + i] = 1;
+  return t;
+}

@@ -1,0 +1,14 @@
+// Which devices exist. CPU always; CUDA never in JavaScript; an accelerator backend (WebGPU)
+// registers itself with src/backend when it can start.
+import { availableDevices } from "../backend/backend.js";
+
+export function checkDevice(device: string): string {
+  const type = String(device).split(":")[0];
+  if (!availableDevices().includes(type)) {
+    const hint = type === "cuda" ? " (torch.cuda.isAvailable() is false: kindling runs no CUDA kernels in JavaScript)" : "";
+    throw new Error(
+      `device '${device}' is not available${hint}; available devices: ${availableDevices().map((d) => `'${d}'`).join(", ")}`,
+    );
+  }
+  return device === "cpu:0" ? "cpu" : device;
+}

@@ -1,0 +1,150 @@
+// Index-driven ops: gather, scatter, index_select, masked_fill, masked_select, and
+// integer/slice indexing (Python's x[0, :, 1:3]).
+import { bool, int64 } from "../tensor/dtype.js";
+import { broadcastShapes, formatShape, normalizeDim } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { needsGrad, record } from "./node.js";
+import { backendOf, castTo, checkIndexTensor, type TensorOrScalar } from "./util.js";
+import { select, slice } from "./view.js";
+
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkIndexTensor("gather", index);
+  const d = normalizeDim(dim, x.dim(), "gather");
+  const out = backendOf(x).gather(x, d, index);
+  if (needsGrad(x)) {
+    record("GatherBackward0", [x], out, (gy) => [backendOf(gy).scatter(Tensor.make(x.shape.slice(), gy.dtype, undefined, x.device), d, index, gy, true)], []);
+  }
+  return out;
+}
+
+export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorOrScalar): Tensor {
+  checkIndexTensor("scatter", index);
+  const d = normalizeDim(dim, x.dim(), "scatter");
+  const s = src instanceof Tensor ? castTo(src, x.dtype) : Number(src);
+  const out = backendOf(x).scatter(x, d, index, s, false);
+  const ts = src instanceof Tensor ? src : null;
+  if (needsGrad(x, ts)) {
+    record("ScatterBackward0", [x, ts], out, (gy) => [
+      x.requiresGrad ? backendOf(gy).scatter(gy, d, index, 0, false) : null,
+      ts?.requiresGrad ? backendOf(gy).gather(gy, d, index) : null,
+    ]);
+  }
+  return out;
+}
+
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  checkIndexTensor("scatter_add", index);
+  const d = normalizeDim(dim, x.dim(), "scatter_add");
+  const out = backendOf(x).scatter(x, d, index, castTo(src, x.dtype), true);
+  if (needsGrad(x, src)) {
+    record("ScatterAddBackward0", [x, src], out, (gy) => [gy, src.requiresGrad ? backendOf(gy).gather(gy, d, index) : null]);
+  }
+  return out;
+}
+
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkIndexTensor("index_select", index);
+  if (index.dim() > 1) throw new RangeError(`index_select(): Index is supposed to be a vector, got shape ${formatShape(index.shape)}`);
+  const d = x.dim() === 0 ? 0 : normalizeDim(dim, x.dim(), "index_select");
+  const out = backendOf(x).indexSelect(x, d, index.reshape([-1]));
+  if (needsGrad(x)) {
+    record("IndexSelectBackward0", [x], out, (gy) => [backendOf(gy).indexAdd(Tensor.make(x.shape.slice(), gy.dtype, undefined, x.device), d, index.reshape([-1]), gy)]);
+  }
+  return out;
+}
+
+export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
+  if (mask.dtype !== bool) throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+  const v = value instanceof Tensor ? value : null;
+  if (v && v.dim() !== 0) throw new RangeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${v.dim()} dimension(s).`);
+  const shape = broadcastShapes(x.shape, mask.shape, "masked_fill");
+  if (shape.length !== x.dim() || shape.some((s, i) => s !== x.shape[i])) {
+    throw new RangeError(`masked_fill: the mask ${formatShape(mask.shape)} must be broadcastable to the input ${formatShape(x.shape)}`);
+  }
+  const fill = v ? v.item() : Number(value);
+  const m = mask.expand(x.shape).contiguous().values();
+  const out = backendOf(x).copy(x, x.dtype);
+  const o = out.storage.data;
+  const cast = x.dtype === bool ? (fill ? 1 : 0) : x.dtype.isFloatingPoint ? fill : Math.trunc(fill);
+  for (let i = 0; i < o.length; i++) if (m[i]) o[i] = cast;
+  if (needsGrad(x, v)) {
+    record("MaskedFillBackward0", [x, v], out, (gy) => [
+      x.requiresGrad ? gy.maskedFill(mask, 0) : null,
+      v?.requiresGrad ? gy.where(mask, 0).sum() : null,
+    ]);
+  }
+  return out;
+}
+
+export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
+  if (mask.dtype !== bool) throw new TypeError(`masked_select: expected BoolTensor for mask, got ${mask.dtype}`);
+  const shape = broadcastShapes(x.shape, mask.shape, "masked_select");
+  const xs = x.expand(shape).contiguous().detach().values();
+  const m = mask.expand(shape).contiguous().values();
+  const picked: number[] = [];
+  for (let i = 0; i < m.length; i++) if (m[i]) picked.push(xs[i]);
+  const out = Tensor.make([picked.length], x.dtype, new x.dtype.ArrayType(picked), x.device);
+  if (needsGrad(x)) {
+    record("MaskedSelectBackward0", [x], out, (gy) => {
+      const full = Tensor.make(shape.slice(), gy.dtype, undefined, x.device);
+      const g = gy.contiguous().values();
+      const f = full.storage.data;
+      let j = 0;
+      for (let i = 0; i < m.length; i++) if (m[i]) f[i] = g[j++];
+      return [full];
+    });
+  }
+  return out;
+}
+
+/** One position of an index expression: a number, a [start, end, step?] slice, null for ':' or a tensor. */
+export type IndexItem = number | null | "..." | { start?: number; end?: number; step?: number } | Tensor;
+
+/**
+ * Basic indexing, x[0, :, 1:3] -> x.index([0, null, { start: 1, end: 3 }]). Integers select (drop
+ * the dim), slices and null keep it, "..." fills the rest, and one int64/bool tensor indexes
+ * along its dimension (advanced indexing for a single tensor).
+ */
+export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
+  const ellipsis = items.indexOf("...");
+  let expanded = items.slice();
+  if (ellipsis >= 0) {
+    const used = items.filter((it) => it !== "...").length;
+    expanded = [...items.slice(0, ellipsis), ...Array(Math.max(0, x.dim() - used)).fill(null), ...items.slice(ellipsis + 1)];
+  }
+  if (expanded.length > x.dim()) throw new RangeError(`too many indices for tensor of dimension ${x.dim()}`);
+  let out = x;
+  let d = 0;
+  for (const it of expanded) {
+    if (it === null) d++;
+    else if (typeof it === "number") out = select(out, d, it);
+    else if (it instanceof Tensor) {
+      if (it.dtype === bool) {
+        if (it.dim() !== 1 || expanded.length !== 1) out = maskedSelect(out, it);
+        else out = indexSelect(out, d, it.nonzero().reshape([-1]));
+      } else {
+        checkIndexTensor("index", it);
+        const flat = indexSelect(out, d, it.reshape([-1]));
+        out = flat.reshape([...out.shape.slice(0, d), ...it.shape, ...out.shape.slice(d + 1)]);
+        d += it.dim();
+      }
+    } else if (typeof it === "object") {
+      out = slice(out, d, it.start ?? 0, it.end, it.step ?? 1);
+      d++;
+    }
+  }
+  return out;
+}
+
+/** Indices of the non-zero elements, one row per element (torch.nonzero). */
+export function nonzero(x: Tensor): Tensor {
+  const v = x.contiguous().values();
+  const nd = x.dim();
+  const rows: number[] = [];
+  const strides = x.shape.map((_, i) => x.shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] !== 0) for (let d = 0; d < nd; d++) rows.push(Math.floor(i / strides[d]) % x.shape[d]);
+  }
+  const count = nd === 0 ? (v[0] !== 0 ? 1 : 0) : rows.length / nd;
+  return Tensor.make([count, nd], int64, new Float64Array(rows), x.device);
+}

@@ -1,0 +1,182 @@
+// Matrix products with PyTorch's matmul rules (1-D, 2-D, batched with broadcasting) and linear.
+import { broadcastShapes, formatShape } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { needsGrad, record } from "./node.js";
+import { backendOf, castTo, checkDevices, promote } from "./util.js";
+import { rawView } from "./view.js";
+
+function checkDtypes(op: string, a: Tensor, b: Tensor): void {
+  if (a.dtype !== b.dtype) {
+    throw new TypeError(`${op}: expected both operands to have the same dtype, but got ${a.dtype} and ${b.dtype}`);
+  }
+  checkDevices(op, a, b);
+}
+
+/** Raw product of [.., M, K] @ [.., K, N] with equal batch shapes, no history. */
+function product(a: Tensor, b: Tensor): Tensor {
+  const batchShape = a.shape.slice(0, -2);
+  const [m, k] = a.shape.slice(-2);
+  const n = b.shape[b.dim() - 1];
+  const batch = batchShape.reduce((x, y) => x * y, 1);
+  const as3 = to3d(a, batch, m, k);
+  const bs3 = to3d(b, batch, k, n);
+  const dt = a.dtype;
+  const compute = dt.isFloatingPoint ? dt : promote(a, 0.5);
+  const out = backendOf(a).matmul(castTo(as3, compute), castTo(bs3, compute));
+  const res = new Tensor(out.storage, [...batchShape, m, n], contiguous([...batchShape, m, n]), 0, compute);
+  return compute === dt ? res : castTo(res, dt);
+}
+
+function contiguous(shape: number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    s[d] = acc;
+    acc *= shape[d];
+  }
+  return s;
+}
+
+// Reads a tensor of shape [...batch, r, c] as [batch, r, c] without copying when the batch dims collapse.
+function to3d(x: Tensor, batch: number, r: number, c: number): Tensor {
+  const nd = x.dim();
+  if (nd === 2) return rawView(x, [1, r, c], [0, x.strides[0], x.strides[1]], x.offset);
+  let ok = true;
+  for (let d = 0; d < nd - 3; d++) if (x.strides[d] !== x.strides[d + 1] * x.shape[d + 1]) ok = false;
+  if (ok) return rawView(x, [batch, r, c], [nd > 2 ? x.strides[nd - 3] : 0, x.strides[nd - 2], x.strides[nd - 1]], x.offset);
+  const cc = x.contiguous().detach();
+  return rawView(cc, [batch, r, c], [r * c, c, 1], cc.offset);
+}
+
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 2) throw new RangeError(`mm: self must be a matrix (got ${a.dim()}-D, shape ${formatShape(a.shape)})`);
+  if (b.dim() !== 2) throw new RangeError(`mm: mat2 must be a matrix (got ${b.dim()}-D, shape ${formatShape(b.shape)})`);
+  checkDtypes("mm", a, b);
+  if (a.shape[1] !== b.shape[0]) {
+    throw new RangeError(`mm: mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
+  }
+  const out = product(a, b);
+  if (needsGrad(a, b)) {
+    record("MmBackward0", [a, b], out, (gy) => [a.requiresGrad ? gy.mm(b.t()) : null, b.requiresGrad ? a.t().mm(gy) : null], [a, b]);
+  }
+  return out;
+}
+
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 3 || b.dim() !== 3) throw new RangeError(`bmm: expected 3-D tensors, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  checkDtypes("bmm", a, b);
+  if (a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
+    throw new RangeError(`bmm: batch1 and batch2 shapes cannot be multiplied (shapes ${formatShape(a.shape)} and ${formatShape(b.shape)})`);
+  }
+  const out = product(a, b);
+  if (needsGrad(a, b)) {
+    record("BmmBackward0", [a, b], out, (gy) => [
+      a.requiresGrad ? gy.bmm(b.transpose(1, 2)) : null,
+      b.requiresGrad ? a.transpose(1, 2).bmm(gy) : null,
+    ], [a, b]);
+  }
+  return out;
+}
+
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 1 || b.dim() !== 1) {
+    throw new RangeError(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
+  }
+  checkDtypes("dot", a, b);
+  if (a.shape[0] !== b.shape[0]) {
+    throw new RangeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+  }
+  const out = product(rawView(a, [1, a.shape[0]], [0, a.strides[0]], a.offset), rawView(b, [b.shape[0], 1], [b.strides[0], 0], b.offset));
+  const y = new Tensor(out.storage, [], [], 0, out.dtype);
+  if (needsGrad(a, b)) record("DotBackward0", [a, b], y, (gy) => [a.requiresGrad ? b.mul(gy) : null, b.requiresGrad ? a.mul(gy) : null], [a, b]);
+  return y;
+}
+
+export function mv(a: Tensor, v: Tensor): Tensor {
+  if (a.dim() !== 2 || v.dim() !== 1) throw new RangeError(`mv: expected a matrix and a vector, got ${formatShape(a.shape)} and ${formatShape(v.shape)}`);
+  checkDtypes("mv", a, v);
+  if (a.shape[1] !== v.shape[0]) {
+    throw new RangeError(`mv: size mismatch, got input (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
+  }
+  const out = product(a, rawView(v, [v.shape[0], 1], [v.strides[0], 0], v.offset));
+  const y = new Tensor(out.storage, [a.shape[0]], [1], 0, out.dtype);
+  if (needsGrad(a, v)) {
+    record("MvBackward0", [a, v], y, (gy) => [a.requiresGrad ? gy.unsqueeze(1).mul(v) : null, v.requiresGrad ? a.t().mv(gy) : null], [a, v]);
+  }
+  return y;
+}
+
+export function outer(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 1 || b.dim() !== 1) throw new RangeError(`outer: expected 1-D tensors, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  return a.unsqueeze(1).mul(b);
+}
+
+/** torch.matmul: dot, mv, mm, or a batched product broadcasting the batch dims. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  const da = a.dim();
+  const db = b.dim();
+  if (da === 0 || db === 0) throw new RangeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
+  if (da === 1 && db === 1) return dot(a, b);
+  if (da === 2 && db === 1) return mv(a, b);
+  if (da === 1 && db === 2) {
+    if (a.shape[0] !== b.shape[0]) {
+      throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (1x${a.shape[0]} and ${b.shape[0]}x${b.shape[1]})`);
+    }
+    return mm(a.unsqueeze(0), b).squeeze(0);
+  }
+  if (da === 2 && db === 2) return mm(a, b);
+  // Batched: promote 1-D operands, broadcast batch dims, multiply, and drop the added dims.
+  const a2 = da === 1 ? a.unsqueeze(0) : a;
+  const b2 = db === 1 ? b.unsqueeze(1) : b;
+  const [m, k] = a2.shape.slice(-2);
+  const [k2, n] = b2.shape.slice(-2);
+  if (k !== k2) {
+    throw new RangeError(`matmul: shapes cannot be multiplied (${formatShape(a.shape)} and ${formatShape(b.shape)}): ${k} != ${k2}`);
+  }
+  checkDtypes("matmul", a, b);
+  const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), "matmul");
+  const ae = a2.expand([...batch, m, k]);
+  const be = b2.expand([...batch, k, n]);
+  const bsz = batch.reduce((x, y) => x * y, 1);
+  let out = ae.reshape([bsz, m, k]).bmm(be.reshape([bsz, k, n])).reshape([...batch, m, n]);
+  if (da === 1) out = out.squeeze(-2);
+  if (db === 1) out = out.squeeze(-1);
+  return out;
+}
+
+/** y = x @ weight^T + bias, recorded as one node (AddmmBackward0) for 2-D input as PyTorch does. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (x.dim() === 0) throw new RangeError("linear: input must have at least 1 dimension");
+  const inF = weight.shape[weight.dim() - 1];
+  if (x.shape[x.dim() - 1] !== inF) {
+    const rows = x.shape.slice(0, -1).reduce((p, q) => p * q, 1);
+    throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${x.shape[x.dim() - 1]} and ${weight.shape[1]}x${weight.shape[0]})`);
+  }
+  checkDtypes("linear", x, weight);
+  if (bias) checkDtypes("linear", x, bias);
+  if (x.dim() !== 2) {
+    const lead = x.shape.slice(0, -1);
+    const flat = x.reshape([-1, inF]);
+    return linear(flat, weight, bias).reshape([...lead, weight.shape[0]]);
+  }
+  const wt = rawView(weight, [weight.shape[1], weight.shape[0]], [weight.strides[1], weight.strides[0]], weight.offset);
+  let out = product(x, wt);
+  if (bias) out = backendOf(out).binary(out, bias, { name: "add", fn: (p, q) => p + q }, out.dtype, out.shape.slice());
+  if (needsGrad(x, weight, bias ?? null)) {
+    record(bias ? "AddmmBackward0" : "MmBackward0", bias ? [bias, x, weight] : [x, weight], out, (gy) => {
+      const gx = x.requiresGrad ? gy.mm(weight) : null;
+      const gw = weight.requiresGrad ? gy.t().mm(x) : null;
+      if (!bias) return [gx, gw];
+      return [bias.requiresGrad ? gy.sum(0) : null, gx, gw];
+    }, [x, weight]);
+  }
+  return out;
+}
+
+/** torch.addmm: beta * input + alpha * (mat1 @ mat2). */
+export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor {
+  const beta = opts?.beta ?? 1;
+  const alpha = opts?.alpha ?? 1;
+  const prod = mm(mat1, mat2);
+  return (beta === 1 ? input : input.mul(beta)).add(alpha === 1 ? prod : prod.mul(alpha));
+}

@@ -1,0 +1,396 @@
+// The Tensor methods of PyTorch's API, attached to the Tensor class. Each is a thin call into the
+// op files (where forward and backward live); this file is the index of what a tensor can do.
+import { type DType, bool, float32, float64, int32, int64 } from "../tensor/dtype.js";
+import { Tensor } from "../tensor/tensor.js";
+import * as act from "./activation.js";
+import * as ar from "./arithmetic.js";
+import { checkDevice } from "./device.js";
+import * as idx from "./indexing.js";
+import * as inp from "./inplace.js";
+import * as la from "./linalg.js";
+import * as m from "./math.js";
+import { needsGrad, record } from "./node.js";
+import * as red from "./reduction.js";
+import type { Dims, ReduceOptions, ValuesIndices, VarOptions } from "./reduction.js";
+import { backendOf, castTo, type TensorOrScalar } from "./util.js";
+import * as v from "./view.js";
+
+type ShapeArg = number | readonly number[];
+type ToArg = DType | string | Tensor;
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    // arithmetic
+    add(other: TensorOrScalar, opts?: { alpha?: number }): Tensor;
+    sub(other: TensorOrScalar, opts?: { alpha?: number }): Tensor;
+    rsub(other: TensorOrScalar, opts?: { alpha?: number }): Tensor;
+    mul(other: TensorOrScalar): Tensor;
+    div(other: TensorOrScalar, opts?: { roundingMode?: ar.RoundingMode }): Tensor;
+    trueDivide(other: TensorOrScalar): Tensor;
+    floorDivide(other: TensorOrScalar): Tensor;
+    remainder(other: TensorOrScalar): Tensor;
+    fmod(other: TensorOrScalar): Tensor;
+    pow(exponent: TensorOrScalar): Tensor;
+    maximum(other: Tensor): Tensor;
+    minimum(other: Tensor): Tensor;
+    atan2(other: Tensor): Tensor;
+    // comparisons and logic
+    eq(other: TensorOrScalar): Tensor;
+    ne(other: TensorOrScalar): Tensor;
+    lt(other: TensorOrScalar): Tensor;
+    le(other: TensorOrScalar): Tensor;
+    gt(other: TensorOrScalar): Tensor;
+    ge(other: TensorOrScalar): Tensor;
+    equal(other: Tensor): boolean;
+    allclose(other: Tensor, opts?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean;
+    isclose(other: Tensor, opts?: { rtol?: number; atol?: number; equalNan?: boolean }): Tensor;
+    logicalAnd(other: TensorOrScalar): Tensor;
+    logicalOr(other: TensorOrScalar): Tensor;
+    logicalXor(other: TensorOrScalar): Tensor;
+    logicalNot(): Tensor;
+    where(condition: Tensor, other: TensorOrScalar): Tensor;
+    heaviside(values: Tensor): Tensor;
+    // unary math
+    neg(): Tensor;
+    negative(): Tensor;
+    abs(): Tensor;
+    sign(): Tensor;
+    exp(): Tensor;
+    exp2(): Tensor;
+    expm1(): Tensor;
+    log(): Tensor;
+    log2(): Tensor;
+    log10(): Tensor;
+    log1p(): Tensor;
+    sqrt(): Tensor;
+    rsqrt(): Tensor;
+    square(): Tensor;
+    reciprocal(): Tensor;
+    sin(): Tensor;
+    cos(): Tensor;
+    tan(): Tensor;
+    asin(): Tensor;
+    acos(): Tensor;
+    atan(): Tensor;
+    sinh(): Tensor;
+    cosh(): Tensor;
+    asinh(): Tensor;
+    acosh(): Tensor;
+    atanh(): Tensor;
+    tanh(): Tensor;
+    sigmoid(): Tensor;
+    relu(): Tensor;
+    erf(): Tensor;
+    erfc(): Tensor;
+    erfinv(): Tensor;
+    floor(): Tensor;
+    ceil(): Tensor;
+    round(): Tensor;
+    trunc(): Tensor;
+    frac(): Tensor;
+    isnan(): Tensor;
+    isinf(): Tensor;
+    isfinite(): Tensor;
+    clamp(min?: number | null, max?: number | null): Tensor;
+    clip(min?: number | null, max?: number | null): Tensor;
+    clampMin(min: number): Tensor;
+    clampMax(max: number): Tensor;
+    softmax(dim: number): Tensor;
+    logSoftmax(dim: number): Tensor;
+    // reductions
+    sum(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
+    mean(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
+    prod(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
+    max(): Tensor;
+    max(dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
+    max(other: Tensor): Tensor;
+    min(): Tensor;
+    min(dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
+    min(other: Tensor): Tensor;
+    amax(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
+    amin(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
+    argmax(dim?: number | null, opts?: { keepdim?: boolean }): Tensor;
+    argmin(dim?: number | null, opts?: { keepdim?: boolean }): Tensor;
+    var(dim?: Dims | VarOptions, opts?: VarOptions): Tensor;
+    std(dim?: Dims | VarOptions, opts?: VarOptions): Tensor;
+    logsumexp(dim: Dims, opts?: { keepdim?: boolean }): Tensor;
+    all(dim?: number | null, opts?: { keepdim?: boolean }): Tensor;
+    any(dim?: number | null, opts?: { keepdim?: boolean }): Tensor;
+    norm(p?: number | "fro", dim?: Dims, opts?: { keepdim?: boolean }): Tensor;
+    cumsum(dim: number): Tensor;
+    // linear algebra
+    matmul(other: Tensor): Tensor;
+    mm(other: Tensor): Tensor;
+    bmm(other: Tensor): Tensor;
+    mv(other: Tensor): Tensor;
+    dot(other: Tensor): Tensor;
+    outer(other: Tensor): Tensor;
+    // views and copies
+    view(...shape: ShapeArg[]): Tensor;
+    viewAs(other: Tensor): Tensor;
+    reshape(...shape: ShapeArg[]): Tensor;
+    reshapeAs(other: Tensor): Tensor;
+    transpose(dim0: number, dim1: number): Tensor;
+    t(): Tensor;
+    readonly T: Tensor;
+    readonly mT: Tensor;
+    permute(...dims: ShapeArg[]): Tensor;
+    movedim(source: number, destination: number): Tensor;
+    expand(...sizes: ShapeArg[]): Tensor;
+    expandAs(other: Tensor): Tensor;
+    broadcastTo(shape: readonly number[]): Tensor;
+    squeeze(dim?: number | readonly number[]): Tensor;
+    unsqueeze(dim: number): Tensor;
+    flatten(startDim?: number, endDim?: number): Tensor;
+    unflatten(dim: number, sizes: readonly number[]): Tensor;
+    narrow(dim: number, start: number, length: number): Tensor;
+    select(dim: number, index: number): Tensor;
+    slice(dim: number, start?: number, end?: number, step?: number): Tensor;
+    index(...items: idx.IndexItem[]): Tensor;
+    unbind(dim?: number): Tensor[];
+    chunk(chunks: number, dim?: number): Tensor[];
+    split(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
+    flip(dims: readonly number[]): Tensor;
+    contiguous(): Tensor;
+    clone(): Tensor;
+    detach(): Tensor;
+    detach_(): Tensor;
+    data: Tensor;
+    // indexing
+    gather(dim: number, index: Tensor): Tensor;
+    scatter(dim: number, index: Tensor, src: TensorOrScalar): Tensor;
+    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    indexSelect(dim: number, index: Tensor): Tensor;
+    maskedFill(mask: Tensor, value: TensorOrScalar): Tensor;
+    maskedSelect(mask: Tensor): Tensor;
+    nonzero(): Tensor;
+    // conversion
+    to(target: ToArg, opts?: { dtype?: DType }): Tensor;
+    type(dtype: DType): Tensor;
+    float(): Tensor;
+    double(): Tensor;
+    long(): Tensor;
+    int(): Tensor;
+    bool(): Tensor;
+    cpu(): Tensor;
+    cuda(): Tensor;
+    // in place
+    add_(other: TensorOrScalar, opts?: { alpha?: number }): Tensor;
+    sub_(other: TensorOrScalar, opts?: { alpha?: number }): Tensor;
+    mul_(other: TensorOrScalar): Tensor;
+    div_(other: TensorOrScalar, opts?: { roundingMode?: ar.RoundingMode }): Tensor;
+    pow_(exponent: TensorOrScalar): Tensor;
+    neg_(): Tensor;
+    abs_(): Tensor;
+    exp_(): Tensor;
+    log_(): Tensor;
+    sqrt_(): Tensor;
+    sigmoid_(): Tensor;
+    tanh_(): Tensor;
+    relu_(): Tensor;
+    clamp_(min?: number | null, max?: number | null): Tensor;
+    clampMin_(min: number): Tensor;
+    clampMax_(max: number): Tensor;
+    addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): Tensor;
+    addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): Tensor;
+    lerp_(end: Tensor, weight: number): Tensor;
+    maximum_(other: Tensor): Tensor;
+    maskedFill_(mask: Tensor, value: TensorOrScalar): Tensor;
+    copy_(src: Tensor): Tensor;
+    zero_(): Tensor;
+    fill_(value: number | boolean): Tensor;
+  }
+}
+
+const P = Tensor.prototype as any;
+const def = (name: string, fn: (this: Tensor, ...args: any[]) => unknown) => {
+  Object.defineProperty(P, name, { value: fn, writable: true, configurable: true });
+};
+
+// arithmetic
+def("add", function (o, opts) { return ar.add(this, o, opts); });
+def("sub", function (o, opts) { return ar.sub(this, o, opts); });
+def("rsub", function (o, opts) { return ar.sub(o, this, opts); });
+def("mul", function (o) { return ar.mul(this, o); });
+def("div", function (o, opts) { return ar.div(this, o, opts); });
+def("trueDivide", function (o) { return ar.div(this, o); });
+def("floorDivide", function (o) { return ar.floorDivide(this, o); });
+def("remainder", function (o) { return ar.remainder(this, o); });
+def("fmod", function (o) { return ar.fmod(this, o); });
+def("pow", function (e) { return ar.pow(this, e); });
+def("maximum", function (o) { return ar.maximum(this, o); });
+def("minimum", function (o) { return ar.minimum(this, o); });
+def("atan2", function (o) { return ar.atan2(this, o); });
+for (const name of ["eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor"] as const) {
+  def(name, function (o) { return ar[name](this, o); });
+}
+def("equal", function (o: Tensor) {
+  return this.shape.length === o.shape.length && this.shape.every((s, i) => s === o.shape[i]) && ar.eq(this, o).all().item() === (true as unknown as number);
+});
+def("isclose", function (o: Tensor, opts = {}) {
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = opts;
+  const close = this.sub(o).abs().le(o.abs().mul(rtol).add(atol)).logicalOr(this.eq(o));
+  return equalNan ? close.logicalOr(this.isnan().logicalAnd(o.isnan())) : close;
+});
+def("allclose", function (o: Tensor, opts) { return (this.isclose(o, opts).all().item() as unknown) === true; });
+def("logicalNot", function () { return m.logicalNot(this); });
+def("where", function (cond, other) { return ar.where(cond, this, other); });
+def("heaviside", function (values) { return ar.heaviside(this, values); });
+// unary math
+for (const name of ["neg", "abs", "sign", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "square", "reciprocal",
+  "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "tanh", "sigmoid", "erf", "erfc", "erfinv",
+  "floor", "ceil", "round", "trunc", "frac", "isnan", "isinf", "isfinite"] as const) {
+  const fn = m[name] as (x: Tensor) => Tensor;
+  def(name, function () { return fn(this); });
+}
+def("negative", function () { return m.neg(this); });
+def("relu", function () { return act.relu(this); });
+def("clamp", function (lo, hi) { return m.clamp(this, lo, hi); });
+def("clip", function (lo, hi) { return m.clamp(this, lo, hi); });
+def("clampMin", function (lo) { return m.clamp(this, lo, null); });
+def("clampMax", function (hi) { return m.clamp(this, null, hi); });
+def("softmax", function (dim) { return act.softmax(this, dim); });
+def("logSoftmax", function (dim) { return act.logSoftmax(this, dim); });
+// reductions
+def("sum", function (d, o) { return red.sum(this, d, o); });
+def("mean", function (d, o) { return red.mean(this, d, o); });
+def("prod", function (d, o) { return red.prod(this, d, o); });
+def("max", function (d?: number | Tensor, o?) { return d instanceof Tensor ? ar.maximum(this, d) : d === undefined ? red.max(this) : red.max(this, d, o); });
+def("min", function (d?: number | Tensor, o?) { return d instanceof Tensor ? ar.minimum(this, d) : d === undefined ? red.min(this) : red.min(this, d, o); });
+def("amax", function (d, o) { return red.amax(this, d, o); });
+def("amin", function (d, o) { return red.amin(this, d, o); });
+def("argmax", function (d, o) { return red.argmax(this, d, o); });
+def("argmin", function (d, o) { return red.argmin(this, d, o); });
+def("var", function (d, o) { return red.variance(this, d, o); });
+def("std", function (d, o) { return red.std(this, d, o); });
+def("logsumexp", function (d, o) { return red.logsumexp(this, d, o); });
+def("all", function (d, o) { return red.all(this, d, o); });
+def("any", function (d, o) { return red.any(this, d, o); });
+def("norm", function (p, d, o) { return red.norm(this, p, d, o); });
+def("cumsum", function (d) { return red.cumsum(this, d); });
+// linear algebra
+def("matmul", function (o) { return la.matmul(this, o); });
+def("mm", function (o) { return la.mm(this, o); });
+def("bmm", function (o) { return la.bmm(this, o); });
+def("mv", function (o) { return la.mv(this, o); });
+def("dot", function (o) { return la.dot(this, o); });
+def("outer", function (o) { return la.outer(this, o); });
+// views
+def("view", function (...s) { return v.view(this, ...s); });
+def("viewAs", function (o) { return v.viewAs(this, o); });
+def("reshape", function (...s) { return v.reshape(this, ...s); });
+def("reshapeAs", function (o) { return v.reshape(this, o.shape); });
+def("transpose", function (a, b) { return v.transpose(this, a, b); });
+def("t", function () { return v.t(this); });
+Object.defineProperty(P, "T", { get(this: Tensor) { return v.permute(this, [...this.shape.keys()].reverse()); }, configurable: true });
+Object.defineProperty(P, "mT", { get(this: Tensor) { return v.transpose(this, -2, -1); }, configurable: true });
+def("permute", function (...d) { return v.permute(this, ...d); });
+def("movedim", function (s, d) { return v.movedim(this, s, d); });
+def("expand", function (...s) { return v.expand(this, ...s); });
+def("expandAs", function (o) { return v.expandAs(this, o); });
+def("broadcastTo", function (s) { return v.broadcastTo(this, s); });
+def("squeeze", function (d) { return v.squeeze(this, d); });
+def("unsqueeze", function (d) { return v.unsqueeze(this, d); });
+def("flatten", function (s, e) { return v.flatten(this, s, e); });
+def("unflatten", function (d, s) { return v.unflatten(this, d, s); });
+def("narrow", function (d, s, l) { return v.narrow(this, d, s, l); });
+def("select", function (d, i) { return v.select(this, d, i); });
+def("slice", function (d, s, e, st) { return v.slice(this, d, s, e, st); });
+def("index", function (...items) { return idx.index(this, items); });
+def("unbind", function (d) { return v.unbind(this, d); });
+def("chunk", function (c, d) { return v.chunk(this, c, d); });
+def("split", function (s, d) { return v.split(this, s, d); });
+def("flip", function (d) { return v.flip(this, d); });
+def("contiguous", function () { return v.contiguous(this); });
+def("clone", function () { return v.clone(this); });
+def("detach", function () { return v.detach(this); });
+def("detach_", function () {
+  this.gradFn = null;
+  this.setRequiresGradUnchecked(false);
+  return this;
+});
+Object.defineProperty(P, "data", {
+  get(this: Tensor) { return v.dataOf(this); },
+  // Replaces this tensor's memory and geometry with src's, keeping its autograd identity (PyTorch's .data = src).
+  set(this: Tensor, src: Tensor) {
+    if (!(src instanceof Tensor)) throw new TypeError("data must be set to a Tensor");
+    this.storage = src.storage;
+    this.shape = src.shape.slice();
+    this.strides = src.strides.slice();
+    this.offset = src.offset;
+    this.dtype = src.dtype;
+  },
+  configurable: true,
+});
+// indexing
+def("gather", function (d, i) { return idx.gather(this, d, i); });
+def("scatter", function (d, i, s) { return idx.scatter(this, d, i, s); });
+def("scatterAdd", function (d, i, s) { return idx.scatterAdd(this, d, i, s); });
+def("indexSelect", function (d, i) { return idx.indexSelect(this, d, i); });
+def("maskedFill", function (mask, value) { return idx.maskedFill(this, mask, value); });
+def("maskedSelect", function (mask) { return idx.maskedSelect(this, mask); });
+def("nonzero", function () { return idx.nonzero(this); });
+
+// conversion
+/** A copy in another dtype, differentiable (ToCopyBackward0) for float to float. */
+function toDtype(x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === dtype) return x;
+  const out = castTo(x, dtype);
+  if (x.requiresGrad && dtype.isFloatingPoint) {
+    return recordCast(x, out);
+  }
+  return out;
+}
+function recordCast(x: Tensor, out: Tensor): Tensor {
+  if (needsGrad(x)) record("ToCopyBackward0", [x], out, (gy) => [gy]);
+  return out;
+}
+def("to", function (target: ToArg, opts?: { dtype?: DType }) {
+  let out: Tensor = this;
+  if (target instanceof Tensor) return toDtype(out, target.dtype);
+  if (typeof target === "string") {
+    const device = checkDevice(target);
+    if (device !== this.device) {
+      const moved = backendOf(this).copy(this, this.dtype);
+      out = moved;
+    }
+    if (opts?.dtype) out = toDtype(out, opts.dtype);
+    return out;
+  }
+  return toDtype(out, target);
+});
+def("type", function (d) { return toDtype(this, d); });
+def("float", function () { return toDtype(this, float32); });
+def("double", function () { return toDtype(this, float64); });
+def("long", function () { return toDtype(this, int64); });
+def("int", function () { return toDtype(this, int32); });
+def("bool", function () { return toDtype(this, bool); });
+def("cpu", function () { return this; });
+def("cuda", function () { return this.to("cuda"); });
+
+// in place: compute, then commit into this tensor's memory
+const inplace = (name: string, fn: (self: Tensor, ...a: any[]) => Tensor) => def(name, function (...a) { return inp.commit(this, fn(this, ...a)); });
+inplace("add_", (s, o, opts) => ar.add(s, o, opts));
+inplace("sub_", (s, o, opts) => ar.sub(s, o, opts));
+inplace("mul_", (s, o) => ar.mul(s, o));
+inplace("div_", (s, o, opts) => ar.div(s, o, opts));
+inplace("pow_", (s, e) => ar.pow(s, e));
+inplace("neg_", (s) => m.neg(s));
+inplace("abs_", (s) => m.abs(s));
+inplace("exp_", (s) => m.exp(s));
+inplace("log_", (s) => m.log(s));
+inplace("sqrt_", (s) => m.sqrt(s));
+inplace("sigmoid_", (s) => m.sigmoid(s));
+inplace("tanh_", (s) => m.tanh(s));
+inplace("relu_", (s) => act.relu(s));
+inplace("clamp_", (s, lo, hi) => m.clamp(s, lo, hi));
+inplace("clampMin_", (s, lo) => m.clamp(s, lo, null));
+inplace("clampMax_", (s, hi) => m.clamp(s, null, hi));
+inplace("addcmul_", (s, t1, t2, opts) => ar.add(s, ar.mul(t1, t2), { alpha: opts?.value ?? 1 }));
+inplace("addcdiv_", (s, t1, t2, opts) => ar.add(s, ar.div(t1, t2), { alpha: opts?.value ?? 1 }));
+inplace("lerp_", (s, end, w) => ar.add(s, ar.sub(end, s), { alpha: w }));
+inplace("maximum_", (s, o) => ar.maximum(s, o));
+inplace("maskedFill_", (s, mask, value) => idx.maskedFill(s, mask, value));
+def("copy_", function (src: Tensor) { return inp.copyInplace(this, src); });
+def("zero_", function () { return inp.fillInplace(this, 0); });
+def("fill_", function (value) { return inp.fillInplace(this, value); });

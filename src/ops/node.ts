@@ -1,0 +1,179 @@
+// Graph nodes: what an op records so backward can run. Each op calls record() right after its
+// forward, handing over its backward formula; the engine in src/autograd walks these nodes.
+import type { DType } from "../tensor/dtype.js";
+import { formatShape } from "../tensor/shape.js";
+import type { GradFn, Tensor } from "../tensor/tensor.js";
+
+export type Grad = Tensor | null | undefined;
+/** Where an input's gradient goes: the node that made it, and which of that node's outputs it was. */
+export interface Edge {
+  node: Node;
+  nr: number;
+}
+
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+export function setGradEnabled(on: boolean): void {
+  gradEnabled = on;
+}
+
+/** Runs fn with gradient recording switched on or off, restoring the previous mode afterwards. */
+export function withGradMode<T>(on: boolean, fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = on;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  float32: "FloatTensor",
+  float64: "DoubleTensor",
+  int32: "IntTensor",
+  int64: "LongTensor",
+  uint8: "ByteTensor",
+  bool: "BoolTensor",
+};
+
+interface SavedTensor {
+  tensor: Tensor;
+  version: number;
+}
+
+export interface OutputMeta {
+  shape: number[];
+  dtype: DType;
+  device: string;
+}
+
+export class Node implements GradFn {
+  /** Set once backward ran without retainGraph: the saved values are gone. */
+  released = false;
+  /** Hooks registered on non-leaf outputs (retainGrad, registerHook), by output number. */
+  outputHooks: Array<Array<(g: Tensor) => Tensor | undefined | void>> | null = null;
+
+  constructor(
+    readonly name: string,
+    readonly next: Array<Edge | null>,
+    private backwardFn: ((grads: Tensor[]) => Grad[]) | null,
+    private saved: SavedTensor[],
+    readonly outputs: OutputMeta[],
+  ) {}
+
+  /** Whether input i takes part in the graph (its gradient is wanted). */
+  needsInputGrad(i: number): boolean {
+    return this.next[i] !== null;
+  }
+
+  apply(grads: Tensor[]): Grad[] {
+    if (this.released && this.saved.length > 0) {
+      throw new Error(
+        "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
+          "Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). " +
+          "Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.",
+      );
+    }
+    for (const s of this.saved) {
+      if (s.tensor.version !== s.version) {
+        const t = s.tensor;
+        const where = t.gradFn ? `, which is output ${t.outputNr} of ${t.gradFn.name},` : "";
+        throw new Error(
+          `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+            `[torch.${TYPE_NAMES[t.dtype.name]} ${formatShape(t.shape)}]${where} is at version ${t.version}; ` +
+            `expected version ${s.version} instead. Hint: the operation that modified it ran after ${this.name} saved it; ` +
+            "clone the tensor before changing it in place.",
+        );
+      }
+    }
+    return this.backwardFn!(grads);
+  }
+
+  /** Frees the saved values (and the closure holding them) once they are no longer needed. */
+  release(): void {
+    this.released = true;
+    if (this.saved.length > 0) {
+      this.saved = [];
+      this.backwardFn = null;
+    }
+  }
+}
+
+/** The node at a leaf that adds incoming gradients into leaf.grad. */
+export class AccumulateGrad extends Node {
+  constructor(readonly variable: Tensor) {
+    super("AccumulateGrad", [], null, [], [{ shape: variable.shape, dtype: variable.dtype, device: variable.device }]);
+  }
+  override apply(): Grad[] {
+    throw new Error("AccumulateGrad is handled by the engine");
+  }
+}
+
+/** The edge a tensor's gradient flows along, or null where it takes no part. */
+export function edgeOf(t: Tensor): Edge | null {
+  if (t.gradFn) return { node: t.gradFn as Node, nr: t.outputNr };
+  if (!t.requiresGrad) return null;
+  if (!t.gradAccumulator) t.gradAccumulator = new AccumulateGrad(t);
+  return { node: t.gradAccumulator as Node, nr: 0 };
+}
+
+/** True when an op on these inputs must be recorded. */
+export function needsGrad(a: Tensor, b?: Tensor | number | null, c?: Tensor | number | null): boolean {
+  if (!gradEnabled) return false;
+  return a.requiresGrad || (typeof b === "object" && b !== null && b.requiresGrad) || (typeof c === "object" && c !== null && c.requiresGrad);
+}
+
+export function anyNeedsGrad(inputs: ReadonlyArray<Tensor | null | undefined>): boolean {
+  if (!gradEnabled) return false;
+  for (const t of inputs) if (t?.requiresGrad) return true;
+  return false;
+}
+
+/**
+ * Records a one-output op: `out` becomes a non-leaf whose gradFn runs `backward(gradOut)`, which
+ * returns one gradient per input (null where none is needed). `saved` lists the tensors the
+ * formula reads, so an in-place change to one of them is caught instead of giving a wrong gradient.
+ */
+export function record(
+  name: string,
+  inputs: ReadonlyArray<Tensor | null | undefined>,
+  out: Tensor,
+  backward: (gy: Tensor) => Grad[],
+  saved: ReadonlyArray<Tensor> = [],
+): Tensor {
+  const next = inputs.map((t) => (t ? edgeOf(t) : null));
+  const node = new Node(name, next, (g) => backward(g[0]), saved.map(saveOf), [meta(out)]);
+  out.gradFn = node;
+  out.outputNr = 0;
+  out.setRequiresGradUnchecked(true);
+  return out;
+}
+
+/** Records an op with several differentiable outputs (unbind, split, chunk). */
+export function recordMulti(
+  name: string,
+  inputs: ReadonlyArray<Tensor | null | undefined>,
+  outs: Tensor[],
+  backward: (grads: Tensor[]) => Grad[],
+  saved: ReadonlyArray<Tensor> = [],
+): Tensor[] {
+  const next = inputs.map((t) => (t ? edgeOf(t) : null));
+  const node = new Node(name, next, backward, saved.map(saveOf), outs.map(meta));
+  outs.forEach((o, i) => {
+    o.gradFn = node;
+    o.outputNr = i;
+    o.setRequiresGradUnchecked(true);
+  });
+  return outs;
+}
+
+function saveOf(t: Tensor): SavedTensor {
+  return { tensor: t, version: t.version };
+}
+function meta(t: Tensor): OutputMeta {
+  return { shape: t.shape, dtype: t.dtype, device: t.device };
+}

@@ -1,0 +1,335 @@
+// Reductions with PyTorch's dim/keepdim conventions, and their derivatives.
+import { bool, type DType, float32, int64 } from "../tensor/dtype.js";
+import { normalizeDim, numelOf } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { needsGrad, record } from "./node.js";
+import { backendOf, castTo } from "./util.js";
+
+export type Dims = number | readonly number[] | null | undefined;
+export interface ReduceOptions {
+  dim?: Dims;
+  keepdim?: boolean;
+  dtype?: DType;
+}
+
+/** Accepts sum(), sum(1), sum([0, 1]), sum(1, { keepdim }), sum({ dim, keepdim }). */
+export function reduceArgs(dimOrOpts?: Dims | ReduceOptions, opts?: ReduceOptions): ReduceOptions {
+  if (dimOrOpts !== null && typeof dimOrOpts === "object" && !Array.isArray(dimOrOpts)) return dimOrOpts as ReduceOptions;
+  return { ...opts, dim: (dimOrOpts as Dims) ?? opts?.dim };
+}
+
+/** Sorted distinct dims; all dims when none are given (or an empty list, as PyTorch). */
+export function resolveDims(x: Tensor, dim: Dims, op: string): number[] {
+  const nd = x.dim();
+  if (dim === undefined || dim === null) return [...Array(nd).keys()];
+  const list = typeof dim === "number" ? [dim] : dim;
+  if (list.length === 0) return [...Array(nd).keys()];
+  const out = [...new Set(list.map((d) => normalizeDim(d, nd, op)))].sort((a, b) => a - b);
+  if (out.length !== list.length) throw new RangeError(`${op}: dim ${list.find((d, i) => list.indexOf(d) !== i)} appears multiple times in the list of dims`);
+  return nd === 0 ? [] : out;
+}
+
+/** The reduced shape: dims kept as 1 or dropped. */
+function reducedShape(shape: readonly number[], dims: number[], keepdim: boolean): number[] {
+  const out: number[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    if (dims.includes(d)) {
+      if (keepdim) out.push(1);
+    } else out.push(shape[d]);
+  }
+  return out;
+}
+
+function rawReduce(x: Tensor, dims: number[], kind: "sum" | "prod" | "max" | "min", keepdim: boolean, withIndices = false) {
+  if (dims.length === 0) {
+    // A 0-d tensor reduces to itself.
+    const v = backendOf(x).copy(x, x.dtype);
+    return { values: v, indices: withIndices ? Tensor.make(x.shape.slice(), int64) : null };
+  }
+  const r = backendOf(x).reduce(x, dims, kind, withIndices);
+  const shape = reducedShape(x.shape, dims, keepdim);
+  const values = keepdim ? r.values : Tensor.make(shape, r.values.dtype, r.values.storage.data, x.device);
+  const indices = r.indices && (keepdim ? r.indices : Tensor.make(shape.slice(), int64, r.indices.storage.data, x.device));
+  return { values, indices };
+}
+
+/** Puts the reduced dims back (as size 1) so a gradient broadcasts against the input. */
+function unreduce(g: Tensor, x: Tensor, dims: number[], keepdim: boolean): Tensor {
+  if (keepdim || dims.length === 0) return g;
+  return g.reshape(reducedShape(x.shape, dims, true));
+}
+
+/** Integer and bool tensors sum in int64, as PyTorch. */
+function sumDtype(x: Tensor, dtype?: DType): DType {
+  if (dtype) return dtype;
+  return x.dtype.isFloatingPoint ? x.dtype : int64;
+}
+
+export function sum(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions): Tensor {
+  const opts = reduceArgs(dimOrOpts, o);
+  const dims = resolveDims(x, opts.dim, "sum");
+  const keepdim = opts.keepdim ?? false;
+  const xc = castTo(x, sumDtype(x, opts.dtype));
+  const y = rawReduce(xc, dims, "sum", keepdim).values;
+  if (needsGrad(x)) record(`SumBackward${opts.dim == null ? "0" : "1"}`, [x], y, (gy) => [unreduce(gy, x, dims, keepdim).expand(x.shape)]);
+  return y;
+}
+
+export function mean(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions): Tensor {
+  const opts = reduceArgs(dimOrOpts, o);
+  const dt = opts.dtype ?? x.dtype;
+  if (!dt.isFloatingPoint) {
+    throw new TypeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`);
+  }
+  const dims = resolveDims(x, opts.dim, "mean");
+  const keepdim = opts.keepdim ?? false;
+  const n = dims.reduce((acc, d) => acc * x.shape[d], 1);
+  const s = rawReduce(castTo(x, dt), dims, "sum", keepdim).values;
+  const y = backendOf(s).unary(s, { name: "div_n", fn: (v) => v / n }, dt);
+  if (needsGrad(x)) record(`MeanBackward${opts.dim == null ? "0" : "1"}`, [x], y, (gy) => [unreduce(gy, x, dims, keepdim).expand(x.shape).div(n)]);
+  return y;
+}
+
+export function prod(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions): Tensor {
+  const opts = reduceArgs(dimOrOpts, o);
+  const dims = resolveDims(x, opts.dim, "prod");
+  if (opts.dim != null && typeof opts.dim !== "number") throw new TypeError("prod: dim must be a single integer");
+  const keepdim = opts.keepdim ?? false;
+  const y = rawReduce(castTo(x, sumDtype(x, opts.dtype)), dims, "prod", keepdim).values;
+  if (needsGrad(x)) {
+    record(`ProdBackward${opts.dim == null ? "0" : "1"}`, [x], y, (gy) => {
+      const g = unreduce(gy, x, dims, keepdim);
+      const p = unreduce(y, x, dims, keepdim);
+      // Where x has no zeros, d prod / dx_i = prod / x_i; otherwise multiply the others explicitly.
+      if (!x.eq(0).any().item()) return [g.mul(p).div(x)];
+      return [g.mul(productOfOthers(x, dims))];
+    }, [x, y]);
+  }
+  return y;
+}
+
+// For each element, the product of the other elements in its reduction group (handles zeros).
+function productOfOthers(x: Tensor, dims: number[]): Tensor {
+  const perm = [...x.shape.keys()].filter((d) => !dims.includes(d)).concat(dims);
+  const xp = x.detach().permute(perm).contiguous();
+  const inner = dims.reduce((a, d) => a * x.shape[d], 1);
+  const vals = xp.values();
+  const out = new Float64Array(vals.length);
+  for (let o = 0; o < vals.length; o += inner) {
+    for (let i = 0; i < inner; i++) {
+      let p = 1;
+      for (let j = 0; j < inner; j++) if (j !== i) p *= vals[o + j];
+      out[o + i] = p;
+    }
+  }
+  const inv = perm.map((_, i) => perm.indexOf(i));
+  return Tensor.make(xp.shape.slice(), x.dtype, new x.dtype.ArrayType(out), x.device).permute(inv);
+}
+
+/** The result of max(dim), sort, topk: fields by name, and destructuring as [values, indices]. */
+export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
+}
+
+function extremeAll(x: Tensor, kind: "max" | "min", node: string): Tensor {
+  if (x.numel() === 0) {
+    throw new RangeError(`${kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+  }
+  const y = rawReduce(x, resolveDims(x, null, kind), kind, false).values;
+  if (needsGrad(x)) {
+    record(node, [x], y, (gy) => {
+      // Ties share the gradient evenly.
+      const mask = x.eq(y).to(gy.dtype);
+      return [mask.mul(gy).div(mask.sum())];
+    }, [x, y]);
+  }
+  return y;
+}
+
+function extremeDim(x: Tensor, dim: number, keepdim: boolean, kind: "max" | "min"): ValuesIndices {
+  const d = normalizeDim(dim, x.dim(), kind);
+  const dims = x.dim() === 0 ? [] : [d];
+  if (dims.length && x.shape[d] === 0) throw new RangeError(`${kind}(): Expected reduction dim ${d} to have non-zero size.`);
+  const { values, indices } = rawReduce(x, dims, kind, keepdim, true);
+  if (needsGrad(x)) {
+    record(kind === "max" ? "MaxBackward0" : "MinBackward0", [x], values, (gy) => {
+      const idx = unreduce(indices!, x, dims, keepdim);
+      const g = unreduce(gy, x, dims, keepdim);
+      return [x.dim() === 0 ? g : backendOf(g).scatter(Tensor.make(x.shape.slice(), gy.dtype, undefined, x.device), d, idx, g, true)];
+    }, []);
+  }
+  return valuesIndices(values, indices!);
+}
+
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
+export function max(x: Tensor, dim?: number, opts?: { keepdim?: boolean }): Tensor | ValuesIndices {
+  return dim === undefined ? extremeAll(x, "max", "MaxBackward1") : extremeDim(x, dim, opts?.keepdim ?? false, "max");
+}
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
+export function min(x: Tensor, dim?: number, opts?: { keepdim?: boolean }): Tensor | ValuesIndices {
+  return dim === undefined ? extremeAll(x, "min", "MinBackward1") : extremeDim(x, dim, opts?.keepdim ?? false, "min");
+}
+
+function amaxmin(kind: "max" | "min") {
+  return (x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions): Tensor => {
+    const opts = reduceArgs(dimOrOpts, o);
+    const dims = resolveDims(x, opts.dim, `a${kind}`);
+    const keepdim = opts.keepdim ?? false;
+    const y = rawReduce(x, dims, kind, keepdim).values;
+    if (needsGrad(x)) {
+      record(kind === "max" ? "AmaxBackward0" : "AminBackward0", [x], y, (gy) => {
+        const mask = x.eq(unreduce(y, x, dims, keepdim)).to(gy.dtype);
+        const count = mask.sum(dims, { keepdim: true });
+        return [mask.mul(unreduce(gy, x, dims, keepdim)).div(count)];
+      }, [x, y]);
+    }
+    return y;
+  };
+}
+export const amax = amaxmin("max");
+export const amin = amaxmin("min");
+
+function argExtreme(kind: "max" | "min") {
+  return (x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor => {
+    if (dim === undefined || dim === null) {
+      const flat = x.reshape([-1]);
+      const r = rawReduce(flat, [0], kind, false, true).indices!;
+      return opts?.keepdim ? r.reshape(x.shape.map(() => 1)) : r;
+    }
+    const d = normalizeDim(dim, x.dim(), `arg${kind}`);
+    return rawReduce(x, x.dim() ? [d] : [], kind, opts?.keepdim ?? false, true).indices!;
+  };
+}
+export const argmax = argExtreme("max");
+export const argmin = argExtreme("min");
+
+export interface VarOptions extends ReduceOptions {
+  /** Bessel's correction: 1 (default) for the sample variance, 0 for the population one. */
+  correction?: number;
+  unbiased?: boolean;
+}
+
+function varianceParts(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions) {
+  const opts = reduceArgs(dimOrOpts, o) as VarOptions;
+  if (!x.dtype.isFloatingPoint) throw new TypeError(`std and var only support floating point and complex dtypes (got ${x.dtype})`);
+  const dims = resolveDims(x, opts.dim, "var");
+  const keepdim = opts.keepdim ?? false;
+  const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
+  const n = dims.reduce((acc, d) => acc * x.shape[d], 1);
+  return { dims, keepdim, correction, n };
+}
+
+export function variance(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions): Tensor {
+  const { dims, keepdim, correction, n } = varianceParts(x, dimOrOpts, o);
+  const y = varianceRaw(x, dims, keepdim, correction, n);
+  if (needsGrad(x)) {
+    record("VarBackward0", [x], y, (gy) => {
+      const mu = x.mean(dims, { keepdim: true });
+      return [unreduce(gy, x, dims, keepdim).mul(2 / Math.max(0, n - correction)).mul(x.sub(mu))];
+    }, [x]);
+  }
+  return y;
+}
+
+function varianceRaw(x: Tensor, dims: number[], keepdim: boolean, correction: number, n: number): Tensor {
+  // Two passes (mean, then squared deviations) in float64 for accuracy, as PyTorch's Welford is.
+  const xd = x.detach();
+  const x64 = castTo(xd, xd.dtype === float32 ? xd.dtype : xd.dtype);
+  const mu = rawReduce(x64, dims, "sum", true).values;
+  const muVals = backendOf(mu).unary(mu, { name: "div_n", fn: (v) => v / n }, mu.dtype);
+  const dev = backendOf(x64).binary(x64, muVals, { name: "sqdev", fn: (a, b) => (a - b) * (a - b) }, x64.dtype, x64.shape.slice());
+  const ss = rawReduce(dev, dims, "sum", keepdim).values;
+  const denom = Math.max(0, n - correction);
+  return backendOf(ss).unary(ss, { name: "div_n", fn: (v) => v / denom }, x.dtype);
+}
+
+export function std(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions): Tensor {
+  const { dims, keepdim, correction, n } = varianceParts(x, dimOrOpts, o);
+  const v = varianceRaw(x, dims, keepdim, correction, n);
+  const y = backendOf(v).unary(v, { name: "sqrt", fn: Math.sqrt }, v.dtype);
+  if (needsGrad(x)) {
+    record("StdBackward0", [x], y, (gy) => {
+      const mu = x.mean(dims, { keepdim: true });
+      const s = unreduce(y, x, dims, keepdim);
+      return [unreduce(gy, x, dims, keepdim).mul(x.sub(mu)).div(s.mul(Math.max(0, n - correction))).maskedFill(s.eq(0), 0)];
+    }, [x, y]);
+  }
+  return y;
+}
+
+export function logsumexp(x: Tensor, dim: Dims, opts?: { keepdim?: boolean }): Tensor {
+  const dims = resolveDims(x, dim, "logsumexp");
+  const keepdim = opts?.keepdim ?? false;
+  const xd = x.dtype.isFloatingPoint ? x : x.float();
+  const m = rawReduce(xd.detach(), dims, "max", true).values;
+  // A row of -inf (or +inf) must not produce NaN from inf - inf.
+  const shift = backendOf(m).unary(m, { name: "finite_or_zero", fn: (v) => (Number.isFinite(v) ? v : 0) }, m.dtype);
+  const y = withoutGrad(() => xd.detach().sub(shift).exp().sum(dims, { keepdim: true }).log().add(shift));
+  const out = keepdim ? y : y.reshape(reducedShape(x.shape, dims, false));
+  if (needsGrad(x)) {
+    record("LogsumexpBackward0", [x], out, (gy) => [unreduce(gy, x, dims, keepdim).mul(x.sub(unreduce(out, x, dims, keepdim)).exp())], [x, out]);
+  }
+  return out;
+}
+
+function withoutGrad<T>(fn: () => T): T {
+  return fn();
+}
+
+export function all(x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor {
+  const b = castTo(x, bool);
+  const dims = resolveDims(b, dim, "all");
+  return rawReduce(b, dims, "min", opts?.keepdim ?? false).values.to(bool);
+}
+export function any(x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor {
+  const b = castTo(x, bool);
+  const dims = resolveDims(b, dim, "any");
+  return rawReduce(b, dims, "max", opts?.keepdim ?? false).values.to(bool);
+}
+
+/** The p-norm over dims (default: the 2-norm of all elements). */
+export function norm(x: Tensor, p: number | "fro" = 2, dim?: Dims, opts?: { keepdim?: boolean }): Tensor {
+  const pp = p === "fro" ? 2 : p;
+  const keepdim = opts?.keepdim ?? false;
+  if (pp === Number.POSITIVE_INFINITY) return x.abs().amax(dim ?? null, { keepdim });
+  if (pp === Number.NEGATIVE_INFINITY) return x.abs().amin(dim ?? null, { keepdim });
+  if (pp === 0) return x.ne(0).to(x.dtype).sum(dim ?? null, { keepdim });
+  if (pp === 1) return x.abs().sum(dim ?? null, { keepdim });
+  if (pp === 2) {
+    const dims = resolveDims(x, dim, "norm");
+    const y = x.detach().square().sum(dims, { keepdim }).sqrt();
+    if (needsGrad(x)) {
+      record("NormBackward1", [x], y, (gy) => {
+        const n = unreduce(y, x, dims, keepdim);
+        return [unreduce(gy, x, dims, keepdim).mul(x).div(n).maskedFill(n.eq(0), 0)];
+      }, [x, y]);
+    }
+    return y;
+  }
+  return x.abs().pow(pp).sum(dim ?? null, { keepdim }).pow(1 / pp);
+}
+
+export function cumsum(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, x.dim(), "cumsum");
+  const dt = x.dtype.isFloatingPoint ? x.dtype : int64;
+  const src = castTo(x.detach(), dt).contiguous();
+  const out = Tensor.make(x.shape.slice(), dt, undefined, x.device);
+  const [outer, size, inner] = [numelOf(x.shape.slice(0, d)), x.dim() ? x.shape[d] : 1, numelOf(x.shape.slice(d + 1))];
+  const s = src.values();
+  const o = out.storage.data;
+  for (let a = 0; a < outer; a++) {
+    for (let c = 0; c < inner; c++) {
+      let acc = 0;
+      for (let b = 0; b < size; b++) {
+        const i = (a * size + b) * inner + c;
+        acc += s[i];
+        o[i] = acc;
+      }
+    }
+  }
+  if (needsGrad(x)) record("CumsumBackward0", [x], out, (gy) => [gy.flip([d]).cumsum(d).flip([d])]);
+  return out;
+}

@@ -1,0 +1,2 @@
+// torch.optim: filled in by the optim layer.
+export {};
