@@ -612,12 +612,13 @@ export function pickle(value: unknown, options: PickleOptions = {}): Uint8Array 
           w.u8(0x4e);
           return;
         }
+        // Python could write a list that contains itself, but kindling refuses to read one back.
+        if (inProgress.has(v)) throw new TypeError("pickle: cannot save a value that contains itself");
         const seen = memo.get(v);
         if (seen !== undefined) {
           get(seen);
           return;
         }
-        if (inProgress.has(v)) throw new TypeError("pickle: cannot save a value that contains itself");
         inProgress.add(v);
         writeObject(v, v);
         inProgress.delete(v);
