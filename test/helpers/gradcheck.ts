@@ -84,7 +84,7 @@ export function analyticalJacobians(fn: Fn, inputs: readonly Tensor[]): number[]
           throw new Error(`gradient shape [${g.shape}] does not match input shape [${diff[i].shape}]`);
         }
         if (g && g.dtype !== diff[i].dtype) throw new Error(`gradient dtype ${g.dtype} does not match input dtype ${diff[i].dtype}`);
-        vals.forEach((v, k) => jacs[i][k].push(v));
+        for (let k = 0; k < vals.length; k++) jacs[i][k].push(vals[k]);
       });
     }
   }
