@@ -2,11 +2,12 @@
 
 import type { DTypeName, TypedArray } from "../tensor/dtype.js";
 import type { Generator } from "./generator.js";
+import { logAccurate } from "./libm-accurate.js";
 import { requireFloating } from "./scalar-type.js";
 
 /** One exponential_distribution<double> sample: -1/lambd * log(1 - u) with u a double uniform (2 words). */
 export function exponentialSample(gen: Generator, lambd: number): number {
-  return (-1 / lambd) * Math.log(1 - gen.engine.randomDouble());
+  return (-1 / lambd) * logAccurate(1 - gen.engine.randomDouble());
 }
 
 /** Fills `out` (float32 or float64) with Exp(lambd) samples in order, computed in double then rounded. */

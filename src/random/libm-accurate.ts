@@ -64,7 +64,7 @@ function ddDiv(ah: number, al: number, bh: number, bl: number): void {
   ddAdd(s, e, q3, 0);
 }
 
-const LN2_HI = 0.6931471805599453;
+const LN2_HI = Math.LN2;
 const LN2_LO = 2.3190468138462996e-17;
 const SQRT2 = Math.SQRT2;
 
@@ -101,7 +101,8 @@ export function logAccurate(x: number): number {
   // log(m) = 2 atanh(s), s = (m - 1) / (m + 1); m - 1 is exact.
   const num = m - 1;
   const dh = m + 1;
-  const dl = 1 - (dh - m);
+  const db = dh - m;
+  const dl = m - (dh - db) + (1 - db);
   ddDiv(num, 0, dh, dl);
   const sh = rh;
   const sl = rl;

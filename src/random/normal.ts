@@ -11,6 +11,7 @@
 import type { DTypeName, TypedArray } from "../tensor/dtype.js";
 import { cephesLog, cephesSinCos, sinCosOut, TWO_PI_F } from "./cephes-avx.js";
 import { fma32, fma64 } from "./fma.js";
+import { cosAccurate, logAccurate, sinAccurate } from "./libm-accurate.js";
 import type { Generator } from "./generator.js";
 import type { MT19937 } from "./mt19937.js";
 import { requireFloating } from "./scalar-type.js";
@@ -81,14 +82,15 @@ function normalFillFloat64(eng: MT19937, d: Float64Array, mean: number, std: num
 }
 
 // normal_fill_16<double>; GCC contracts `radius * cos(theta) * std + mean` into one FMA.
+// glibc's log/cos/sin are matched by correctly rounded versions (libm-accurate.ts).
 function boxMuller16Float64(d: Float64Array, off: number, mean: number, std: number): void {
   for (let j = 0; j < 8; j++) {
     const u1 = 1 - d[off + j];
     const u2 = d[off + 8 + j];
-    const radius = Math.sqrt(-2 * Math.log(u1));
+    const radius = Math.sqrt(-2 * logAccurate(u1));
     const theta = TWO_PI * u2;
-    d[off + j] = fma64(radius * Math.cos(theta), std, mean);
-    d[off + 8 + j] = fma64(radius * Math.sin(theta), std, mean);
+    d[off + j] = fma64(radius * cosAccurate(theta), std, mean);
+    d[off + 8 + j] = fma64(radius * sinAccurate(theta), std, mean);
   }
 }
 
@@ -103,11 +105,11 @@ export function normalScalarSample(gen: Generator, mean: number, std: number): n
     const u1 = eng.randomDouble();
     const u2 = eng.randomDouble();
     // torch 1.13 takes log(1 - u2); 2.x changed this to log1p(-u2).
-    const r = Math.sqrt(-2 * Math.log(1 - u2));
+    const r = Math.sqrt(-2 * logAccurate(1 - u2));
     const theta = TWO_PI * u1;
-    gen.nextDoubleNormal = r * Math.sin(theta);
+    gen.nextDoubleNormal = r * sinAccurate(theta);
     gen.hasNextDoubleNormal = true;
-    z = r * Math.cos(theta);
+    z = r * cosAccurate(theta);
   }
   return fma64(z, std, mean);
 }

@@ -12,6 +12,7 @@ interface Summary {
   hash: number;
   head: (number | string)[];
   values?: (number | string)[];
+  sample?: number[];
 }
 interface StateSummary {
   hash: number;
@@ -38,6 +39,34 @@ function checkState(gen: Generator, expected: StateSummary, where: string): void
   assert.equal(fnv(bytes), expected.hash, `${where}: state hash`);
 }
 
+// float64 normals and exponentials go through glibc's log/sin/cos, which are correctly rounded except
+// near rounding midpoints; kindling's are correctly rounded (libm-accurate.ts). Those outputs are
+// compared by ulp distance, and the share of bitwise-equal values is asserted at the end.
+const LIBM_OPS = new Set(["randn", "normal", "normal_noncontiguous", "normal_tensor", "exponential"]);
+const SAMPLE_STRIDE = 37;
+const libmTally = { values: 0, exact: 0, maxUlps: 0 };
+
+function ulpDistance(a: number, b: number): number {
+  const v = new Float64Array([a, b]);
+  const i = new BigInt64Array(v.buffer);
+  const d = i[0] - i[1];
+  return Number(d < 0n ? -d : d);
+}
+
+function checkLibm(values: Float64Array | Float32Array, out: Summary, where: string): void {
+  const expected = out.values ?? out.sample;
+  assert.ok(expected, `${where}: float64 libm op needs values or a sample`);
+  const stride = out.values ? 1 : SAMPLE_STRIDE;
+  expected.forEach((e, k) => {
+    const a = values[k * stride];
+    const d = ulpDistance(a, e as number);
+    libmTally.values++;
+    if (d === 0) libmTally.exact++;
+    libmTally.maxUlps = Math.max(libmTally.maxUlps, d);
+    assert.ok(d <= 4, `${where}: value ${k * stride} is ${a}, PyTorch ${e} (${d} ulps apart)`);
+  });
+}
+
 // int64 values beyond 2**53 are stored rounded to the nearest double (kindling's int64 storage).
 function asStored(v: number | string): number {
   return typeof v === "string" ? Number(BigInt(v)) : v;
@@ -53,6 +82,10 @@ for (const seq of doc.sequences) {
       const where = `op ${i} ${JSON.stringify({ ...op, out: undefined, probs: undefined })}`;
       const out = runOp(gen, op);
       assert.equal(out.values.length, op.out.numel, `${where}: numel`);
+      if (op.dtype === "float64" && LIBM_OPS.has(op.op)) {
+        checkLibm(out.values as Float64Array, op.out, where);
+        return;
+      }
       const lossy = op.out.head.some((v) => typeof v === "string") && !(out.values instanceof BigInt64Array);
       if (lossy) {
         assert.ok(op.out.values, `${where}: huge int64 values need full fixtures`);
@@ -66,3 +99,10 @@ for (const seq of doc.sequences) {
     checkState(gen, seq.stateAfter, "after the sequence");
   });
 }
+
+test("float64 normals and exponentials: at least 99.5% bitwise equal to glibc-based PyTorch, the rest within 4 ulps", () => {
+  assert.ok(libmTally.values > 3000, `only ${libmTally.values} float64 values compared`);
+  const share = libmTally.exact / libmTally.values;
+  console.log(`float64 libm values: ${libmTally.exact}/${libmTally.values} bitwise equal, max ${libmTally.maxUlps} ulps`);
+  assert.ok(share >= 0.995, `only ${(share * 100).toFixed(3)}% of ${libmTally.values} equal`);
+});
