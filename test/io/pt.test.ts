@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { FileFormatError } from "../../src/io/format-error.js";
-import { OrderedDict, tuple } from "../../src/io/pickle.js";
+import { OrderedDict, PyGlobal, PyPersistentId, PyReduce, pickle, tuple } from "../../src/io/pickle.js";
 import { decodePt, encodePt } from "../../src/io/pt.js";
 import type { RawTensor } from "../../src/io/raw-tensor.js";
-import { readZip } from "../../src/io/zip.js";
+import { readZip, writeZip } from "../../src/io/zip.js";
 import { assertMatches, expected, fixture } from "./expected.js";
 
 test("a state dict written by torch.save decodes exactly, as an OrderedDict with _metadata", () => {
@@ -120,4 +120,42 @@ test("not a torch.save file: clear errors", () => {
   assert.throws(() => decodePt(new Uint8Array([0x80, 0x02, 0x8a, 0x0a])), /legacy \(pre-1\.6\) format/);
   assert.throws(() => decodePt(new TextEncoder().encode("hello world, no zip here at all")), /not a zip archive/);
   assert.throws(() => decodePt(new Uint8Array(0)), /not a zip archive/);
+});
+
+/** A .pt archive whose data.pkl is one tensor rebuilt from a one-storage archive, with these details. */
+function craft(
+  size: number[],
+  stride: number[],
+  { offset = 0, storageClass = "FloatStorage", numel = 2, recordBytes = 8 } = {},
+): Uint8Array {
+  const pid = tuple(["storage", new PyGlobal("torch", storageClass), "0", "cpu", numel]);
+  const call = new PyReduce(new PyGlobal("torch._utils", "_rebuild_tensor_v2"), [
+    new PyPersistentId(pid),
+    offset,
+    tuple(size),
+    tuple(stride),
+    false,
+    new OrderedDict(),
+  ]);
+  return writeZip([
+    { name: "x/data.pkl", data: pickle(call) },
+    { name: "x/data/0", data: new Uint8Array(recordBytes) },
+    { name: "x/version", data: new TextEncoder().encode("3\n") },
+  ]);
+}
+
+test("crafted tensors: out-of-range views, huge expansions and size mismatches are refused", () => {
+  const refused = (bytes: Uint8Array, pattern: RegExp) =>
+    assert.throws(() => decodePt(bytes), (e: Error) => e instanceof FileFormatError && pattern.test(e.message));
+  assert.deepEqual(decodePt(craft([2, 2], [0, 1])), { dtype: "float32", shape: [2, 2], data: new Float32Array(4) });
+  refused(craft([2 ** 40], [0]), /maxCopyBytes/);
+  refused(craft([3], [1]), /reaches element 2 of storage 0, which has 2/);
+  refused(craft([2], [1], { offset: 1 }), /reaches element 2/);
+  refused(craft([1], [1], { offset: -1 }), /invalid storage offset/);
+  refused(craft([2, 1], [1]), /differ in length/);
+  refused(craft([2], [1], { recordBytes: 7 }), /need 8 bytes but the record has 7/);
+  refused(craft([2], [1], { numel: 2 ** 40 }), /need .* bytes but the record has 8/);
+  refused(craft([2], [1], { storageClass: "HalfStorage" }), /torch\.HalfStorage is not supported/);
+  refused(craft([2], [1], { storageClass: "Tensor" }), /global torch\.Tensor is not allowed/);
+  refused(craft([1.5], [1]), /size is not a sequence of non-negative integers/);
 });
