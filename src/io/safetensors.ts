@@ -80,9 +80,10 @@ export function encodeSafetensors(tensors: TensorMapping, metadata?: Record<stri
 }
 
 export interface SafetensorsContents {
-  /** Tensors in the order their data appears in the file. */
   tensors: Record<string, RawTensor>;
   metadata: Record<string, string>;
+  /** The tensor names in the order their data appears in the file (an object lists integer-like names first). */
+  names: string[];
 }
 
 interface Entry {
@@ -187,5 +188,5 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
     const what = `safetensors: tensor ${JSON.stringify(e.name)}`;
     defineOwn(tensors, e.name, rawTensorFromBytes(e.dtype, e.shape, bytes.subarray(dataStart + e.begin, dataStart + e.end), what));
   }
-  return { tensors, metadata };
+  return { tensors, metadata, names: entries.map((e) => e.name) };
 }

@@ -62,8 +62,11 @@ export function loadBuffer<T = RawTensor>(
   if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1]! <= 5) {
     throw new FileFormatError("pt: this is PyTorch's legacy (pre-1.6) format; re-save it with torch.save in PyTorch 1.6 or later");
   }
-  const { tensors } = decodeSafetensors(bytes);
+  const { tensors, names } = decodeSafetensors(bytes);
   const out = new OrderedDict<string, PtValue<T>>();
-  for (const [name, t] of Object.entries(tensors)) out.set(name, options.fromRaw ? options.fromRaw(t) : (t as PtValue<T>));
+  for (const name of names) {
+    const t = tensors[name]!;
+    out.set(name, options.fromRaw ? options.fromRaw(t) : (t as PtValue<T>));
+  }
   return out as PtValue<T>;
 }

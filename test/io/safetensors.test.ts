@@ -59,8 +59,10 @@ test("layout follows the reference writer: dtype order then name, compact JSON, 
 
 test("PyTorch's state dict in the reference layout decodes exactly and re-encodes byte for byte", () => {
   const bytes = fixture("state_dict.safetensors");
-  const { tensors, metadata } = decodeSafetensors(bytes);
+  const { tensors, metadata, names } = decodeSafetensors(bytes);
   assert.deepEqual(metadata, { format: "pt" });
+  // The reference writer's order: same dtype, so by name.
+  assert.deepEqual(names, ["0.bias", "0.weight", "2.bias", "2.weight"]);
   const sd = expected.state_dict as { ordereddict: [string, unknown][] };
   for (const [name, desc] of sd.ordereddict) assertMatches(tensors[name], desc, name);
   assert.deepEqual(encodeSafetensors(tensors, metadata), bytes);
@@ -76,8 +78,9 @@ test("a file of every dtype decodes exactly", () => {
 test("tensor names are ordinary keys, even __proto__; __metadata__ is reserved", () => {
   const t: RawTensor = { dtype: "uint8", shape: [1], data: new Uint8Array([9]) };
   const names = new Map([["__proto__", t], ["0", t], ["constructor", t]]);
-  const { tensors } = decodeSafetensors(encodeSafetensors(names));
+  const { tensors, names: order } = decodeSafetensors(encodeSafetensors(names));
   assert.deepEqual(Object.keys(tensors).sort(), ["0", "__proto__", "constructor"]);
+  assert.deepEqual(order, ["0", "__proto__", "constructor"]);
   assert.equal(Object.getPrototypeOf(tensors), Object.prototype);
   assert.throws(() => encodeSafetensors({ __metadata__: t } as Record<string, RawTensor>), /reserved/);
 });
