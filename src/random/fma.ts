@@ -35,13 +35,24 @@ function roundToOdd(s: number, err: number): number {
   return scratch[0];
 }
 
-/** a*b + c rounded once to float32, for float32 a, b, c (their product is exact in a double). */
+/**
+ * a*b + c rounded once to float32, for float32 a, b, c (their product is exact in a double).
+ * s = RN53(a*b + c) rounds to the same float32 as the exact value unless s is exactly a float32
+ * midpoint (a midpoint is a double, so none can lie strictly between the exact value and s);
+ * only then is the sign of the rounding error of s needed.
+ */
 export function fma32(a: number, b: number, c: number): number {
   const p = a * b;
   const s = p + c;
+  const r = Math.fround(s);
+  if (r === s) return r;
+  const d = s - r; // exact; the other float32 neighbour of s is r + 2d iff s is a midpoint
+  const m = s + d;
+  if (Math.fround(m) !== m) return r;
   const bb = s - p;
   const err = p - (s - bb) + (c - bb);
-  return Math.fround(err === 0 ? s : roundToOdd(s, err));
+  if (err === 0) return r; // a true tie: fround already chose the even neighbour
+  return err > 0 === d > 0 ? m : r;
 }
 
 // Veltkamp splitting constant 2**27 + 1.

@@ -103,6 +103,27 @@ test("fma32 rounds a*b+c once to float32 (50k cases against an exact BigInt refe
   }
 });
 
+test("fma32 decides exact float32 midpoints of the double sum by the lost low bits", () => {
+  // a*b = 2**-24 * (1 - 2**-36): the double sum lands exactly on a float32 midpoint, the exact value
+  // lies just below or above it.
+  const a = 2 ** -24 * (1 + 2 ** -18);
+  const cases: [number, number, number][] = [
+    [a, 1 - 2 ** -18, 1 + 2 ** -23],
+    [a, 1 - 2 ** -18, 1],
+    [-a, 1 - 2 ** -18, 1 + 2 ** -22],
+    [-a, 1 - 2 ** -18, -(1 + 2 ** -23)],
+    [a, -(1 - 2 ** -18), -(1 + 2 ** -23)],
+    [a, 1 - 2 ** -18, 3 + 2 ** -22],
+  ];
+  let naiveWrong = 0;
+  for (const [x, y, z] of cases) {
+    const exact = exactFma(x, y, z, 24);
+    assert.equal(fma32(x, y, z), exact, `fma32(${x}, ${y}, ${z})`);
+    if (Math.fround(x * y + z) !== exact) naiveWrong++;
+  }
+  assert.ok(naiveWrong >= 2, "the cases include ones where rounding twice goes wrong");
+});
+
 test("fma64 rounds a*b+c once to float64 (50k cases against an exact BigInt reference)", () => {
   for (const [a, b, c] of operands(50000, false)) {
     assert.equal(fma64(a, b, c), exactFma(a, b, c, 53), `fma64(${a}, ${b}, ${c})`);
