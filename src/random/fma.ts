@@ -2,10 +2,10 @@
 //
 // PyTorch's AVX2 kernels were compiled with FMA contraction, so `u * range + from` and the steps of
 // the Cephes polynomials round once, not twice; reproducing their bits needs the same. JavaScript has
-// no fma, so both are built on round-to-odd (Boldo and Melquiond, "Emulation of FMA and correctly
-// rounded sums: proved algorithms using rounding to odd", IEEE Trans. Computers 2008):
-// rounding the exact value to odd at 53 bits and then to nearest at p <= 51 bits equals rounding
-// the exact value to nearest at p bits directly.
+// no fma. fma32 computes in doubles and repairs the one case where rounding twice can go wrong
+// (the double sum sitting exactly on a float32 midpoint). fma64 follows Boldo and Melquiond,
+// "Emulation of FMA and correctly rounded sums: proved algorithms using rounding to odd"
+// (IEEE Trans. Computers 2008): an exact product, then a sum whose low part is rounded to odd.
 
 const scratch = new Float64Array(1);
 const scratchWords = new Uint32Array(scratch.buffer);
