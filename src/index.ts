@@ -166,3 +166,4 @@ export * as data from "./data/index.js";
 import * as dataNamespace from "./data/index.js";
 /** torch.utils.data, as in PyTorch; also exported as `data`. */
 export const utils = { data: dataNamespace };
+export { FileFormatError, load, loadBuffer, save, saveBuffer, type TorchSaveOptions } from "./io/index.js";

@@ -12,7 +12,8 @@ export interface GradFn {
   readonly name: string;
 }
 
-export type NestedArray<T> = T | NestedArray<T>[];
+/** What tolist() returns: a number (or boolean, for bool tensors) nested as deep as the tensor. */
+export type NestedList = number | boolean | NestedList[];
 
 export class Tensor {
   storage: Storage;
@@ -143,13 +144,13 @@ export class Tensor {
     return this.dtype === boolDtype ? v !== 0 : v;
   }
 
-  tolist(): NestedArray<number> {
+  tolist(): NestedList {
     const flat = this.values();
     const isBool = this.dtype === boolDtype;
     const shape = this.shape;
-    if (shape.length === 0) return (isBool ? flat[0] !== 0 : flat[0]) as unknown as number;
+    if (shape.length === 0) return isBool ? flat[0] !== 0 : flat[0];
     let pos = 0;
-    const build = (d: number): NestedArray<number> => {
+    const build = (d: number): NestedList => {
       const out = new Array(shape[d]);
       if (d === shape.length - 1) {
         for (let i = 0; i < shape[d]; i++) out[i] = isBool ? flat[pos++] !== 0 : flat[pos++];
