@@ -1,4 +1,4 @@
-// Replays the operations recorded by scripts/fixtures/random.py on a kindling Generator, and
+// Replays the operations recorded by scripts/fixtures/rng.py on a kindling Generator, and
 // summarises outputs the way the script does (FNV-1a over little-endian 32-bit words).
 
 import type { DTypeName, TypedArray } from "../../src/tensor/dtype.js";

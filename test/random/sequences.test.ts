@@ -1,4 +1,4 @@
-// Every fixture sequence from scripts/fixtures/random.py replayed on one kindling Generator:
+// Every fixture sequence from scripts/fixtures/rng.py replayed on one kindling Generator:
 // each output bitwise equal to PyTorch 1.13's, and the generator state bytes equal afterwards.
 
 import assert from "node:assert/strict";
