@@ -1,0 +1,41 @@
+// Charts to SVG files: vega-lite compiles the specification, vega renders it headless (no canvas,
+// no browser), and ChartWriter keeps the list of files written so the run can name them at the end.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse, View } from "vega";
+import { compile } from "vega-lite";
+import type { ChartSpec } from "./charts.js";
+
+const CONFIG = {
+  font: "Helvetica, Arial, sans-serif",
+  title: { fontSize: 15, subtitleFontSize: 12, subtitleColor: "#555" },
+  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: "#e6e6e6" },
+  legend: { labelFontSize: 11, titleFontSize: 12 },
+  view: { stroke: "#bbb" },
+};
+
+/** The chart as SVG text. */
+export async function renderSvg(spec: ChartSpec): Promise<string> {
+  const { spec: vegaSpec } = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as ChartSpec);
+  const view = new View(parse(vegaSpec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export class ChartWriter {
+  readonly files: string[] = [];
+
+  constructor(readonly dir: string) {}
+
+  /** Renders the chart into `<dir>/<name>.svg` and returns the path. */
+  async write(name: string, spec: ChartSpec): Promise<string> {
+    mkdirSync(this.dir, { recursive: true });
+    const path = join(this.dir, `${name}.svg`);
+    writeFileSync(path, await renderSvg(spec));
+    this.files.push(path);
+    return path;
+  }
+}
