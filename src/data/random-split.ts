@@ -28,17 +28,15 @@ export function splitLengths(n: number, lengths: readonly number[]): number[] {
     counts.forEach((c, i) => {
       if (c === 0) console.warn(`UserWarning: Length of split at index ${i} is 0. This might result in an empty dataset.`);
     });
-  } else {
-    counts = lengths.slice();
-    for (const c of counts) {
-      if (!Number.isInteger(c)) {
-        throw new TypeError(`randomSplit: lengths must be integer counts or fractions that sum to 1, got ${lengths.join(", ")}`);
-      }
-    }
-  }
+  } else counts = lengths.slice();
   let sum = 0;
   for (const c of counts) sum += c;
   if (sum !== n) throw new RangeError("Sum of input lengths does not equal the length of the input dataset!");
+  for (const c of counts) {
+    if (!Number.isInteger(c) || c < 0) {
+      throw new TypeError(`randomSplit: lengths must be non-negative integer counts or fractions that sum to 1, got ${lengths.join(", ")}`);
+    }
+  }
   return counts;
 }
 

@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as torch from "../../src/index.js";
+import { data } from "../../src/index.js";
+import { after, fixture } from "./fixture.js";
+
+interface SamplerCase {
+  kind: "random" | "subset" | "weighted" | "batch";
+  seed?: number;
+  generatorSeed?: number;
+  n?: number;
+  replacement?: boolean;
+  numSamples?: number;
+  indices?: number[];
+  weights?: number[];
+  batchSize?: number;
+  dropLast?: boolean;
+  length?: number;
+  epochs: number[][] | number[][][];
+  globalAfter?: number[];
+  generatorAfter?: number[];
+}
+
+const range = (n: number) => ({ length: n });
+
+function makeSampler(c: SamplerCase, gen: torch.Generator | undefined): data.Sampler<number> | data.Sampler<number[]> {
+  switch (c.kind) {
+    case "random":
+      return new data.RandomSampler(range(c.n as number), { generator: gen, replacement: c.replacement, numSamples: c.numSamples });
+    case "subset":
+      return new data.SubsetRandomSampler(c.indices as number[], gen);
+    case "weighted":
+      return new data.WeightedRandomSampler(c.weights as number[], c.numSamples as number, c.replacement, gen);
+    case "batch":
+      return new data.BatchSampler(new data.SequentialSampler(range(c.n as number)), c.batchSize as number, c.dropLast as boolean);
+  }
+}
+
+test("samplers: RandomSampler, SubsetRandomSampler, WeightedRandomSampler and BatchSampler yield PyTorch's indices", () => {
+  const cases = fixture.samplers as SamplerCase[];
+  const kinds = new Set<string>();
+  for (const c of cases) {
+    if (c.seed !== undefined) torch.manualSeed(c.seed);
+    const gen = c.generatorSeed !== undefined ? new torch.Generator().manualSeed(c.generatorSeed) : undefined;
+    const sampler = makeSampler(c, gen);
+    const where = JSON.stringify({ ...c, epochs: undefined, globalAfter: undefined, generatorAfter: undefined });
+    const epochs = c.epochs.map(() => [...(sampler as Iterable<unknown>)]);
+    assert.deepEqual(epochs, c.epochs, where);
+    if (c.length !== undefined) assert.equal((sampler as data.BatchSampler).length, c.length, where);
+    if (c.globalAfter) assert.deepEqual(after(), c.globalAfter, `${where}: default generator position`);
+    if (c.generatorAfter) assert.deepEqual(after(gen), c.generatorAfter, `${where}: generator position`);
+    kinds.add(c.kind);
+  }
+  assert.deepEqual([...kinds].sort(), ["batch", "random", "subset", "weighted"]);
+  assert.ok(cases.length > 150);
+});
+
+test("samplers: draws start at the first next(), not when the iterator is made", () => {
+  torch.manualSeed(3);
+  const sampler = new data.RandomSampler(range(5));
+  const it = sampler[Symbol.iterator]();
+  const before = torch.getRngState();
+  assert.deepEqual(torch.getRngState(), before);
+  it.next();
+  assert.notDeepEqual(torch.getRngState(), before);
+});
+
+test("samplers: PyTorch's argument errors", () => {
+  assert.throws(() => new data.RandomSampler(range(0)), { message: "numSamples should be a positive integer value, but got numSamples=0" });
+  assert.throws(() => new data.RandomSampler(range(3), { numSamples: 1.5 }), /numSamples should be a positive integer/);
+  assert.throws(() => new data.BatchSampler([0, 1], 0, false), { message: "batchSize should be a positive integer value, but got batchSize=0" });
+  assert.throws(() => new data.WeightedRandomSampler([1, 2], 0), /numSamples should be a positive integer/);
+  assert.throws(() => new data.WeightedRandomSampler(torch.ones(2, 2), 1), { message: "weights should be a 1d sequence but given weights have shape (2, 2)" });
+  // a plain array is a sampler too, and a BatchSampler needs its length only for its own length
+  assert.deepEqual([...new data.BatchSampler([4, 5, 6], 2, false)], [[4, 5], [6]]);
+  assert.equal(new data.BatchSampler([4, 5, 6], 2, true).length, 1);
+  const noLength = { *[Symbol.iterator]() { yield 1; } };
+  assert.throws(() => new data.BatchSampler(noLength, 2, false).length, /has no len\(\)/);
+});
