@@ -1,0 +1,516 @@
+// kindling_native: the N-API surface. Every function works in place on the memory of the typed
+// arrays it is given (no copies); the element type (float32 or float64) follows the arrays, which
+// must all be of the same type. Arguments are checked here, before any kernel runs: sizes are
+// non-negative integers, every element touched lies inside its array, and outputs do not partly
+// overlap inputs. A violation throws a TypeError or RangeError naming the argument.
+// src/backend/native/addon.ts documents the signatures for TypeScript.
+#include <node_api.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "kernels.h"
+#include "ops.h"
+#include "thread_pool.h"
+
+namespace {
+
+struct Error {
+  bool range;  // RangeError, else TypeError
+  std::string message;
+};
+
+struct Array {
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+};
+
+class Args {
+ public:
+  Args(napi_env env, napi_callback_info info, const char* fn, size_t expected) : env_(env), fn_(fn) {
+    argc_ = kMax;
+    napi_get_cb_info(env, info, &argc_, argv_, nullptr, nullptr);
+    if (argc_ < expected)
+      throw Error{false, std::string(fn) + ": expected " + std::to_string(expected) + " arguments, got " +
+                             std::to_string(argc_)};
+  }
+
+  const char* fn() const { return fn_; }
+
+  double number(size_t i, const char* name) {
+    double v;
+    if (napi_get_value_double(env_, argv_[i], &v) != napi_ok) fail(false, name, "must be a number");
+    return v;
+  }
+
+  int64_t size(size_t i, const char* name) {
+    double v = number(i, name);
+    if (!(v >= 0 && v <= 9007199254740991.0 && v == std::floor(v)))
+      fail(true, name, "must be a non-negative integer");
+    return static_cast<int64_t>(v);
+  }
+
+  int op(size_t i, const char* name, int count) {
+    int64_t v = size(i, name);
+    if (v >= count) fail(true, name, "is not a known operation code");
+    return static_cast<int>(v);
+  }
+
+  bool boolean(size_t i, const char* name) {
+    bool v;
+    if (napi_get_value_bool(env_, argv_[i], &v) != napi_ok) fail(false, name, "must be a boolean");
+    return v;
+  }
+
+  std::string string(size_t i, const char* name) {
+    char buf[64];
+    size_t len;
+    if (napi_get_value_string_utf8(env_, argv_[i], buf, sizeof buf, &len) != napi_ok)
+      fail(false, name, "must be a string");
+    return std::string(buf, len);
+  }
+
+  Array array(size_t i, const char* name) {
+    bool is;
+    if (napi_is_typedarray(env_, argv_[i], &is) != napi_ok || !is)
+      fail(false, name, "must be a Float32Array or Float64Array");
+    Array a;
+    napi_value buffer;
+    size_t byte_offset;
+    napi_get_typedarray_info(env_, argv_[i], &a.type, &a.length, &a.data, &buffer, &byte_offset);
+    if (a.type != napi_float32_array && a.type != napi_float64_array)
+      fail(false, name, "must be a Float32Array or Float64Array");
+    return a;
+  }
+
+  [[noreturn]] void fail(bool range, const char* name, const char* what) {
+    throw Error{range, std::string(fn_) + ": " + name + " " + what};
+  }
+
+ private:
+  static constexpr size_t kMax = 24;
+  napi_env env_;
+  const char* fn_;
+  size_t argc_;
+  napi_value argv_[kMax];
+};
+
+using u128 = unsigned __int128;
+
+// Elements [offset, offset + span) of an array: span = 1 + sum of (extent - 1) * stride, or 0 when
+// any extent is 0.
+struct Region {
+  const Array* array;
+  int64_t offset;
+  u128 span;
+};
+
+Region region(Args& args, const Array& a, const char* name, int64_t offset, const int64_t* extents,
+              const int64_t* strides, int dims) {
+  u128 span = 1;
+  for (int d = 0; d < dims; ++d) {
+    if (extents[d] == 0) return Region{&a, offset, 0};
+    span += u128(extents[d] - 1) * u128(strides[d]);
+  }
+  if (u128(offset) + span > u128(a.length)) args.fail(true, name, "is too short for the offset, sizes and strides given");
+  return Region{&a, offset, span};
+}
+
+size_t element_size(const Array& a) { return a.type == napi_float32_array ? 4 : 8; }
+
+bool overlap(const Region& x, const Region& y) {
+  if (x.span == 0 || y.span == 0) return false;
+  const char* xb = static_cast<const char*>(x.array->data) + x.offset * element_size(*x.array);
+  const char* yb = static_cast<const char*>(y.array->data) + y.offset * element_size(*y.array);
+  const char* xe = xb + size_t(x.span) * element_size(*x.array);
+  const char* ye = yb + size_t(y.span) * element_size(*y.array);
+  return xb < ye && yb < xe;
+}
+
+// Elementwise kernels may write over an input only element for element (y is x), never shifted.
+void check_in_place(Args& args, const Region& out, const Region& in, const char* out_name) {
+  if (!overlap(out, in)) return;
+  const char* ob = static_cast<const char*>(out.array->data) + out.offset * element_size(*out.array);
+  const char* ib = static_cast<const char*>(in.array->data) + in.offset * element_size(*in.array);
+  if (ob != ib) args.fail(true, out_name, "partly overlaps an input (only exact in-place use is allowed)");
+}
+
+void same_type(Args& args, const Array& a, const Array& b, const char* name) {
+  if (a.type != b.type) args.fail(false, name, "must have the same element type as the first array");
+}
+
+napi_value undefined(napi_env env) {
+  napi_value v;
+  napi_get_undefined(env, &v);
+  return v;
+}
+
+napi_value number_value(napi_env env, double d) {
+  napi_value v;
+  napi_create_double(env, d, &v);
+  return v;
+}
+
+template <class F>
+napi_value guarded(napi_env env, F body) {
+  try {
+    return body();
+  } catch (const Error& e) {
+    if (e.range)
+      napi_throw_range_error(env, nullptr, e.message.c_str());
+    else
+      napi_throw_type_error(env, nullptr, e.message.c_str());
+    return nullptr;
+  }
+}
+
+template <class T>
+T* at(const Array& a, int64_t offset) {
+  return static_cast<T*>(a.data) + offset;
+}
+
+// C's elements must be distinct (it is written from several threads): one of its dimensions must
+// nest inside the other, and the batch outside both.
+bool distinct_layout(int64_t m, int64_t n, int64_t rs, int64_t cs, int64_t batch, int64_t bs) {
+  if (m == 0 || n == 0 || batch == 0) return true;
+  u128 rspan = u128(m - 1) * rs, cspan = u128(n - 1) * cs;
+  bool rows_ok = m == 1 || rs >= 1, cols_ok = n == 1 || cs >= 1;
+  if (!rows_ok || !cols_ok) return false;
+  bool nested = m == 1 || n == 1 || u128(cs) > rspan || u128(rs) > cspan;
+  if (!nested) return false;
+  return batch == 1 || u128(bs) > rspan + cspan;
+}
+
+struct GemmCall {
+  int64_t m, n, k;
+  double alpha, beta;
+  Array a, b, c;
+  int64_t off_a, rsa, csa, off_b, rsb, csb, off_c, rsc, csc;
+  int64_t batch, sa, sb, sc;
+};
+
+template <class T>
+void run_gemm(const GemmCall& q) {
+  kn::GemmArgs<T> g{q.m,   q.n,   q.k,        T(q.alpha),          at<T>(q.a, q.off_a), q.rsa,
+                    q.csa, at<T>(q.b, q.off_b), q.rsb, q.csb, T(q.beta), at<T>(q.c, q.off_c), q.rsc, q.csc};
+  kn::gemm<T>(g, q.batch, q.sa, q.sb, q.sc);
+}
+
+void check_and_run_gemm(Args& args, GemmCall& q) {
+  same_type(args, q.a, q.b, "B");
+  same_type(args, q.a, q.c, "C");
+  // A: [batch][m][k], B: [batch][k][n], C: [batch][m][n].
+  int64_t ea[3] = {q.batch, q.m, q.k}, sa[3] = {q.sa, q.rsa, q.csa};
+  int64_t eb[3] = {q.batch, q.k, q.n}, sb[3] = {q.sb, q.rsb, q.csb};
+  int64_t ec[3] = {q.batch, q.m, q.n}, sc[3] = {q.sc, q.rsc, q.csc};
+  bool reads = q.k > 0 && q.alpha != 0;
+  // With K == 0 or alpha == 0, A and B are not read (BLAS semantics), so not checked either.
+  Region ra = reads ? region(args, q.a, "A", q.off_a, ea, sa, 3) : Region{&q.a, q.off_a, 0};
+  Region rb = reads ? region(args, q.b, "B", q.off_b, eb, sb, 3) : Region{&q.b, q.off_b, 0};
+  Region rc = region(args, q.c, "C", q.off_c, ec, sc, 3);
+  if (overlap(rc, ra) || overlap(rc, rb)) args.fail(true, "C", "must not overlap A or B");
+  if (!distinct_layout(q.m, q.n, q.rsc, q.csc, q.batch, q.sc))
+    args.fail(true, "C", "strides must give every element its own place");
+  if (q.a.type == napi_float32_array)
+    run_gemm<float>(q);
+  else
+    run_gemm<double>(q);
+}
+
+// gemm(transA, transB, M, N, K, alpha, A, aOffset, lda, B, bOffset, ldb, beta, C, cOffset, ldc)
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "gemm", 16);
+    bool ta = args.boolean(0, "transA"), tb = args.boolean(1, "transB");
+    GemmCall q{};
+    q.m = args.size(2, "M");
+    q.n = args.size(3, "N");
+    q.k = args.size(4, "K");
+    q.alpha = args.number(5, "alpha");
+    q.a = args.array(6, "A");
+    q.off_a = args.size(7, "aOffset");
+    int64_t lda = args.size(8, "lda");
+    q.b = args.array(9, "B");
+    q.off_b = args.size(10, "bOffset");
+    int64_t ldb = args.size(11, "ldb");
+    q.beta = args.number(12, "beta");
+    q.c = args.array(13, "C");
+    q.off_c = args.size(14, "cOffset");
+    int64_t ldc = args.size(15, "ldc");
+    // Row-major: op(A) is M x K; A itself is M x K (lda >= K) or, transposed, K x M (lda >= M).
+    if (lda < std::max<int64_t>(1, ta ? q.m : q.k)) args.fail(true, "lda", "is smaller than a row of A");
+    if (ldb < std::max<int64_t>(1, tb ? q.k : q.n)) args.fail(true, "ldb", "is smaller than a row of B");
+    if (ldc < std::max<int64_t>(1, q.n)) args.fail(true, "ldc", "is smaller than a row of C");
+    q.rsa = ta ? 1 : lda;
+    q.csa = ta ? lda : 1;
+    q.rsb = tb ? 1 : ldb;
+    q.csb = tb ? ldb : 1;
+    q.rsc = ldc;
+    q.csc = 1;
+    q.batch = 1;
+    check_and_run_gemm(args, q);
+    return undefined(env);
+  });
+}
+
+// gemmStrided(M, N, K, alpha, A, aOffset, aRowStride, aColStride, B, bOffset, bRowStride,
+//             bColStride, beta, C, cOffset, cRowStride, cColStride, batch, aBatchStride,
+//             bBatchStride, cBatchStride)
+napi_value GemmStrided(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "gemmStrided", 21);
+    GemmCall q{};
+    q.m = args.size(0, "M");
+    q.n = args.size(1, "N");
+    q.k = args.size(2, "K");
+    q.alpha = args.number(3, "alpha");
+    q.a = args.array(4, "A");
+    q.off_a = args.size(5, "aOffset");
+    q.rsa = args.size(6, "aRowStride");
+    q.csa = args.size(7, "aColStride");
+    q.b = args.array(8, "B");
+    q.off_b = args.size(9, "bOffset");
+    q.rsb = args.size(10, "bRowStride");
+    q.csb = args.size(11, "bColStride");
+    q.beta = args.number(12, "beta");
+    q.c = args.array(13, "C");
+    q.off_c = args.size(14, "cOffset");
+    q.rsc = args.size(15, "cRowStride");
+    q.csc = args.size(16, "cColStride");
+    q.batch = args.size(17, "batch");
+    q.sa = args.size(18, "aBatchStride");
+    q.sb = args.size(19, "bBatchStride");
+    q.sc = args.size(20, "cBatchStride");
+    check_and_run_gemm(args, q);
+    return undefined(env);
+  });
+}
+
+const int64_t kUnit[1] = {1};
+
+Region vector_region(Args& args, const Array& a, const char* name, int64_t offset, int64_t n) {
+  return region(args, a, name, offset, &n, kUnit, 1);
+}
+
+// unary(op, x, xOffset, y, yOffset, n)
+napi_value Unary(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "unary", 6);
+    int op = args.op(0, "op", kn::kUnaryCount);
+    Array x = args.array(1, "x"), y = args.array(3, "y");
+    same_type(args, x, y, "y");
+    int64_t ox = args.size(2, "xOffset"), oy = args.size(4, "yOffset"), n = args.size(5, "n");
+    Region rx = vector_region(args, x, "x", ox, n), ry = vector_region(args, y, "y", oy, n);
+    check_in_place(args, ry, rx, "y");
+    if (x.type == napi_float32_array)
+      kn::unary(op, at<float>(x, ox), at<float>(y, oy), n);
+    else
+      kn::unary(op, at<double>(x, ox), at<double>(y, oy), n);
+    return undefined(env);
+  });
+}
+
+// binary(op, a, aOffset, b, bOffset, y, yOffset, n)
+napi_value BinaryFn(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "binary", 8);
+    int op = args.op(0, "op", kn::kBinaryCount);
+    Array a = args.array(1, "a"), b = args.array(3, "b"), y = args.array(5, "y");
+    same_type(args, a, b, "b");
+    same_type(args, a, y, "y");
+    int64_t oa = args.size(2, "aOffset"), ob = args.size(4, "bOffset"), oy = args.size(6, "yOffset");
+    int64_t n = args.size(7, "n");
+    Region ra = vector_region(args, a, "a", oa, n), rb = vector_region(args, b, "b", ob, n);
+    Region ry = vector_region(args, y, "y", oy, n);
+    check_in_place(args, ry, ra, "y");
+    check_in_place(args, ry, rb, "y");
+    if (a.type == napi_float32_array)
+      kn::binary(op, at<float>(a, oa), at<float>(b, ob), at<float>(y, oy), n);
+    else
+      kn::binary(op, at<double>(a, oa), at<double>(b, ob), at<double>(y, oy), n);
+    return undefined(env);
+  });
+}
+
+// binaryScalar(op, a, aOffset, s, y, yOffset, n)
+napi_value BinaryScalar(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "binaryScalar", 7);
+    int op = args.op(0, "op", kn::kBinaryCount);
+    Array a = args.array(1, "a"), y = args.array(4, "y");
+    same_type(args, a, y, "y");
+    int64_t oa = args.size(2, "aOffset"), oy = args.size(5, "yOffset"), n = args.size(6, "n");
+    double s = args.number(3, "s");
+    Region ra = vector_region(args, a, "a", oa, n), ry = vector_region(args, y, "y", oy, n);
+    check_in_place(args, ry, ra, "y");
+    if (a.type == napi_float32_array)
+      kn::binary_scalar(op, at<float>(a, oa), float(s), at<float>(y, oy), n);
+    else
+      kn::binary_scalar(op, at<double>(a, oa), s, at<double>(y, oy), n);
+    return undefined(env);
+  });
+}
+
+// binaryRow(op, a, aOffset, b, bOffset, y, yOffset, rows, cols)
+napi_value BinaryRow(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "binaryRow", 9);
+    int op = args.op(0, "op", kn::kBinaryCount);
+    Array a = args.array(1, "a"), b = args.array(3, "b"), y = args.array(5, "y");
+    same_type(args, a, b, "b");
+    same_type(args, a, y, "y");
+    int64_t oa = args.size(2, "aOffset"), ob = args.size(4, "bOffset"), oy = args.size(6, "yOffset");
+    int64_t rows = args.size(7, "rows"), cols = args.size(8, "cols");
+    int64_t total = rows * cols;
+    Region ra = vector_region(args, a, "a", oa, total), ry = vector_region(args, y, "y", oy, total);
+    Region rb = vector_region(args, b, "b", ob, rows == 0 ? 0 : cols);
+    check_in_place(args, ry, ra, "y");
+    if (overlap(ry, rb)) args.fail(true, "y", "must not overlap b");
+    if (a.type == napi_float32_array)
+      kn::binary_row(op, at<float>(a, oa), at<float>(b, ob), at<float>(y, oy), rows, cols);
+    else
+      kn::binary_row(op, at<double>(a, oa), at<double>(b, ob), at<double>(y, oy), rows, cols);
+    return undefined(env);
+  });
+}
+
+// backward(op, gy, gyOffset, y, yOffset, gx, gxOffset, n)
+napi_value Backward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "backward", 8);
+    int op = args.op(0, "op", kn::kBackwardCount);
+    Array gy = args.array(1, "gy"), y = args.array(3, "y"), gx = args.array(5, "gx");
+    same_type(args, gy, y, "y");
+    same_type(args, gy, gx, "gx");
+    int64_t ogy = args.size(2, "gyOffset"), oy = args.size(4, "yOffset"), ogx = args.size(6, "gxOffset");
+    int64_t n = args.size(7, "n");
+    Region rgy = vector_region(args, gy, "gy", ogy, n), ry = vector_region(args, y, "y", oy, n);
+    Region rgx = vector_region(args, gx, "gx", ogx, n);
+    check_in_place(args, rgx, rgy, "gx");
+    check_in_place(args, rgx, ry, "gx");
+    if (gy.type == napi_float32_array)
+      kn::backward(op, at<float>(gy, ogy), at<float>(y, oy), at<float>(gx, ogx), n);
+    else
+      kn::backward(op, at<double>(gy, ogy), at<double>(y, oy), at<double>(gx, ogx), n);
+    return undefined(env);
+  });
+}
+
+// sum(x, xOffset, n) -> number (accumulated in float64; not rounded to float32)
+napi_value Sum(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "sum", 3);
+    Array x = args.array(0, "x");
+    int64_t ox = args.size(1, "xOffset"), n = args.size(2, "n");
+    vector_region(args, x, "x", ox, n);
+    double s = x.type == napi_float32_array ? kn::sum(at<float>(x, ox), n) : kn::sum(at<double>(x, ox), n);
+    return number_value(env, s);
+  });
+}
+
+// sumDim(x, xOffset, rows, cols, dim, out, outOffset)
+napi_value SumDim(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "sumDim", 7);
+    Array x = args.array(0, "x"), out = args.array(5, "out");
+    same_type(args, x, out, "out");
+    int64_t ox = args.size(1, "xOffset"), rows = args.size(2, "rows"), cols = args.size(3, "cols");
+    int64_t dim = args.size(4, "dim"), oo = args.size(6, "outOffset");
+    if (dim > 1) args.fail(true, "dim", "must be 0 or 1");
+    Region rx = vector_region(args, x, "x", ox, rows * cols);
+    Region ro = vector_region(args, out, "out", oo, dim == 0 ? cols : rows);
+    if (overlap(rx, ro)) args.fail(true, "out", "must not overlap x");
+    if (x.type == napi_float32_array)
+      kn::sum_dim(at<float>(x, ox), rows, cols, int(dim), at<float>(out, oo));
+    else
+      kn::sum_dim(at<double>(x, ox), rows, cols, int(dim), at<double>(out, oo));
+    return undefined(env);
+  });
+}
+
+// softmax(x, xOffset, y, yOffset, rows, cols, log)
+napi_value Softmax(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "softmax", 7);
+    Array x = args.array(0, "x"), y = args.array(2, "y");
+    same_type(args, x, y, "y");
+    int64_t ox = args.size(1, "xOffset"), oy = args.size(3, "yOffset");
+    int64_t rows = args.size(4, "rows"), cols = args.size(5, "cols");
+    bool log = args.boolean(6, "log");
+    Region rx = vector_region(args, x, "x", ox, rows * cols), ry = vector_region(args, y, "y", oy, rows * cols);
+    check_in_place(args, ry, rx, "y");
+    if (x.type == napi_float32_array)
+      kn::softmax(at<float>(x, ox), at<float>(y, oy), rows, cols, log);
+    else
+      kn::softmax(at<double>(x, ox), at<double>(y, oy), rows, cols, log);
+    return undefined(env);
+  });
+}
+
+napi_value NumThreads(napi_env env, napi_callback_info) { return number_value(env, kn::num_threads()); }
+
+napi_value SetNumThreads(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "setNumThreads", 1);
+    int64_t n = args.size(0, "n");
+    if (n < 1 || n > 1024) args.fail(true, "n", "must be between 1 and 1024");
+    kn::set_num_threads(int(n));
+    return undefined(env);
+  });
+}
+
+napi_value IsaName(napi_env env, napi_callback_info) {
+  napi_value v;
+  napi_create_string_utf8(env, kn::isa().name, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+napi_value Isas(napi_env env, napi_callback_info) {
+  const kn::Isa* list[4];
+  int n = kn::supported_isas(list, 4);
+  napi_value arr;
+  napi_create_array_with_length(env, n, &arr);
+  for (int i = 0; i < n; ++i) {
+    napi_value s;
+    napi_create_string_utf8(env, list[i]->name, NAPI_AUTO_LENGTH, &s);
+    napi_set_element(env, arr, i, s);
+  }
+  return arr;
+}
+
+napi_value SetIsa(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "setIsa", 1);
+    napi_value v;
+    napi_get_boolean(env, kn::select_isa(args.string(0, "name").c_str()), &v);
+    return v;
+  });
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  const napi_property_descriptor props[] = {
+      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"gemmStrided", nullptr, GemmStrided, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"binary", nullptr, BinaryFn, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"binaryScalar", nullptr, BinaryScalar, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"binaryRow", nullptr, BinaryRow, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"backward", nullptr, Backward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sumDim", nullptr, SumDim, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"numThreads", nullptr, NumThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"isa", nullptr, IsaName, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"isas", nullptr, Isas, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}

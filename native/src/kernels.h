@@ -1,0 +1,66 @@
+// The table of kernels that one instruction set provides. isa_avx512.cc, isa_avx2.cc and
+// isa_generic.cc each compile kernels.inc for their instruction set; dispatch.cc picks one at run
+// time from the CPU's features (the addon itself is built for the baseline x86-64, so it loads on
+// any CPU).
+#pragma once
+
+#include <cstdint>
+
+namespace kn {
+
+enum Unary : int { kNeg = 0, kExp = 1, kLog = 2, kTanh = 3, kSigmoid = 4, kRelu = 5, kUnaryCount = 6 };
+// kRSub and kRDiv swap the operands: y = b - a, y = b / a (b the scalar or the broadcast row).
+enum Binary : int { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kRSub = 4, kRDiv = 5, kBinaryCount = 6 };
+// Gradients from the forward output y: sigmoid gy*(1-y)*y, tanh gy*(1-y*y), relu y<=0 ? 0 : gy.
+enum Backward : int { kSigmoidBackward = 0, kTanhBackward = 1, kReluBackward = 2, kBackwardCount = 3 };
+
+// C = alpha * A @ B + beta * C for one matrix; element (i, j) of X is x[i * rsx + j * csx].
+// beta == 0 overwrites C without reading it (as BLAS does).
+template <class T>
+struct GemmArgs {
+  int64_t m, n, k;
+  T alpha;
+  const T* a;
+  int64_t rsa, csa;
+  const T* b;
+  int64_t rsb, csb;
+  T beta;
+  T* c;
+  int64_t rsc, csc;
+};
+
+template <class T>
+struct TypedKernels {
+  int gemm_mr, gemm_nr;                         // register tile, to split work on tile borders
+  void (*gemm)(const GemmArgs<T>&);             // serial
+  void (*unary)(int op, const T* x, T* y, int64_t n);
+  void (*binary)(int op, const T* a, const T* b, T* y, int64_t n);
+  void (*binary_scalar)(int op, const T* a, T s, T* y, int64_t n);
+  // y[i, j] = a[i, j] op b[j] for `rows` rows of `cols` contiguous elements.
+  void (*binary_row)(int op, const T* a, const T* b, T* y, int64_t rows, int64_t cols);
+  void (*backward)(int op, const T* gy, const T* y, T* gx, int64_t n);
+  double (*sum)(const T* x, int64_t n);  // accumulated in float64
+  // acc[j] += sum over rows of x[i * ld + j], j < cols.
+  void (*sum_rows_into)(const T* x, int64_t rows, int64_t cols, int64_t ld, double* acc);
+  // Softmax (or log-softmax) of each of `rows` contiguous rows of `cols` elements.
+  void (*softmax)(const T* x, T* y, int64_t rows, int64_t cols, bool log);
+};
+
+struct Isa {
+  const char* name;
+  TypedKernels<float> f32;
+  TypedKernels<double> f64;
+};
+
+namespace avx512 { extern const Isa isa; }
+namespace avx2 { extern const Isa isa; }
+namespace generic { extern const Isa isa; }
+
+// The instruction set in use (the best the CPU supports unless overridden).
+const Isa& isa();
+// Instruction sets this CPU can run, best first.
+int supported_isas(const Isa** out, int capacity);
+// Switches to the named instruction set; false if unknown or unsupported here.
+bool select_isa(const char* name);
+
+}  // namespace kn

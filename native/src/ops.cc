@@ -1,0 +1,169 @@
+#include "ops.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "thread_pool.h"
+
+namespace kn {
+namespace {
+
+template <class T>
+const TypedKernels<T>& kernels();
+template <>
+const TypedKernels<float>& kernels<float>() {
+  return isa().f32;
+}
+template <>
+const TypedKernels<double>& kernels<double>() {
+  return isa().f64;
+}
+
+// Runs body(begin, end) over [0, n) in pieces of `grain` (the last may be shorter), in parallel
+// when there are at least two pieces.
+template <class F>
+void chunked(int64_t n, int64_t grain, F body) {
+  int64_t pieces = (n + grain - 1) / grain;
+  if (pieces <= 1) {
+    if (n > 0) body(int64_t(0), n);
+    return;
+  }
+  parallel_for(pieces, [&](int64_t p) { body(p * grain, std::min(n, (p + 1) * grain)); });
+}
+
+// Elements per piece: enough work that a piece costs well over the pool's hand-off (~ a few us).
+constexpr int64_t kCheapGrain = 1 << 16;      // add, mul, relu: memory bound
+constexpr int64_t kTranscendGrain = 1 << 14;  // exp, log, tanh, sigmoid
+constexpr int64_t kSumGrain = 1 << 15;        // sum pieces (fixed: the order of partial sums)
+// Multiply-adds below which a matrix product runs on the calling thread.
+constexpr double kGemmParallelMacs = 1 << 18;
+
+int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+
+}  // namespace
+
+template <class T>
+void gemm(const GemmArgs<T>& g, int64_t batch, int64_t stride_a, int64_t stride_b, int64_t stride_c) {
+  const TypedKernels<T>& kern = kernels<T>();
+  auto one = [&](int64_t b, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+    GemmArgs<T> s = g;
+    s.m = i1 - i0;
+    s.n = j1 - j0;
+    s.a = g.a + b * stride_a + i0 * g.rsa;
+    s.b = g.b + b * stride_b + j0 * g.csb;
+    s.c = g.c + b * stride_c + i0 * g.rsc + j0 * g.csc;
+    kern.gemm(s);
+  };
+  const int threads = num_threads();
+  const double macs = double(g.m) * double(g.n) * double(g.k) * double(batch);
+  if (threads <= 1 || macs < kGemmParallelMacs) {
+    for (int64_t b = 0; b < batch; ++b) one(b, 0, g.m, 0, g.n);
+    return;
+  }
+  // Split each product into `parts` along its larger side (each part packs the other operand
+  // again, so the side whose operand is cheaper to re-pack is cut), on register-tile borders.
+  int64_t parts = (batch % threads == 0 || batch >= 4 * threads) ? 1 : threads;
+  const bool split_m = g.m >= g.n;
+  const int64_t extent = split_m ? g.m : g.n;
+  const int64_t tile = split_m ? kern.gemm_mr : kern.gemm_nr;
+  int64_t step = round_up((extent + parts - 1) / parts, tile);
+  parts = (extent + step - 1) / step;
+  parallel_for(batch * parts, [&](int64_t t) {
+    int64_t b = t / parts, p = t % parts;
+    int64_t lo = p * step, hi = std::min(extent, lo + step);
+    if (split_m)
+      one(b, lo, hi, 0, g.n);
+    else
+      one(b, 0, g.m, lo, hi);
+  });
+}
+
+template <class T>
+void unary(int op, const T* x, T* y, int64_t n) {
+  auto f = kernels<T>().unary;
+  int64_t grain = (op == kNeg || op == kRelu) ? kCheapGrain : kTranscendGrain;
+  chunked(n, grain, [&](int64_t i, int64_t j) { f(op, x + i, y + i, j - i); });
+}
+
+template <class T>
+void binary(int op, const T* a, const T* b, T* y, int64_t n) {
+  auto f = kernels<T>().binary;
+  chunked(n, kCheapGrain, [&](int64_t i, int64_t j) { f(op, a + i, b + i, y + i, j - i); });
+}
+
+template <class T>
+void binary_scalar(int op, const T* a, T s, T* y, int64_t n) {
+  auto f = kernels<T>().binary_scalar;
+  chunked(n, kCheapGrain, [&](int64_t i, int64_t j) { f(op, a + i, s, y + i, j - i); });
+}
+
+template <class T>
+void binary_row(int op, const T* a, const T* b, T* y, int64_t rows, int64_t cols) {
+  auto f = kernels<T>().binary_row;
+  int64_t grain = std::max<int64_t>(1, kCheapGrain / std::max<int64_t>(cols, 1));
+  chunked(rows, grain, [&](int64_t i, int64_t j) { f(op, a + i * cols, b, y + i * cols, j - i, cols); });
+}
+
+template <class T>
+void backward(int op, const T* gy, const T* y, T* gx, int64_t n) {
+  auto f = kernels<T>().backward;
+  chunked(n, kCheapGrain, [&](int64_t i, int64_t j) { f(op, gy + i, y + i, gx + i, j - i); });
+}
+
+template <class T>
+double sum(const T* x, int64_t n) {
+  auto f = kernels<T>().sum;
+  int64_t pieces = (n + kSumGrain - 1) / kSumGrain;
+  if (pieces <= 1) return f(x, n);
+  std::vector<double> partial(pieces);
+  chunked(n, kSumGrain, [&](int64_t i, int64_t j) { partial[i / kSumGrain] = f(x + i, j - i); });
+  double total = 0;
+  for (double p : partial) total += p;
+  return total;
+}
+
+template <class T>
+void sum_dim(const T* x, int64_t rows, int64_t cols, int dim, T* out) {
+  const TypedKernels<T>& kern = kernels<T>();
+  if (dim == 1) {
+    int64_t grain = std::max<int64_t>(1, kSumGrain / std::max<int64_t>(cols, 1));
+    chunked(rows, grain, [&](int64_t i, int64_t j) {
+      for (int64_t r = i; r < j; ++r) out[r] = T(kern.sum(x + r * cols, cols));
+    });
+    return;
+  }
+  // Over the rows: blocks of rows give partial column sums, added in block order.
+  const int64_t row_block = std::max<int64_t>(1, kSumGrain / std::max<int64_t>(cols, 1));
+  const int64_t blocks = std::max<int64_t>(1, (rows + row_block - 1) / row_block);
+  std::vector<double> partial(blocks * cols, 0.0);
+  chunked(rows, row_block, [&](int64_t i, int64_t j) {
+    kern.sum_rows_into(x + i * cols, j - i, cols, cols, partial.data() + (i / row_block) * cols);
+  });
+  for (int64_t c = 0; c < cols; ++c) {
+    double s = 0;
+    for (int64_t b = 0; b < blocks; ++b) s += partial[b * cols + c];
+    out[c] = T(s);
+  }
+}
+
+template <class T>
+void softmax(const T* x, T* y, int64_t rows, int64_t cols, bool log) {
+  auto f = kernels<T>().softmax;
+  int64_t grain = std::max<int64_t>(1, kTranscendGrain / std::max<int64_t>(cols, 1));
+  chunked(rows, grain, [&](int64_t i, int64_t j) { f(x + i * cols, y + i * cols, j - i, cols, log); });
+}
+
+#define KN_INSTANTIATE(T)                                                            \
+  template void gemm<T>(const GemmArgs<T>&, int64_t, int64_t, int64_t, int64_t);     \
+  template void unary<T>(int, const T*, T*, int64_t);                                \
+  template void binary<T>(int, const T*, const T*, T*, int64_t);                     \
+  template void binary_scalar<T>(int, const T*, T, T*, int64_t);                    \
+  template void binary_row<T>(int, const T*, const T*, T*, int64_t, int64_t);        \
+  template void backward<T>(int, const T*, const T*, T*, int64_t);                   \
+  template double sum<T>(const T*, int64_t);                                         \
+  template void sum_dim<T>(const T*, int64_t, int64_t, int, T*);                     \
+  template void softmax<T>(const T*, T*, int64_t, int64_t, bool);
+KN_INSTANTIATE(float)
+KN_INSTANTIATE(double)
+
+}  // namespace kn

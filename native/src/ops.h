@@ -1,0 +1,33 @@
+// The kernels as the addon calls them: the chosen instruction set's table, split across the thread
+// pool when the problem is large enough to pay for it. Work is always divided into the same
+// pieces whatever the thread count, so results do not depend on KINDLING_NUM_THREADS.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels.h"
+
+namespace kn {
+
+// `batch` products; matrix b of A starts at a + b * stride_a (likewise B and C).
+template <class T>
+void gemm(const GemmArgs<T>& g, int64_t batch, int64_t stride_a, int64_t stride_b, int64_t stride_c);
+template <class T>
+void unary(int op, const T* x, T* y, int64_t n);
+template <class T>
+void binary(int op, const T* a, const T* b, T* y, int64_t n);
+template <class T>
+void binary_scalar(int op, const T* a, T s, T* y, int64_t n);
+template <class T>
+void binary_row(int op, const T* a, const T* b, T* y, int64_t rows, int64_t cols);
+template <class T>
+void backward(int op, const T* gy, const T* y, T* gx, int64_t n);
+template <class T>
+double sum(const T* x, int64_t n);
+// Sums of a row-major [rows, cols] matrix: dim 0 gives cols sums (over the rows), dim 1 rows sums.
+template <class T>
+void sum_dim(const T* x, int64_t rows, int64_t cols, int dim, T* out);
+template <class T>
+void softmax(const T* x, T* y, int64_t rows, int64_t cols, bool log);
+
+}  // namespace kn
