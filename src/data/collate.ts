@@ -168,16 +168,20 @@ function collateSequences(batch: readonly unknown[]): unknown[] {
   return out;
 }
 
+function missingKey(i: number, key: unknown): RangeError {
+  return new RangeError(`default_collate: element ${i} of the batch has no key '${String(key)}'`);
+}
+
+// Loops rather than batch.map(callback): a closure made per call is costly where tsx keeps names.
 function collateObjects(batch: readonly unknown[]): Record<string, unknown> {
-  const keys = Object.keys(batch[0] as object);
   const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    const column = batch.map((d, i) => {
-      if (d === null || typeof d !== "object" || !(key in d)) {
-        throw new RangeError(`default_collate: element ${i} of the batch has no key '${key}'`);
-      }
-      return (d as Record<string, unknown>)[key];
-    });
+  const column = new Array<unknown>(batch.length);
+  for (const key of Object.keys(batch[0] as object)) {
+    for (let i = 0; i < batch.length; i++) {
+      const d = batch[i];
+      if (d === null || typeof d !== "object" || !(key in d)) throw missingKey(i, key);
+      column[i] = (d as Record<string, unknown>)[key];
+    }
     out[key] = collate(column);
   }
   return out;
@@ -185,11 +189,13 @@ function collateObjects(batch: readonly unknown[]): Record<string, unknown> {
 
 function collateMaps(batch: readonly unknown[]): Map<unknown, unknown> {
   const out = new Map<unknown, unknown>();
+  const column = new Array<unknown>(batch.length);
   for (const key of (batch[0] as Map<unknown, unknown>).keys()) {
-    const column = batch.map((d, i) => {
-      if (!(d instanceof Map) || !d.has(key)) throw new RangeError(`default_collate: element ${i} of the batch has no key '${String(key)}'`);
-      return d.get(key);
-    });
+    for (let i = 0; i < batch.length; i++) {
+      const d = batch[i];
+      if (!(d instanceof Map) || !d.has(key)) throw missingKey(i, key);
+      column[i] = d.get(key);
+    }
     out.set(key, collate(column));
   }
   return out;
@@ -213,10 +219,12 @@ function collate(batch: readonly unknown[]): unknown {
       return batch.slice();
   }
   if (isTypedArray(elem)) {
-    const tensors = batch.map((a) => {
+    const tensors = new Array<Tensor>(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const a = batch[i];
       if (!isTypedArray(a)) throw collateError(a);
-      return typedArrayTensor(a);
-    });
+      tensors[i] = typedArrayTensor(a);
+    }
     return stackTensors(tensors);
   }
   if (Array.isArray(elem)) return collateSequences(batch);
