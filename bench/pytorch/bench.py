@@ -1,0 +1,206 @@
+"""PyTorch's side of kindling's benchmark (bench/spec.ts): the same workloads, timed the same way
+(warm-up, then the median of several samples of many iterations), one JSON object on stdout.
+
+    python3 bench/pytorch/bench.py [--quick] [--only id,id] [--threads N]
+
+Debian's PyTorch uses the reference BLAS unless OpenBLAS is installed; bench/run.ts runs this
+script with LD_LIBRARY_PATH pointing at the OpenMP build of OpenBLAS when it is there (the pthread
+build fights PyTorch's own threads). The "blas" field says which library was actually loaded.
+"""
+import json
+import math
+import os
+import platform
+import sys
+import time
+
+import torch
+from torch import nn, optim
+
+FULL = dict(warmup_s=0.5, sample_s=0.25, samples=9, budget_s=20)
+QUICK = dict(warmup_s=0.1, sample_s=0.05, samples=3, budget_s=4)
+XOR_BATCH = 64
+MLP_BATCH = 128
+N = 1 << 20
+T = dict(seq=128, d_model=512, heads=8, ffn=2048)
+
+
+def measure(step, o):
+    t0 = time.perf_counter()
+    step()
+    first = time.perf_counter() - t0
+    iters = 1
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < min(o["warmup_s"], 10 * first):
+        step()
+        iters += 1
+    per = (time.perf_counter() - t0) / (iters - 1) if iters > 1 else first
+    k = max(1, round(o["sample_s"] / per))
+    samples = max(1, min(o["samples"], math.floor(o["budget_s"] / (k * per))))
+    per_sample = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        for _ in range(k):
+            step()
+        per_sample.append((time.perf_counter() - start) / k)
+    s = sorted(per_sample)
+    m = len(s) // 2
+    med = s[m] if len(s) % 2 else (s[m - 1] + s[m]) / 2
+    return {"seconds": med, "perSample": per_sample, "iterationsPerSample": k}
+
+
+def xor_step():
+    torch.manual_seed(0)
+    bits = torch.randint(0, 2, (XOR_BATCH, 2))
+    x = bits.float()
+    y = (bits[:, 0] != bits[:, 1]).float().unsqueeze(1)
+    model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
+    criterion = nn.BCELoss()
+    opt = optim.SGD(model.parameters(), lr=0.01)
+
+    def step():
+        opt.zero_grad()
+        loss = criterion(model(x), y)
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def mlp_step():
+    torch.manual_seed(0)
+    x = torch.randn(MLP_BATCH, 784)
+    labels = torch.randint(0, 10, (MLP_BATCH,))
+    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+    criterion = nn.CrossEntropyLoss()
+    opt = optim.SGD(model.parameters(), lr=0.01)
+
+    def step():
+        opt.zero_grad()
+        loss = criterion(model(x), labels)
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def matmul(n):
+    def prepare():
+        torch.manual_seed(0)
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        return lambda: a @ b
+
+    return prepare
+
+
+def one_m(f):
+    def prepare():
+        torch.manual_seed(0)
+        a = torch.randn(N)
+        return lambda: f(a)
+
+    return prepare
+
+
+def add():
+    torch.manual_seed(0)
+    a, b = torch.randn(N), torch.randn(N)
+    return lambda: a + b
+
+
+def square(f):
+    def prepare():
+        torch.manual_seed(0)
+        a = torch.randn(1024, 1024)
+        return lambda: f(a)
+
+    return prepare
+
+
+def transformer_block():
+    seq, d, heads, ffn = T["seq"], T["d_model"], T["heads"], T["ffn"]
+    dh = d // heads
+    torch.manual_seed(0)
+
+    def w(i, o):
+        return torch.randn(i, o) * (1 / math.sqrt(i))
+
+    x = torch.randn(seq, d)
+    wq, wk, wv, wo = w(d, d), w(d, d), w(d, d), w(d, d)
+    w1, w2 = w(d, ffn), w(ffn, d)
+
+    def split(t):
+        return t.view(seq, heads, dh).transpose(0, 1)
+
+    def step():
+        with torch.no_grad():
+            q, k, v = split(x @ wq), split(x @ wk), split(x @ wv)
+            p = (q @ k.transpose(1, 2) * (1 / math.sqrt(dh))).softmax(-1)
+            h = x + (p @ v).transpose(0, 1).reshape(seq, d) @ wo
+            return h + torch.relu(h @ w1) @ w2
+
+    return step
+
+
+WORKLOADS = {
+    "xor-step": xor_step,
+    "mlp-step": mlp_step,
+    "matmul-1024": matmul(1024),
+    "matmul-128": matmul(128),
+    "add-1m": add,
+    "mul-scalar-1m": one_m(lambda a: a * 1.5),
+    "exp-1m": one_m(torch.exp),
+    "relu-1m": one_m(torch.relu),
+    "softmax-1024": square(lambda a: a.softmax(-1)),
+    "sum-1m": one_m(torch.sum),
+    "sum-rows-1024": square(lambda a: a.sum(1)),
+    "sum-cols-1024": square(lambda a: a.sum(0)),
+    "transformer-block": transformer_block,
+}
+
+
+def loaded_blas():
+    """The BLAS shared objects mapped into this process (after a matmul has run)."""
+    torch.randn(64, 64) @ torch.randn(64, 64)
+    libs = set()
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                path = line.split()[-1] if len(line.split()) >= 6 else ""
+                if "blas" in os.path.basename(path).lower():
+                    libs.add(os.path.realpath(path))
+    except OSError:
+        pass
+    return sorted(libs)
+
+
+def main():
+    args = sys.argv[1:]
+    o = QUICK if "--quick" in args else FULL
+    only = args[args.index("--only") + 1].split(",") if "--only" in args else None
+    threads = int(args[args.index("--threads") + 1]) if "--threads" in args else 2
+    torch.set_num_threads(threads)
+    results = {}
+    for name, prepare in WORKLOADS.items():
+        if only and name not in only:
+            continue
+        try:
+            results[name] = measure(prepare(), o)
+            print(f"  pytorch {name}: {results[name]['seconds'] * 1e6:.1f} µs/iter", file=sys.stderr)
+        except Exception as e:  # noqa: BLE001 - a failed workload is reported, the others still run
+            results[name] = {"error": str(e)}
+    if (only is None or "matmul-1024" in only) and threads != 1:
+        torch.set_num_threads(1)
+        results["matmul-1024-1thread"] = measure(matmul(1024)(), o)
+        torch.set_num_threads(threads)
+    info = {
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "threads": threads,
+        "blas": loaded_blas(),
+        "ldLibraryPath": os.environ.get("LD_LIBRARY_PATH"),
+    }
+    print(json.dumps({"engine": "pytorch", "info": info, "results": results}))
+
+
+main()

@@ -1,0 +1,92 @@
+// The benchmark's workloads as data: what each measures, in which unit, and the issue-7 goal it is
+// judged by. Every engine (kindling, TF.js cpu/wasm, PyTorch) implements the same ids, so one
+// table can put their figures side by side.
+
+/** How a workload's per-iteration time is shown: as time, or as work per second. */
+export type Metric = "us" | "s" | "samples/s" | "GFLOP/s";
+
+export interface WorkloadSpec {
+  id: string;
+  title: string;
+  metric: Metric;
+  /** Work done by one iteration: samples for samples/s, floating-point operations for GFLOP/s. */
+  work?: number;
+  /** Issue 7's goal for kindling, if it sets one for this workload. */
+  goal?: Goal;
+  /** Workloads that run only when asked for by name (long or run as a separate program). */
+  optIn?: boolean;
+}
+
+export type Goal =
+  | { kind: "maxUs"; value: number; text: string }
+  | { kind: "minGflops"; value: number; text: string }
+  | { kind: "vsPytorch"; factor: number; text: string };
+
+const XOR_BATCH = 64;
+const MLP_BATCH = 128;
+export const TRANSFORMER = { seq: 128, dModel: 512, heads: 8, ffn: 2048 };
+
+function transformerFlops(): number {
+  const { seq, dModel, ffn } = TRANSFORMER;
+  const proj = 2 * seq * dModel * dModel; // one of Q, K, V, O
+  const attention = 2 * 2 * seq * seq * dModel; // scores and probabilities @ V over all heads
+  const feedForward = 2 * 2 * seq * dModel * ffn;
+  return 4 * proj + attention + feedForward;
+}
+
+export const WORKLOADS: WorkloadSpec[] = [
+  {
+    id: "xor-step",
+    title: `XOR MLP 2-2-1 sigmoid, batch ${XOR_BATCH}: one SGD training step (BCE)`,
+    metric: "us",
+    goal: { kind: "maxUs", value: 15, text: "<= 15 µs" },
+  },
+  {
+    id: "mlp-step",
+    title: `MLP 784-256-10 ReLU, batch ${MLP_BATCH}, cross-entropy, SGD`,
+    metric: "samples/s",
+    work: MLP_BATCH,
+    goal: { kind: "vsPytorch", factor: 1, text: ">= PyTorch" },
+  },
+  {
+    id: "matmul-1024",
+    title: "float32 matmul 1024x1024 @ 1024x1024",
+    metric: "GFLOP/s",
+    work: 2 * 1024 ** 3,
+    goal: { kind: "minGflops", value: 150, text: ">= 150 GFLOP/s" },
+  },
+  {
+    id: "matmul-128",
+    title: "float32 matmul 128x128 @ 128x128",
+    metric: "GFLOP/s",
+    work: 2 * 128 ** 3,
+  },
+  { id: "add-1m", title: "add two 1M-element float32 tensors", metric: "us", goal: { kind: "vsPytorch", factor: 2, text: "within 2x of PyTorch" } },
+  { id: "mul-scalar-1m", title: "multiply a 1M-element float32 tensor by a scalar", metric: "us", goal: { kind: "vsPytorch", factor: 2, text: "within 2x of PyTorch" } },
+  { id: "exp-1m", title: "exp of a 1M-element float32 tensor", metric: "us", goal: { kind: "vsPytorch", factor: 2, text: "within 2x of PyTorch" } },
+  { id: "relu-1m", title: "relu of a 1M-element float32 tensor", metric: "us", goal: { kind: "vsPytorch", factor: 2, text: "within 2x of PyTorch" } },
+  { id: "softmax-1024", title: "softmax over the last dim of a 1024x1024 float32 tensor", metric: "us" },
+  { id: "sum-1m", title: "sum of all elements of a 1M-element float32 tensor", metric: "us" },
+  { id: "sum-rows-1024", title: "sum over dim 1 of a 1024x1024 float32 tensor", metric: "us" },
+  { id: "sum-cols-1024", title: "sum over dim 0 of a 1024x1024 float32 tensor", metric: "us" },
+  {
+    id: "transformer-block",
+    title: `transformer block forward (seq ${TRANSFORMER.seq}, d ${TRANSFORMER.dModel}, ${TRANSFORMER.heads} heads, ffn ${TRANSFORMER.ffn}), no grad`,
+    metric: "GFLOP/s",
+    work: transformerFlops(),
+  },
+  {
+    id: "perceptron",
+    title: "chapter program perceptron.ts end to end (2 x 10,000 epochs, batch 64, CSV + DataLoader)",
+    metric: "s",
+    goal: { kind: "vsPytorch", factor: 1 / 20, text: ">= 20x faster than PyTorch" },
+  },
+];
+
+export function specOf(id: string): WorkloadSpec {
+  const s = WORKLOADS.find((w) => w.id === id);
+  if (!s) throw new Error(`unknown workload '${id}' (known: ${WORKLOADS.map((w) => w.id).join(", ")})`);
+  return s;
+}
+
+export const SIZES = { XOR_BATCH, MLP_BATCH };

@@ -1,0 +1,106 @@
+// The same workloads in TF.js (run on its cpu or wasm backend). Results are disposed each
+// iteration so memory stays flat; the cpu and wasm backends compute eagerly, so no read-back is
+// needed for the work to be done.
+import * as tf from "@tensorflow/tfjs";
+import type { Prepare, Step } from "../harness.js";
+import { SIZES, TRANSFORMER } from "../spec.js";
+
+const N = 1 << 20;
+const randn = (...shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", 0);
+
+function unary(f: (a: tf.Tensor) => tf.Tensor): Prepare {
+  return () => {
+    const a = randn(N);
+    return () => tf.tidy(() => void f(a));
+  };
+}
+
+function matmul(n: number): Prepare {
+  return () => {
+    const a = randn(n, n);
+    const b = randn(n, n);
+    return () => tf.matMul(a, b).dispose();
+  };
+}
+
+function xorStep(): Step {
+  const bits = tf.randomUniform([SIZES.XOR_BATCH, 2], 0, 2, "int32", 0);
+  const x = tf.cast(bits, "float32");
+  const y = tf.notEqual(bits.slice([0, 0], [-1, 1]), bits.slice([0, 1], [-1, 1])).cast("float32");
+  const p = (...shape: number[]) => tf.variable(tf.randomUniform(shape, -0.5, 0.5, "float32", 1));
+  const [w1, b1, w2, b2] = [p(2, 2), p(2), p(2, 1), p(1)];
+  const opt = tf.train.sgd(0.01);
+  return () => {
+    const loss = opt.minimize(() => {
+      const h = tf.sigmoid(tf.add(tf.matMul(x, w1), b1));
+      const out = tf.sigmoid(tf.add(tf.matMul(h, w2), b2));
+      return tf.neg(tf.mean(tf.add(tf.mul(y, tf.log(out)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, out)))))) as tf.Scalar;
+    }, true);
+    loss?.dispose();
+  };
+}
+
+function mlpStep(): Step {
+  const x = randn(SIZES.MLP_BATCH, 784);
+  const labels = tf.oneHot(tf.randomUniform([SIZES.MLP_BATCH], 0, 10, "int32", 0), 10);
+  const init = (inp: number, out: number) => tf.variable(tf.randomUniform([inp, out], -1 / Math.sqrt(inp), 1 / Math.sqrt(inp), "float32", 1));
+  const [w1, b1, w2, b2] = [init(784, 256), tf.variable(tf.zeros([256])), init(256, 10), tf.variable(tf.zeros([10]))];
+  const opt = tf.train.sgd(0.01);
+  return () => {
+    const loss = opt.minimize(() => {
+      const logits = tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2);
+      return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+    }, true);
+    loss?.dispose();
+  };
+}
+
+function transformerBlock(): Step {
+  const { seq, dModel, heads, ffn } = TRANSFORMER;
+  const dHead = dModel / heads;
+  const w = (i: number, o: number) => tf.mul(randn(i, o), 1 / Math.sqrt(i));
+  const x = randn(seq, dModel);
+  const [wq, wk, wv, wo] = [w(dModel, dModel), w(dModel, dModel), w(dModel, dModel), w(dModel, dModel)];
+  const w1 = w(dModel, ffn);
+  const w2 = w(ffn, dModel);
+  const splitHeads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [seq, heads, dHead]), [1, 0, 2]) as tf.Tensor3D;
+  return () =>
+    tf.tidy(() => {
+      const q = splitHeads(tf.matMul(x, wq));
+      const k = splitHeads(tf.matMul(x, wk));
+      const v = splitHeads(tf.matMul(x, wv));
+      const p = tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dHead)));
+      const attended = tf.reshape(tf.transpose(tf.matMul(p, v), [1, 0, 2]), [seq, dModel]);
+      const h = tf.add(x, tf.matMul(attended, wo));
+      tf.add(h, tf.matMul(tf.relu(tf.matMul(h, w1)), w2));
+    });
+}
+
+export const tfjsWorkloads: Record<string, Prepare> = {
+  "xor-step": xorStep,
+  "mlp-step": mlpStep,
+  "matmul-1024": matmul(1024),
+  "matmul-128": matmul(128),
+  "add-1m": () => {
+    const a = randn(N);
+    const b = randn(N);
+    return () => tf.add(a, b).dispose();
+  },
+  "mul-scalar-1m": unary((a) => tf.mul(a, 1.5)),
+  "exp-1m": unary(tf.exp),
+  "relu-1m": unary(tf.relu),
+  "softmax-1024": () => {
+    const a = randn(1024, 1024);
+    return () => tf.softmax(a).dispose();
+  },
+  "sum-1m": unary((a) => tf.sum(a)),
+  "sum-rows-1024": () => {
+    const a = randn(1024, 1024);
+    return () => tf.sum(a, 1).dispose();
+  },
+  "sum-cols-1024": () => {
+    const a = randn(1024, 1024);
+    return () => tf.sum(a, 0).dispose();
+  },
+  "transformer-block": transformerBlock,
+};
