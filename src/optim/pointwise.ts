@@ -1,16 +1,51 @@
-// The in-place pointwise updates of PyTorch's optimizers, in the order PyTorch's CPU kernels
-// evaluate them (PointwiseOpsKernel.cpp): addcmul is self + value * t1 * t2 and addcdiv is
-// self + value * t1 / t2, each product and quotient rounded to the tensor's dtype in turn. The
-// Tensor methods addcmul_/addcdiv_ group the operands differently, which moves float32 results
-// by an ulp now and then; optimizers run thousands of these, so they use these helpers.
+// The in-place pointwise updates of PyTorch's optimizers, rounded as PyTorch's CPU kernels round
+// them. PyTorch 1.13's kernels are built with FMA contraction: add(other, alpha) computes
+// self + alpha * other with one rounding (vec::fmadd, and the contracted scalar loop), and
+// addcmul computes self + (value * t1) * t2 with the last multiply-add fused. addcdiv is
+// self + (value * t1) / t2 (a division does not fuse). kindling's Tensor methods round after
+// every multiply, which moves results by an ulp now and then; optimizers run thousands of
+// these, so they use these helpers. For float32 the fused step is computed in float64, where the
+// product of two float32 values is exact, and rounded once to float32; float64 uses fma.ts.
+import { float32, float64 } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { fmaTensor } from "./fma.js";
 
-/** self += value * t1 * t2, rounded as PyTorch's addcmul_ kernel rounds. */
-export function addcmul_(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
-  return self.add_(t1.mul(value).mul(t2));
+/** a * b + c with one rounding, or null when the operands are not float32/float64 of one shape. */
+function fused(a: Tensor, b: Tensor | number, c: Tensor): Tensor | null {
+  if (c.dtype === float32 && a.dtype === float32 && (typeof b === "number" || b.dtype === float32)) {
+    return c.double().add(a.double().mul(typeof b === "number" ? Math.fround(b) : b.double()));
+  }
+  if (c.dtype === float64) return fmaTensor(a, b, c);
+  return null;
 }
 
-/** self += value * t1 / t2, rounded as PyTorch's addcdiv_ kernel rounds. */
+/** self + alpha * other, out of place, rounded once (PyTorch's add kernel). */
+export function addScaled(self: Tensor, other: Tensor, alpha: number): Tensor {
+  const r = fused(other, alpha, self);
+  return r ? r.to(self.dtype) : self.add(other, { alpha });
+}
+
+/** self += alpha * other, rounded once (PyTorch's add_ kernel). */
+export function addScaled_(self: Tensor, other: Tensor, alpha: number): Tensor {
+  const r = fused(other, alpha, self);
+  return r ? self.copy_(r) : self.add_(other, { alpha });
+}
+
+/** self + value * t1 * t2, out of place, as PyTorch's addcmul kernel rounds it. */
+export function addcmul(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
+  const scaled = t1.mul(value);
+  const r = fused(scaled, t2, self);
+  return r ? r.to(self.dtype) : self.add(scaled.mul(t2));
+}
+
+/** self += value * t1 * t2, as PyTorch's addcmul_ kernel rounds it. */
+export function addcmul_(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
+  const scaled = t1.mul(value);
+  const r = fused(scaled, t2, self);
+  return r ? self.copy_(r) : self.add_(scaled.mul(t2));
+}
+
+/** self += value * t1 / t2, as PyTorch's addcdiv_ kernel rounds it. */
 export function addcdiv_(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
   return self.add_(t1.mul(value).div(t2));
 }

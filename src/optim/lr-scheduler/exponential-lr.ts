@@ -1,5 +1,6 @@
 // ExponentialLR: multiplies each group's lr by gamma every epoch.
 import type { Optimizer } from "../optimizer.js";
+import { pyPow } from "../pow.js";
 import { LRScheduler, type SchedulerOptions, type StateKeys } from "./scheduler.js";
 
 export interface ExponentialLROptions extends SchedulerOptions {
@@ -25,7 +26,7 @@ export class ExponentialLR extends LRScheduler {
   }
 
   protected override closedFormLr(): number[] {
-    return this.baseLrs.map((base) => base * this.gamma ** this.lastEpoch);
+    return this.baseLrs.map((base) => base * pyPow(this.gamma, this.lastEpoch));
   }
 
   protected ownStateKeys(): StateKeys {

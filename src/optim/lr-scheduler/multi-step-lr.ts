@@ -1,6 +1,7 @@
 // MultiStepLR: multiplies each group's lr by gamma at every milestone (by gamma ** k for a
 // milestone given k times, as PyTorch's Counter does).
 import type { Optimizer } from "../optimizer.js";
+import { pyPow } from "../pow.js";
 import { LRScheduler, type SchedulerOptions, type StateKeys } from "./scheduler.js";
 
 export interface MultiStepLROptions extends SchedulerOptions {
@@ -28,14 +29,14 @@ export class MultiStepLR extends LRScheduler {
     const groups = this.optimizer.paramGroups;
     const count = this.milestones.get(this.lastEpoch);
     if (count === undefined) return groups.map((g) => g.lr);
-    return groups.map((g) => g.lr * this.gamma ** count);
+    return groups.map((g) => g.lr * pyPow(this.gamma, count));
   }
 
   protected override closedFormLr(): number[] {
     // bisect_right over the sorted milestones (with repeats): how many are <= lastEpoch.
     let passed = 0;
     for (const [m, c] of this.milestones) if (m <= this.lastEpoch) passed += c;
-    return this.baseLrs.map((base) => base * this.gamma ** passed);
+    return this.baseLrs.map((base) => base * pyPow(this.gamma, passed));
   }
 
   protected ownStateKeys(): StateKeys {

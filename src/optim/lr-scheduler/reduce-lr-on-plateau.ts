@@ -3,8 +3,8 @@
 // `cooldown` epochs; never below minLr, and only when the change exceeds eps.
 import type { Tensor } from "../../tensor/tensor.js";
 import type { Optimizer } from "../optimizer.js";
-import { EPOCH_DEPRECATION_WARNING, type SchedulerStateDict, type StateKeys, checkOptimizer, format4e, loadStateOf, stateDictOf } from "./scheduler.js";
 import { warn } from "../warn.js";
+import { checkOptimizer, EPOCH_DEPRECATION_WARNING, format4e, loadStateOf, type SchedulerStateDict, type StateKeys, stateDictOf } from "./scheduler.js";
 
 export interface ReduceLROnPlateauOptions {
   mode?: "min" | "max";

@@ -1,5 +1,6 @@
 // StepLR: multiplies each group's lr by gamma every stepSize epochs.
 import type { Optimizer } from "../optimizer.js";
+import { pyPow } from "../pow.js";
 import { LRScheduler, type SchedulerOptions, type StateKeys } from "./scheduler.js";
 
 export interface StepLROptions extends SchedulerOptions {
@@ -28,7 +29,7 @@ export class StepLR extends LRScheduler {
   }
 
   protected override closedFormLr(): number[] {
-    return this.baseLrs.map((base) => base * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
+    return this.baseLrs.map((base) => base * pyPow(this.gamma, Math.floor(this.lastEpoch / this.stepSize)));
   }
 
   protected ownStateKeys(): StateKeys {
