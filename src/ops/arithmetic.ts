@@ -23,7 +23,7 @@ export const kernels = {
     return r !== 0 && r < 0 !== b < 0 ? r + b : r;
   }),
   fmod: k("fmod", (a, b) => a % b),
-  pow: k("pow", (a, b) => a ** b),
+  pow: k("pow", powScalar),
   maximum: k("maximum", (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : a > b ? a : b)),
   minimum: k("minimum", (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : a < b ? a : b)),
   atan2: k("atan2", Math.atan2),
@@ -36,8 +36,23 @@ export const kernels = {
   logicalAnd: k("logical_and", (a, b) => (a !== 0 && b !== 0 ? 1 : 0)),
   logicalOr: k("logical_or", (a, b) => (a !== 0 || b !== 0 ? 1 : 0)),
   logicalXor: k("logical_xor", (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0)),
-  heaviside: k("heaviside", (a, b) => (a === 0 ? b : a > 0 ? 1 : Number.isNaN(a) ? a : 0)),
+  // PyTorch's kernel: a == 0 ? b : (a > 0), so NaN steps to 0.
+  heaviside: k("heaviside", (a, b) => (a === 0 ? b : a > 0 ? 1 : 0)),
 };
+
+/** C's pow, which JavaScript's ** follows except that pow(1, y) and pow(-1, ±inf) are 1 there. */
+function powScalar(a: number, b: number): number {
+  if (a === 1) return 1;
+  if (a === -1 && (b === Number.POSITIVE_INFINITY || b === Number.NEGATIVE_INFINITY)) return 1;
+  return a ** b;
+}
+
+/** Arithmetic results stored as bool (true + true) are 0 or 1, as a C++ bool is. */
+function asBool(t: Tensor): Tensor {
+  const d = t.storage.data;
+  for (let i = 0; i < d.length; i++) d[i] = d[i] !== 0 ? 1 : 0;
+  return t;
+}
 
 /**
  * Runs a binary kernel: promotes both operands to the computing dtype first (so float32 math
@@ -57,7 +72,8 @@ export function elementwise(op: string, kern: BinaryKernel, a: TensorOrScalar, b
     y = castScalar(Number(b), dt);
     shape = a.shape;
   }
-  return backendOf(x).binary(x, y, kern, outDtype ?? dt, shape.slice());
+  const out = backendOf(x).binary(x, y, kern, outDtype ?? dt, shape.slice());
+  return out.dtype === bool && outDtype === undefined ? asBool(out) : out;
 }
 
 function checkAlpha(alpha: number, a: TensorOrScalar, b: TensorOrScalar, op: string): void {
@@ -81,8 +97,13 @@ export function add(a: TensorOrScalar, b: TensorOrScalar, opts?: { alpha?: numbe
 
 export function sub(a: TensorOrScalar, b: TensorOrScalar, opts?: { alpha?: number }): Tensor {
   const alpha = opts?.alpha ?? 1;
-  if ((a instanceof Tensor && a.dtype === bool) || (b instanceof Tensor && b.dtype === bool)) {
-    throw new TypeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  const aBool = a instanceof Tensor && a.dtype === bool;
+  const bBool = b instanceof Tensor && b.dtype === bool;
+  if (aBool && bBool) {
+    throw new TypeError("sub: Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
+  }
+  if (aBool || bBool) {
+    throw new TypeError("sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
   }
   checkAlpha(alpha, a, b, "sub");
   const bb = alpha === 1 ? b : b instanceof Tensor ? mul(b, alpha) : Number(b) * alpha;
@@ -120,7 +141,12 @@ export function div(a: TensorOrScalar, b: TensorOrScalar, opts?: { roundingMode?
   const tb = b instanceof Tensor ? b : null;
   if (mode !== null) {
     const kern = mode === "floor" ? kernels.floorDivide : kernels.truncDivide;
-    return elementwise("div", kern, a, b);
+    const rounded = elementwise("div", kern, a, b);
+    // Piecewise constant: PyTorch's derivative is zeros (not None).
+    if (rounded.dtype.isFloatingPoint && ((ta && needsGrad(ta)) || (tb && needsGrad(tb)))) {
+      record("DivBackward2", [ta, tb], rounded, (gy) => [ta?.requiresGrad ? gy.mul(0) : null, tb?.requiresGrad ? gy.mul(0) : null]);
+    }
+    return rounded;
   }
   // True division: integer operands divide as floats.
   let dt = promote(a, b);
@@ -174,13 +200,12 @@ function minmaxGrad(name: string, kern: BinaryKernel, isMax: boolean) {
     const tb = b instanceof Tensor ? b : null;
     if (needsGrad(a, tb)) {
       record(isMax ? "MaximumBackward0" : "MinimumBackward0", [a, tb], out, (gy) => {
-        // ties share the gradient equally, as PyTorch's formula does
+        // PyTorch's formula: ties share the gradient equally, and where either side is NaN
+        // (no comparison holds) both get all of it.
         const bt = tb ?? asTensor(b as number, a);
-        const tie = a.eq(bt);
-        const aWins = isMax ? a.gt(bt) : a.lt(bt);
-        const half = gy.div(2);
-        const ga = a.requiresGrad ? gy.where(aWins, 0).add(half.where(tie, 0)) : null;
-        const gb = tb?.requiresGrad ? gy.where(aWins.logicalOr(tie).logicalNot(), 0).add(half.where(tie, 0)) : null;
+        const shared = where(a.eq(bt), gy.div(2), gy);
+        const ga = a.requiresGrad ? shared.maskedFill(isMax ? a.lt(bt) : a.gt(bt), 0) : null;
+        const gb = tb?.requiresGrad ? shared.maskedFill(isMax ? a.gt(bt) : a.lt(bt), 0) : null;
         return [ga, gb];
       }, tb ? [a, tb] : [a]);
     }

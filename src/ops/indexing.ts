@@ -24,7 +24,8 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorOrScal
   const out = backendOf(x).scatter(x, d, index, s, false);
   const ts = src instanceof Tensor ? src : null;
   if (needsGrad(x, ts)) {
-    record("ScatterBackward0", [x, ts], out, (gy) => [
+    // PyTorch names scatter.src's node ScatterBackward0 and scatter.value's ScatterBackward1.
+    record(ts ? "ScatterBackward0" : "ScatterBackward1", [x, ts], out, (gy) => [
       x.requiresGrad ? backendOf(gy).scatter(gy, d, index, 0, false) : null,
       ts?.requiresGrad ? backendOf(gy).gather(gy, d, index) : null,
     ]);
@@ -68,7 +69,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tens
   const cast = x.dtype === bool ? (fill ? 1 : 0) : x.dtype.isFloatingPoint ? fill : Math.trunc(fill);
   for (let i = 0; i < o.length; i++) if (m[i]) o[i] = cast;
   if (needsGrad(x, v)) {
-    record("MaskedFillBackward0", [x, v], out, (gy) => [
+    record(v ? "MaskedFillBackward1" : "MaskedFillBackward0", [x, v], out, (gy) => [
       x.requiresGrad ? gy.maskedFill(mask, 0) : null,
       v?.requiresGrad ? gy.where(mask, 0).sum() : null,
     ]);
@@ -78,7 +79,8 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tens
 
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   if (mask.dtype !== bool) throw new TypeError(`masked_select: expected BoolTensor for mask, got ${mask.dtype}`);
-  const shape = broadcastShapes(x.shape, mask.shape, "masked_select");
+  // PyTorch broadcasts (mask, self): its message calls the mask tensor a.
+  const shape = broadcastShapes(mask.shape, x.shape, "masked_select");
   const xs = x.expand(shape).contiguous().detach().values();
   const m = mask.expand(shape).contiguous().values();
   const picked: number[] = [];

@@ -5,11 +5,20 @@ import { needsGrad, record } from "./node.js";
 import { backendOf, castTo, checkDevices, promote } from "./util.js";
 import { rawView } from "./view.js";
 
+// PyTorch's scalar type names, as its dtype-mismatch messages say them.
+const SCALAR_TYPE: Record<string, string> = { float32: "Float", float64: "Double", int32: "Int", int64: "Long", uint8: "Byte", bool: "Bool" };
+
 function checkDtypes(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype !== b.dtype) {
-    throw new TypeError(`${op}: expected both operands to have the same dtype, but got ${a.dtype} and ${b.dtype}`);
+    throw new TypeError(
+      `${op}: expected scalar type ${SCALAR_TYPE[a.dtype.name]} but found ${SCALAR_TYPE[b.dtype.name]} (both operands must have the same dtype, got ${a.dtype} and ${b.dtype})`,
+    );
   }
   checkDevices(op, a, b);
+}
+
+function shapesOf(a: Tensor, b: Tensor): string {
+  return `(shapes ${formatShape(a.shape)} and ${formatShape(b.shape)})`;
 }
 
 /** Raw product of [.., M, K] @ [.., K, N] with equal batch shapes, no history. */
@@ -49,11 +58,16 @@ function to3d(x: Tensor, batch: number, r: number, c: number): Tensor {
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {
-  if (a.dim() !== 2) throw new RangeError(`mm: self must be a matrix (got ${a.dim()}-D, shape ${formatShape(a.shape)})`);
-  if (b.dim() !== 2) throw new RangeError(`mm: mat2 must be a matrix (got ${b.dim()}-D, shape ${formatShape(b.shape)})`);
-  checkDtypes("mm", a, b);
+  return mmAs("mm", a, b);
+}
+
+/** mm, with errors that name the op the user called (mm, matmul). */
+function mmAs(op: string, a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 2) throw new RangeError(`${op}: self must be a matrix (got ${a.dim()}-D, shape ${formatShape(a.shape)})`);
+  if (b.dim() !== 2) throw new RangeError(`${op}: mat2 must be a matrix (got ${b.dim()}-D, shape ${formatShape(b.shape)})`);
+  checkDtypes(op, a, b);
   if (a.shape[1] !== b.shape[0]) {
-    throw new RangeError(`mm: mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
+    throw new RangeError(`${op}: mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]}) ${shapesOf(a, b)}`);
   }
   const out = product(a, b);
   if (needsGrad(a, b)) {
@@ -63,10 +77,17 @@ export function mm(a: Tensor, b: Tensor): Tensor {
 }
 
 export function bmm(a: Tensor, b: Tensor): Tensor {
-  if (a.dim() !== 3 || b.dim() !== 3) throw new RangeError(`bmm: expected 3-D tensors, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
-  checkDtypes("bmm", a, b);
+  return bmmAs("bmm", a, b);
+}
+
+function bmmAs(op: string, a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 3) throw new RangeError(`${op}: batch1 must be a 3D tensor ${shapesOf(a, b)}`);
+  if (b.dim() !== 3) throw new RangeError(`${op}: batch2 must be a 3D tensor ${shapesOf(a, b)}`);
+  checkDtypes(op, a, b);
   if (a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
-    throw new RangeError(`bmm: batch1 and batch2 shapes cannot be multiplied (shapes ${formatShape(a.shape)} and ${formatShape(b.shape)})`);
+    throw new RangeError(
+      `${op}: Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}]. ${shapesOf(a, b)}`,
+    );
   }
   const out = product(a, b);
   if (needsGrad(a, b)) {
@@ -79,12 +100,16 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 }
 
 export function dot(a: Tensor, b: Tensor): Tensor {
+  return dotAs("dot", a, b);
+}
+
+function dotAs(op: string, a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 1 || b.dim() !== 1) {
-    throw new RangeError(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
+    throw new RangeError(`${op}: 1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors ${shapesOf(a, b)}`);
   }
-  checkDtypes("dot", a, b);
+  checkDtypes(op, a, b);
   if (a.shape[0] !== b.shape[0]) {
-    throw new RangeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+    throw new RangeError(`${op}: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
   const out = product(rawView(a, [1, a.shape[0]], [0, a.strides[0]], a.offset), rawView(b, [b.shape[0], 1], [b.strides[0], 0], b.offset));
   const y = new Tensor(out.storage, [], [], 0, out.dtype);
@@ -93,10 +118,14 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 }
 
 export function mv(a: Tensor, v: Tensor): Tensor {
-  if (a.dim() !== 2 || v.dim() !== 1) throw new RangeError(`mv: expected a matrix and a vector, got ${formatShape(a.shape)} and ${formatShape(v.shape)}`);
-  checkDtypes("mv", a, v);
+  return mvAs("mv", a, v);
+}
+
+function mvAs(op: string, a: Tensor, v: Tensor): Tensor {
+  if (a.dim() !== 2 || v.dim() !== 1) throw new RangeError(`${op}: expected a matrix and a vector, got ${formatShape(a.shape)} and ${formatShape(v.shape)}`);
+  checkDtypes(op, a, v);
   if (a.shape[1] !== v.shape[0]) {
-    throw new RangeError(`mv: size mismatch, got input (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
+    throw new RangeError(`${op}: size mismatch, got input (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]}) ${shapesOf(a, v)}`);
   }
   const out = product(a, rawView(v, [v.shape[0], 1], [v.strides[0], 0], v.offset));
   const y = new Tensor(out.storage, [a.shape[0]], [1], 0, out.dtype);
@@ -111,36 +140,71 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   return a.unsqueeze(1).mul(b);
 }
 
-/** torch.matmul: dot, mv, mm, or a batched product broadcasting the batch dims. */
+/**
+ * torch.matmul, structured as PyTorch 1.13's: dot, mv, mm; a batch folded into one mm/mv where
+ * one side is a matrix or vector; otherwise a broadcast bmm. The structure decides the grad_fn
+ * names PyTorch shows (SqueezeBackward3, UnsafeViewBackward0, CloneBackward0, ...).
+ */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const da = a.dim();
   const db = b.dim();
-  if (da === 0 || db === 0) throw new RangeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
-  if (da === 1 && db === 1) return dot(a, b);
-  if (da === 2 && db === 1) return mv(a, b);
-  if (da === 1 && db === 2) {
-    if (a.shape[0] !== b.shape[0]) {
-      throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (1x${a.shape[0]} and ${b.shape[0]}x${b.shape[1]})`);
+  if (da === 0 || db === 0) {
+    throw new RangeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D ${shapesOf(a, b)}`);
+  }
+  if (da === 1 && db === 1) return dotAs("matmul", a, b);
+  if (da === 2 && db === 1) return mvAs("matmul", a, b);
+  if (da === 1 && db === 2) return squeezeInplaceNode(mmAs("matmul", a.unsqueeze(0), b));
+  if (da === 2 && db === 2) return mmAs("matmul", a, b);
+  if (shouldFold(a, db) || shouldFold(b, da)) {
+    // Fold the batch of the larger operand into the rows of one mm (or mv).
+    const transpose = db > da;
+    const t1 = transpose ? b.transpose(-2, -1) : a;
+    const t2 = !transpose ? b : da === 2 ? a.t() : a;
+    const sizes1 = t1.shape;
+    const outShape = sizes1.slice(0, -1);
+    const folded = outShape.reduce((x, y) => x * y, 1);
+    const t1Folded = t1.reshape([folded, sizes1[sizes1.length - 1]]);
+    if (t2.dim() === 2) {
+      outShape.push(t2.shape[1]);
+      const out = unsafeView(mmAs("matmul", t1Folded, t2), outShape);
+      return transpose ? out.transpose(-2, -1).contiguous() : out;
     }
-    return mm(a.unsqueeze(0), b).squeeze(0);
+    return unsafeView(mvAs("matmul", t1Folded, t2), outShape);
   }
-  if (da === 2 && db === 2) return mm(a, b);
-  // Batched: promote 1-D operands, broadcast batch dims, multiply, and drop the added dims.
-  const a2 = da === 1 ? a.unsqueeze(0) : a;
-  const b2 = db === 1 ? b.unsqueeze(1) : b;
-  const [m, k] = a2.shape.slice(-2);
-  const [k2, n] = b2.shape.slice(-2);
-  if (k !== k2) {
-    throw new RangeError(`matmul: shapes cannot be multiplied (${formatShape(a.shape)} and ${formatShape(b.shape)}): ${k} != ${k2}`);
+  const n = da > 1 ? a.shape[da - 2] : 1;
+  const m1 = a.shape[da - 1];
+  const m2 = db > 1 ? b.shape[db - 2] : b.shape[0];
+  const p = db > 1 ? b.shape[db - 1] : 1;
+  if (m1 !== m2) {
+    throw new RangeError(`matmul: shapes cannot be multiplied (${formatShape(a.shape)} and ${formatShape(b.shape)}): ${m1} != ${m2}`);
   }
-  checkDtypes("matmul", a, b);
-  const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), "matmul");
-  const ae = a2.expand([...batch, m, k]);
-  const be = b2.expand([...batch, k, n]);
+  const batch = broadcastShapes(a.shape.slice(0, Math.max(da - 2, 0)), b.shape.slice(0, Math.max(db - 2, 0)), "matmul");
   const bsz = batch.reduce((x, y) => x * y, 1);
-  let out = ae.reshape([bsz, m, k]).bmm(be.reshape([bsz, k, n])).reshape([...batch, m, n]);
-  if (da === 1) out = out.squeeze(-2);
-  if (db === 1) out = out.squeeze(-1);
+  const a3 = a.expand([...batch, n, m1]).reshape([bsz, n, m1]);
+  const b3 = b.expand([...batch, m2, p]).reshape([bsz, m2, p]);
+  const outShape = batch.slice();
+  if (da > 1) outShape.push(n);
+  if (db > 1) outShape.push(p);
+  return unsafeView(bmmAs("matmul", a3, b3), outShape);
+}
+
+/** PyTorch 1.13's should_fold: a >= 3-D operand against a vector or matrix, unless a permuted 3-D batch would need a copy. */
+function shouldFold(t: Tensor, otherDim: number): boolean {
+  if (t.dim() < 3 || (otherDim !== 1 && otherDim !== 2)) return false;
+  return !(t.dim() === 3 && otherDim === 2 && t.strides[2] !== 1 && t.strides[0] === t.shape[1] * t.shape[2]);
+}
+
+/** at::_unsafe_view of a fresh contiguous result. */
+function unsafeView(x: Tensor, shape: number[]): Tensor {
+  const out = rawView(x, shape, contiguous(shape), x.offset);
+  if (needsGrad(x)) record("UnsafeViewBackward0", [x], out, (gy) => [gy.reshape(x.shape)]);
+  return out;
+}
+
+/** The squeeze_(0) matmul applies to its 1 x n product (PyTorch's SqueezeBackward3). */
+function squeezeInplaceNode(x: Tensor): Tensor {
+  const out = rawView(x, x.shape.slice(1), x.strides.slice(1), x.offset);
+  if (needsGrad(x)) record("SqueezeBackward3", [x], out, (gy) => [gy.unsqueeze(0)]);
   return out;
 }
 

@@ -45,7 +45,7 @@ const LN10 = Math.LN10;
 
 export const neg = defineUnary({ kernel: u("neg", (x) => -x), kind: "same", node: "NegBackward0", grad: (gy) => gy.neg() });
 export const abs = defineUnary({ kernel: u("abs", Math.abs), kind: "same", node: "AbsBackward0", grad: (gy, x) => gy.mul(x.sign()), saves: "x" });
-export const sign = defineUnary({ kernel: u("sign", (x) => (x > 0 ? 1 : x < 0 ? -1 : x)), kind: "same", node: "SignBackward0", grad: (gy) => gy.mul(0) });
+export const sign = defineUnary({ kernel: u("sign", (x) => (x > 0 ? 1 : x < 0 ? -1 : 0)), kind: "same", node: "SignBackward0", grad: (gy) => gy.mul(0) });
 export const exp = defineUnary({ kernel: u("exp", Math.exp), kind: "float", node: "ExpBackward0", grad: (gy, _x, y) => gy.mul(y), saves: "y" });
 export const exp2 = defineUnary({ kernel: u("exp2", (x) => 2 ** x), kind: "float", node: "Exp2Backward0", grad: (gy, _x, y) => gy.mul(y).mul(LN2), saves: "y" });
 export const expm1 = defineUnary({ kernel: u("expm1", Math.expm1), kind: "float", node: "Expm1Backward0", grad: (gy, _x, y) => gy.mul(y.add(1)), saves: "y" });
@@ -106,8 +106,22 @@ export function sigmoidBackward(gy: Tensor, y: Tensor): Tensor {
   return gy.mul(y.neg().add(1)).mul(y);
 }
 
-/** clamp(min, max): the gradient passes where min <= x <= max. */
+/**
+ * clamp(min, max): the gradient passes where min <= x <= max. PyTorch names the node
+ * ClampBackward1 for clamp/clip with either bound, ClampMinBackward0 / ClampMaxBackward0 for
+ * clamp_min / clamp_max.
+ */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  return clampNamed(x, min, max, "ClampBackward1");
+}
+export function clampMin(x: Tensor, min: number): Tensor {
+  return clampNamed(x, min, null, "ClampMinBackward0");
+}
+export function clampMax(x: Tensor, max: number): Tensor {
+  return clampNamed(x, null, max, "ClampMaxBackward0");
+}
+
+function clampNamed(x: Tensor, min: number | null | undefined, max: number | null | undefined, node: string): Tensor {
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new TypeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   }
@@ -119,8 +133,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
     x.dtype,
   );
   if (needsGrad(x)) {
-    const name = min == null ? "ClampMaxBackward0" : max == null ? "ClampMinBackward0" : "ClampBackward1";
-    record(name, [x], y, (gy) => [gy.where(x.ge(lo).logicalAnd(x.le(hi)), 0)], [x]);
+    record(node, [x], y, (gy) => [gy.where(x.ge(lo).logicalAnd(x.le(hi)), 0)], [x]);
   }
   return y;
 }

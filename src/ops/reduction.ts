@@ -1,8 +1,8 @@
 // Reductions with PyTorch's dim/keepdim conventions, and their derivatives.
 import { bool, type DType, float32, int64 } from "../tensor/dtype.js";
-import { normalizeDim, numelOf } from "../tensor/shape.js";
+import { formatShape, normalizeDim, numelOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { needsGrad, record } from "./node.js";
+import { needsGrad, record, withGradMode } from "./node.js";
 import { backendOf, castTo } from "./util.js";
 
 export type Dims = number | readonly number[] | null | undefined;
@@ -150,7 +150,9 @@ function extremeAll(x: Tensor, kind: "max" | "min", node: string): Tensor {
 function extremeDim(x: Tensor, dim: number, keepdim: boolean, kind: "max" | "min"): ValuesIndices {
   const d = normalizeDim(dim, x.dim(), kind);
   const dims = x.dim() === 0 ? [] : [d];
-  if (dims.length && x.shape[d] === 0) throw new RangeError(`${kind}(): Expected reduction dim ${d} to have non-zero size.`);
+  if (dims.length && x.shape[d] === 0) {
+    throw new RangeError(`${kind}(): Expected reduction dim ${d} to have non-zero size. (input shape ${formatShape(x.shape)})`);
+  }
   const { values, indices } = rawReduce(x, dims, kind, keepdim, true);
   if (needsGrad(x)) {
     record(kind === "max" ? "MaxBackward0" : "MinBackward0", [x], values, (gy) => {
@@ -276,41 +278,61 @@ export function logsumexp(x: Tensor, dim: Dims, opts?: { keepdim?: boolean }): T
 }
 
 function withoutGrad<T>(fn: () => T): T {
-  return fn();
+  return withGradMode(false, fn);
 }
 
+// all/any count the zeros / non-zeros, so an empty reduction gives True / False as in PyTorch.
 export function all(x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor {
-  const b = castTo(x, bool);
-  const dims = resolveDims(b, dim, "all");
-  return rawReduce(b, dims, "min", opts?.keepdim ?? false).values.to(bool);
+  const zeros = castTo(x.detach(), bool).logicalNot();
+  const dims = resolveDims(zeros, dim, "all");
+  return rawReduce(castTo(zeros, int64), dims, "sum", opts?.keepdim ?? false).values.eq(0);
 }
 export function any(x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor {
-  const b = castTo(x, bool);
-  const dims = resolveDims(b, dim, "any");
-  return rawReduce(b, dims, "max", opts?.keepdim ?? false).values.to(bool);
+  const nonzero = castTo(x.detach(), bool);
+  const dims = resolveDims(nonzero, dim, "any");
+  return rawReduce(castTo(nonzero, int64), dims, "sum", opts?.keepdim ?? false).values.ne(0);
 }
 
-/** The p-norm over dims (default: the 2-norm of all elements). */
+/**
+ * The p-norm over dims (default: the 2-norm of all elements), one NormBackward1 node whatever p
+ * is, with the derivative of PyTorch's norm_backward.
+ */
 export function norm(x: Tensor, p: number | "fro" = 2, dim?: Dims, opts?: { keepdim?: boolean }): Tensor {
   const pp = p === "fro" ? 2 : p;
   const keepdim = opts?.keepdim ?? false;
-  if (pp === Number.POSITIVE_INFINITY) return x.abs().amax(dim ?? null, { keepdim });
-  if (pp === Number.NEGATIVE_INFINITY) return x.abs().amin(dim ?? null, { keepdim });
-  if (pp === 0) return x.ne(0).to(x.dtype).sum(dim ?? null, { keepdim });
-  if (pp === 1) return x.abs().sum(dim ?? null, { keepdim });
-  if (pp === 2) {
-    const dims = resolveDims(x, dim, "norm");
-    const y = x.detach().square().sum(dims, { keepdim }).sqrt();
-    if (needsGrad(x)) {
-      record("NormBackward1", [x], y, (gy) => {
-        const n = unreduce(y, x, dims, keepdim);
-        return [unreduce(gy, x, dims, keepdim).mul(x).div(n).maskedFill(n.eq(0), 0)];
-      }, [x, y]);
-    }
-    return y;
+  if (!x.dtype.isFloatingPoint) throw new TypeError(`norm(): input dtype should be either floating point or complex. Got ${x.dtype} instead.`);
+  const dims = resolveDims(x, dim, "norm");
+  const xd = x.detach();
+  const y = withGradMode(false, () => {
+    if (pp === Number.POSITIVE_INFINITY) return xd.abs().amax(dims, { keepdim });
+    if (pp === Number.NEGATIVE_INFINITY) return xd.abs().amin(dims, { keepdim });
+    if (pp === 0) return xd.ne(0).to(x.dtype).sum(dims, { keepdim });
+    if (pp === 1) return xd.abs().sum(dims, { keepdim });
+    if (pp === 2) return xd.square().sum(dims, { keepdim }).sqrt();
+    return xd.abs().pow(pp).sum(dims, { keepdim }).pow(1 / pp);
+  });
+  if (needsGrad(x)) {
+    record("NormBackward1", [x], y, (gy) => {
+      const g = unreduce(gy, x, dims, keepdim);
+      const n = unreduce(y, x, dims, keepdim);
+      if (pp === 0) return [x.mul(0)];
+      if (pp === 1) return [x.sign().mul(g)];
+      if (pp === 2) return [g.mul(x.div(n).maskedFill(n.eq(0), 0))];
+      if (!Number.isFinite(pp)) {
+        // Gradient shared among the elements that attain the norm (or are NaN).
+        const ax = x.abs();
+        const mask = ax.eq(n).logicalOr(ax.isnan());
+        const count = mask.sum(dims, { keepdim: true });
+        return [x.sign().mul(g.div(count).mul(mask))];
+      }
+      if (pp < 1) return [x.sign().mul(x.abs().pow(pp - 1).maskedFill(x.eq(0), 0)).mul(g).mul(n.pow(1 - pp))];
+      if (pp < 2) return [x.sign().mul(x.abs().pow(pp - 1)).mul(g.div(n.pow(pp - 1)).maskedFill(n.eq(0), 0))];
+      return [x.mul(x.abs().pow(pp - 2)).mul(g.div(n.pow(pp - 1)).maskedFill(n.eq(0), 0))];
+    }, [x, y]);
   }
-  return x.abs().pow(pp).sum(dim ?? null, { keepdim }).pow(1 / pp);
+  return y;
 }
+
 
 export function cumsum(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.dim(), "cumsum");

@@ -65,8 +65,9 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
 /** Checks that a tensor holds integer indices; floats get API.md's hint about BigInt literals. */
 export function checkIndexTensor(op: string, index: Tensor): void {
   if (index.dtype.isFloatingPoint || index.dtype === bool) {
+    const expected = op === "index_select" ? "int32 or int64" : "int64";
     throw new TypeError(
-      `${op}: expected an index tensor of dtype torch.int64 but got ${index.dtype}; write indices as BigInts (0n, 1n) or pass { dtype: torch.int64 }`,
+      `${op}(): Expected dtype ${expected} for index, but got ${index.dtype}; write indices as BigInts (0n, 1n) or pass { dtype: torch.int64 }`,
     );
   }
 }

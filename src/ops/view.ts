@@ -5,7 +5,7 @@ import { bool, type DType } from "../tensor/dtype.js";
 import { broadcastShapes, contiguousStrides, formatShape, inferShape, normalizeDim, shapeArgs, viewStrides } from "../tensor/shape.js";
 import { Storage } from "../tensor/storage.js";
 import { Tensor } from "../tensor/tensor.js";
-import { needsGrad, record, recordMulti } from "./node.js";
+import { anyNeedsGrad, needsGrad, record, recordMulti, withGradMode } from "./node.js";
 import { backendOf } from "./util.js";
 
 /** A view of x with its own geometry, sharing memory (and the version counter). */
@@ -25,7 +25,7 @@ function embed(g: Tensor, shape: number[], place: (z: Tensor) => Tensor): Tensor
 type ShapeArg = number | readonly number[];
 
 export function view(x: Tensor, ...shape: ShapeArg[]): Tensor {
-  const target = inferShape(flatShape(shape), x.numel(), "view");
+  const target = inferShape(flatShape(shape), x.numel(), "view", x.shape);
   const strides = viewStrides(x.shape, x.strides, target);
   if (!strides) {
     throw new RangeError(
@@ -38,11 +38,12 @@ export function view(x: Tensor, ...shape: ShapeArg[]): Tensor {
 }
 
 export function reshape(x: Tensor, ...shape: ShapeArg[]): Tensor {
-  const target = inferShape(flatShape(shape), x.numel(), "reshape");
+  const target = inferShape(flatShape(shape), x.numel(), "reshape", x.shape);
   const strides = viewStrides(x.shape, x.strides, target);
   if (strides) {
+    // PyTorch 1.13 makes this view with _reshape_alias, hence the node's name.
     const out = rawView(x, target, strides, x.offset);
-    if (needsGrad(x)) record("ViewBackward0", [x], out, (gy) => [gy.reshape(x.shape)]);
+    if (needsGrad(x)) record("ReshapeAliasBackward0", [x], out, (gy) => [gy.reshape(x.shape)]);
     return out;
   }
   const c = backendOf(x).copy(x, x.dtype);
@@ -239,7 +240,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const size = x.shape[d];
   const s = start < 0 ? start + size : start;
   if (s < 0 || length < 0 || s + length > size) {
-    throw new RangeError(`narrow: start (${start}) + length (${length}) exceeds dimension size (${size}).`);
+    throw new RangeError(`narrow: start (${start}) + length (${length}) exceeds dimension size (${size}). (input shape ${formatShape(x.shape)})`);
   }
   return slice(x, d, s, s + length);
 }
@@ -290,7 +291,7 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
     sizes = sizeOrSections.slice();
     const total = sizes.reduce((a, b) => a + b, 0);
     if (total !== size) {
-      throw new RangeError(`split_with_sizes expects split_sizes to sum exactly to ${size} (input tensor's size at dimension ${d}), but got split_sizes=${formatShape(sizes)}`);
+      throw new RangeError(`split_with_sizes expects split_sizes to sum exactly to ${size} (input tensor's size at dimension ${d}), but got split_sizes=${formatShape(sizes)} (input shape ${formatShape(x.shape)})`);
     }
   }
   return splitAt(x, d, sizes, typeof sizeOrSections === "number" ? "SplitBackward0" : "SplitWithSizesBackward0");
@@ -336,8 +337,9 @@ export function flip(x: Tensor, dims: readonly number[]): Tensor {
 
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new RangeError("torch.cat(): expected a non-empty list of Tensors");
-  // Legacy rule kept by PyTorch: 1-D empty tensors are skipped.
-  const parts = tensors.filter((t) => !(t.dim() === 1 && t.shape[0] === 0));
+  // Legacy rule kept by PyTorch: 1-D empty tensors are skipped (their gradient is empty).
+  const skipped = (t: Tensor) => t.dim() === 1 && t.shape[0] === 0;
+  const parts = tensors.filter((t) => !skipped(t));
   if (parts.length === 0) return tensors[0].clone();
   const ref = parts[0];
   if (ref.dim() === 0) throw new RangeError("zero-dimensional tensor (at position 0) cannot be concatenated");
@@ -345,7 +347,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   let dtype: DType = ref.dtype;
   for (const [i, p] of parts.entries()) {
     if (p.dim() !== ref.dim()) {
-      throw new RangeError(`torch.cat(): Tensors must have same number of dimensions: got ${ref.dim()} and ${p.dim()}`);
+      throw new RangeError(`torch.cat(): Tensors must have same number of dimensions: got ${ref.dim()} and ${p.dim()} (shapes ${formatShape(ref.shape)} and ${formatShape(p.shape)})`);
     }
     for (let k = 0; k < ref.dim(); k++) {
       if (k !== d && p.shape[k] !== ref.shape[k]) {
@@ -368,9 +370,13 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     b.assign(new Tensor(out.storage, sh, out.strides, start * out.strides[d], dtype), p);
     start += p.shape[d];
   }
-  if (parts.some((p) => p.requiresGrad) && needsGrad(parts[0], null) || parts.some((p) => needsGrad(p))) {
+  if (anyNeedsGrad(tensors)) {
     const sizes = parts.map((p) => p.shape[d]);
-    record("CatBackward0", parts, out, (gy) => gy.split(sizes, d));
+    record("CatBackward0", tensors, out, (gy) => {
+      const pieces = gy.split(sizes, d);
+      let k = 0;
+      return tensors.map((t) => (skipped(t) ? Tensor.make([0], gy.dtype, undefined, gy.device) : pieces[k++]));
+    });
   }
   return out;
 }
@@ -390,7 +396,9 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     }
   }
   const d = normalizeDim(dim, ref.dim() + 1, "stack");
-  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+  const out = withGradMode(false, () => cat(tensors.map((t) => unsqueeze(t, d)), d));
+  if (anyNeedsGrad(tensors)) record("StackBackward0", tensors, out, (gy) => gy.unbind(d));
+  return out;
 }
 
 export function boolMaskCheck(mask: Tensor, op: string): void {

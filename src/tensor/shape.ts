@@ -55,7 +55,8 @@ export function broadcastShapes(a: Shape, b: Shape, op = "broadcast"): number[] 
   if (shapeEquals(a, b)) return a as number[];
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
+  // From the last dimension back, as PyTorch's infer_size: the first mismatch it reports is the rightmost.
+  for (let i = n - 1; i >= 0; i--) {
     const da = i < n - a.length ? 1 : a[i - (n - a.length)];
     const db = i < n - b.length ? 1 : b[i - (n - b.length)];
     if (da !== db && da !== 1 && db !== 1) {
@@ -78,7 +79,8 @@ export function broadcastStrides(shape: Shape, strides: readonly number[], targe
 }
 
 /** Resolves one -1 in a requested shape, checking the element count like view/reshape. */
-export function inferShape(shape: readonly number[], numel: number, op = "view"): number[] {
+export function inferShape(shape: readonly number[], numel: number, op = "view", inputShape?: Shape): number[] {
+  const input = inputShape ? ` (input shape ${formatShape(inputShape)})` : "";
   let infer = -1;
   let known = 1;
   for (let i = 0; i < shape.length; i++) {
@@ -93,11 +95,11 @@ export function inferShape(shape: readonly number[], numel: number, op = "view")
   const out = shape.slice();
   if (infer >= 0) {
     if (known === 0 || numel % known !== 0) {
-      throw new RangeError(`${op}: shape '${formatShape(shape)}' is invalid for input of size ${numel}`);
+      throw new RangeError(`${op}: shape '${formatShape(shape)}' is invalid for input of size ${numel}${input}`);
     }
     out[infer] = numel / known;
   } else if (known !== numel) {
-    throw new RangeError(`${op}: shape '${formatShape(shape)}' is invalid for input of size ${numel}`);
+    throw new RangeError(`${op}: shape '${formatShape(shape)}' is invalid for input of size ${numel}${input}`);
   }
   return out;
 }

@@ -11,8 +11,15 @@ function blocks(shape: readonly number[], dim: number): [number, number, number]
   return [outer, shape.length ? shape[dim] : 1, inner];
 }
 
-function checkIndex(i: number, size: number, op: string): number {
-  if (i < -size || i >= size) throw new RangeError(`${op}: index ${i} is out of bounds for dimension with size ${size}`);
+/** A valid index along dim (negative ones wrap); PyTorch's wording, with the shapes involved. */
+function checkIndex(i: number, size: number, op: string, dim: number, x: Tensor, index: Tensor): number {
+  if (i < -size || i >= size) {
+    const shapes = `(input shape ${formatShape(x.shape)}, index shape ${formatShape(index.shape)})`;
+    if (op === "index_select" || op === "index_add") {
+      throw new RangeError(`${op}(): index out of range in self: index ${i} is out of bounds for dimension ${dim} with size ${size} ${shapes}`);
+    }
+    throw new RangeError(`${op}(): index ${i} is out of bounds for dimension ${dim} with size ${size} ${shapes}`);
+  }
   return i < 0 ? i + size : i;
 }
 
@@ -42,7 +49,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
       coord[d] = Math.floor(rem / iStrides[d]);
       rem -= coord[d] * iStrides[d];
     }
-    for (let d = 0; d < nd; d++) q += (d === dim ? checkIndex(idx[p], xsize, "gather") : coord[d]) * xStrides[d];
+    for (let d = 0; d < nd; d++) q += (d === dim ? checkIndex(idx[p], xsize, "gather", dim, x, index) : coord[d]) * xStrides[d];
     out[p] = xs[q];
   }
   return Tensor.make(shape.slice(), x.dtype, out, x.device);
@@ -68,7 +75,7 @@ export function scatter(base: Tensor, dim: number, index: Tensor, src: Tensor | 
     let q = 0;
     let s = 0;
     for (let d = 0; d < nd; d++) {
-      q += (d === dim ? checkIndex(idx[p], size, "scatter") : coord[d]) * bStrides[d];
+      q += (d === dim ? checkIndex(idx[p], size, "scatter", dim, base, index) : coord[d]) * bStrides[d];
       if (srcStrides) s += coord[d] * srcStrides[d];
     }
     const v = srcVals ? srcVals[s] : (src as number);
@@ -85,7 +92,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const out = new x.dtype.ArrayType(outer * k * inner);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
-      const i = checkIndex(idx[j], size, "index_select");
+      const i = checkIndex(idx[j], size, "index_select", dim, x, index);
       const from = (o * size + i) * inner;
       const to = (o * k + j) * inner;
       for (let t = 0; t < inner; t++) out[to + t] = xs[from + t];
@@ -104,7 +111,7 @@ export function indexAdd(base: Tensor, dim: number, index: Tensor, src: Tensor):
   const k = idx.length;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
-      const i = checkIndex(idx[j], size, "index_add");
+      const i = checkIndex(idx[j], size, "index_add", dim, base, index);
       const to = (o * size + i) * inner;
       const from = (o * k + j) * inner;
       for (let t = 0; t < inner; t++) out[to + t] += ss[from + t];
