@@ -3,10 +3,12 @@
 //
 //   npm run bench -- [--quick] [--only id,id] [--engines kindling,tfjs-cpu,tfjs-wasm,pytorch]
 //                    [--perceptron-epochs N | --no-perceptron] [--memory [STEPS]] [--out FILE]
+//                    [--profile-xor [STEPS]]
 //
 // Each engine runs in its own process. Prints a table and writes JSON with the machine and the
 // versions (bench/results/latest.json; quick runs go to latest-quick.json). --memory runs only
-// the memory-flatness check (1,000,000 XOR steps by default) into bench/results/memory.json.
+// the memory-flatness check (1,000,000 XOR steps by default) into bench/results/memory.json;
+// --profile-xor only profiles the XOR training step into bench/results/xor-profile.txt.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -27,11 +29,12 @@ interface Options {
   engines: string[];
   perceptronEpochs: number | null;
   memorySteps: number | null;
+  profileSteps: number | null;
   out: string | null;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { quick: false, only: null, engines: [...ENGINES], perceptronEpochs: null, memorySteps: null, out: null };
+  const o: Options = { quick: false, only: null, engines: [...ENGINES], perceptronEpochs: null, memorySteps: null, profileSteps: null, out: null };
   let perceptronOff = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -48,6 +51,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--perceptron-epochs") o.perceptronEpochs = Number(next());
     else if (a === "--no-perceptron") perceptronOff = true;
     else if (a === "--memory") o.memorySteps = /^\d+$/.test(argv[i + 1] ?? "") ? Number(argv[++i]) : 1_000_000;
+    else if (a === "--profile-xor") o.profileSteps = /^\d+$/.test(argv[i + 1] ?? "") ? Number(argv[++i]) : 20_000;
     else if (a === "--out") o.out = next();
     else if (a === "--help" || a === "-h") {
       console.log(readFileSync(new URL(import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("//")).join("\n"));
@@ -235,6 +239,11 @@ function main(): void {
   mkdirSync(RESULTS, { recursive: true });
   if (o.memorySteps !== null) {
     runMemory(o.memorySteps, o.out ?? join(RESULTS, "memory.json"));
+    return;
+  }
+  if (o.profileSteps !== null) {
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "bench", "profile.ts"), String(o.profileSteps)], { cwd: ROOT, stdio: "inherit" });
+    if (r.status !== 0) throw new Error(`profiling exited with status ${r.status}`);
     return;
   }
   const m = machine();
