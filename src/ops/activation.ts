@@ -51,12 +51,12 @@ export function relu6(x: Tensor): Tensor {
   return hardtanh(x, 0, 6);
 }
 
-export function elu(x: Tensor, alpha = 1, scale = 1, inputScale = 1): Tensor {
+export function elu(x: Tensor, alpha = 1, scale = 1, inputScale = 1, node = "EluBackward0", gradInputScale = inputScale): Tensor {
   checkFloat(x, "elu");
   const y = map(x, "elu", (v) => (v <= 0 ? Math.expm1(v * inputScale) * alpha * scale : v * scale));
   if (needsGrad(x)) {
-    record("EluBackward0", [x], y, (gy) => [
-      map2(gy, x, "elu_backward", (g, v) => (v <= 0 ? g * inputScale * alpha * scale * Math.exp(v * inputScale) : g * scale)),
+    record(node, [x], y, (gy) => [
+      map2(gy, x, "elu_backward", (g, v) => (v <= 0 ? g * gradInputScale * alpha * scale * Math.exp(v * gradInputScale) : g * scale)),
     ], [x]);
   }
   return y;
@@ -67,7 +67,8 @@ export function selu(x: Tensor): Tensor {
 }
 
 export function celu(x: Tensor, alpha = 1): Tensor {
-  return elu(x, alpha, 1, 1 / alpha);
+  // PyTorch's derivative formula takes 1.0 / alpha.toFloat(): alpha rounded to float32 first.
+  return elu(x, alpha, 1, 1 / alpha, "CeluBackward0", 1 / Math.fround(alpha));
 }
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -155,10 +156,13 @@ export function softsign(x: Tensor): Tensor {
   return x.div(x.abs().add(1));
 }
 
+// PyTorch's kernel writes the constant as 1.0f / 6.0f, so even float64 gradients use float32's 1/6.
+const ONE_SIXTH_F = Math.fround(1 / 6);
+
 export function hardsigmoid(x: Tensor): Tensor {
   checkFloat(x, "hardsigmoid");
   const y = map(x, "hardsigmoid", (v) => Math.min(Math.max(v + 3, 0), 6) / 6);
-  if (needsGrad(x)) record("HardsigmoidBackward0", [x], y, (gy) => [map2(gy, x, "hardsigmoid_backward", (g, v) => (v > -3 && v < 3 ? g / 6 : 0))], [x]);
+  if (needsGrad(x)) record("HardsigmoidBackward0", [x], y, (gy) => [map2(gy, x, "hardsigmoid_backward", (g, v) => (v > -3 && v < 3 ? g * ONE_SIXTH_F : 0))], [x]);
   return y;
 }
 
@@ -193,11 +197,20 @@ export function tanhshrink(x: Tensor): Tensor {
 }
 
 export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
-  return x.where(x.abs().gt(lambd), 0);
+  const y = map(x, "hardshrink", (v) => (v >= -lambd && v <= lambd ? 0 : v));
+  if (needsGrad(x)) {
+    record("HardshrinkBackward0", [x], y, (gy) => [map2(gy, x, "hardshrink_backward", (g, v) => (v >= -lambd && v <= lambd ? 0 : g))], [x]);
+  }
+  return y;
 }
 
 export function softshrink(x: Tensor, lambd = 0.5): Tensor {
-  return x.sub(x.clamp(-lambd, lambd));
+  if (lambd < 0) throw new RangeError(`lambda must be greater or equal to 0, but found to be ${lambd}.`);
+  const y = map(x, "softshrink", (v) => (v > lambd ? v - lambd : v < -lambd ? v + lambd : 0));
+  if (needsGrad(x)) {
+    record("SoftshrinkBackward0", [x], y, (gy) => [map2(gy, x, "softshrink_backward", (g, v) => (v >= -lambd && v <= lambd ? 0 : g))], [x]);
+  }
+  return y;
 }
 
 /** PReLU: x where x > 0, weight * x elsewhere; weight has one value or one per channel (dim 1). */
@@ -212,7 +225,7 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
   const wd = w.detach();
   const y = backendOf(x).binary(x, wd.expand(x.shape), { name: "prelu", fn: (v, a) => (v > 0 ? v : a * v) }, x.dtype, x.shape.slice());
   if (needsGrad(x, weight)) {
-    record("PreluKernelBackward0", [x, w], y, (gy) => [
+    record("PreluBackward0", [x, w], y, (gy) => [
       x.requiresGrad ? gy.mul(wd.expand(x.shape).where(x.le(0), 1)) : null,
       weight.requiresGrad ? gy.mul(x.detach().where(x.le(0), 0)) : null,
     ], [x, w]);

@@ -1,9 +1,13 @@
-// Loss functions with PyTorch's reductions, target checks and (for BCE) its exact gradient.
-import { bool, float32 } from "../tensor/dtype.js";
+// Loss functions with PyTorch's reductions, target checks and graph nodes. The losses PyTorch
+// implements as one native op (binary_cross_entropy, mse_loss, huber_loss, nll_loss, ...) are one
+// node here too, reduction included, so the result's grad_fn prints the same name; their element
+// arithmetic is rounded as PyTorch's kernels round it (float32 step by step).
+import { type DType, float32 } from "../tensor/dtype.js";
 import { formatShape, shapeEquals } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { needsGrad, record } from "./node.js";
-import { backendOf, checkIndexTensor } from "./util.js";
+import { logsigmoid } from "./activation.js";
+import { anyNeedsGrad, isGradEnabled, record } from "./node.js";
+import { checkIndexTensor } from "./util.js";
 
 export type Reduction = "mean" | "sum" | "none";
 
@@ -14,94 +18,275 @@ export function reduce(loss: Tensor, reduction: Reduction): Tensor {
   throw new RangeError(`${String(reduction)} is not a valid value for reduction`);
 }
 
-function checkSameShape(op: string, input: Tensor, target: Tensor): void {
+function checkReduction(reduction: string): Reduction {
+  if (reduction !== "mean" && reduction !== "sum" && reduction !== "none") throw new RangeError(`${reduction} is not a valid value for reduction`);
+  return reduction;
+}
+
+const size = (shape: readonly number[]) => `torch.Size(${formatShape(shape)})`;
+
+function checkSameShape(input: Tensor, target: Tensor): void {
   if (!shapeEquals(input.shape, target.shape)) {
     throw new RangeError(
-      `${op}: Using a target size (${formatShape(target.shape)}) that is different to the input size (${formatShape(input.shape)}) is deprecated. Please ensure they have the same size.`,
+      `Using a target size (${size(target.shape)}) that is different to the input size (${size(input.shape)}) is deprecated. Please ensure they have the same size.`,
     );
   }
+}
+
+const warned = new Set<string>();
+/** mse/l1/huber/smooth_l1 broadcast a differently shaped target, with PyTorch's warning (printed once). */
+function broadcastPair(op: string, input: Tensor, target: Tensor): [Tensor, Tensor] {
+  if (shapeEquals(input.shape, target.shape)) return [input, target];
+  const msg =
+    `UserWarning: Using a target size (${size(target.shape)}) that is different to the input size (${size(input.shape)}). ` +
+    "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.";
+  if (!warned.has(msg)) {
+    warned.add(msg);
+    globalThis.console?.warn?.(`${op}: ${msg}`);
+  }
+  const shape = input.add(target).shape;
+  return [input.expand(shape), target.expand(shape)];
+}
+
+function checkSameDtype(op: string, input: Tensor, target: Tensor): void {
+  if (input.dtype !== target.dtype) {
+    throw new TypeError(`${op}: Found dtype ${dtypeWord(target.dtype)} but expected ${dtypeWord(input.dtype)}`);
+  }
+}
+function dtypeWord(d: DType): string {
+  return ({ float32: "Float", float64: "Double", int32: "Int", int64: "Long", uint8: "Byte", bool: "Bool" } as Record<string, string>)[d.name] ?? d.name;
+}
+
+/** Rounds to the dtype's precision, as each step of a float32 kernel does. */
+function rounder(dtype: DType): (v: number) => number {
+  return dtype === float32 ? Math.fround : (v) => v;
+}
+
+function floatValues(t: Tensor): ArrayLike<number> {
+  return t.detach().contiguous().values() as ArrayLike<number>;
+}
+
+/** Applies fn elementwise to same-shaped tensors, into a new tensor of `like`'s dtype and shape. */
+function pointwise(like: Tensor, inputs: Tensor[], fn: (i: number, ...v: number[]) => number): Tensor {
+  const vals = inputs.map(floatValues);
+  const n = like.numel();
+  const out = new like.dtype.ArrayType(n);
+  const args = new Array<number>(vals.length);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < vals.length; k++) args[k] = vals[k][i];
+    out[i] = fn(i, ...args);
+  }
+  return Tensor.make(like.shape.slice(), like.dtype, out, like.device);
+}
+
+/** The incoming gradient of a reduced (0-d) or unreduced loss, as one value per element. */
+function gradValues(gy: Tensor, like: Tensor): ArrayLike<number> {
+  return gy.dim() === 0 ? new Float64Array(like.numel()).fill(gy.item()) : floatValues(gy.expand(like.shape));
+}
+
+/**
+ * Records a native loss: `elementGrad(i, g)` gives d(loss)/d(input_i) for incoming gradient g
+ * (already normalised for mean); the target's gradient, where wanted, is `targetGrad`.
+ */
+function recordLoss(
+  name: string,
+  input: Tensor,
+  target: Tensor,
+  out: Tensor,
+  elementGrad: (i: number, g: number) => number,
+  targetGrad?: (gy: Tensor) => Tensor | null,
+  extra: Tensor[] = [],
+): Tensor {
+  if (!isGradEnabled() || !anyNeedsGrad([input, target, ...extra])) return out;
+  return record(name, [input, target], out, (gy) => {
+    const g = gradValues(gy, input);
+    const gi = input.requiresGrad ? pointwise(input, [], (i) => elementGrad(i, g[i])) : null;
+    const gt = target.requiresGrad && targetGrad ? targetGrad(gy) : null;
+    return [gi, gt];
+  }, [input, target]);
 }
 
 const EPSILON = 1e-12;
 
 /**
  * Binary cross-entropy on probabilities. Each log is clamped at -100 (so p = 0 or 1 gives a finite
- * loss) and the gradient is (x - y) / max((1 - x) x, 1e-12), both as PyTorch computes them.
+ * loss); the input's gradient is g (x - y) / max((1 - x) x, 1e-12), times the weight, divided by
+ * the element count for the mean, and the target's is -logit(x) g: PyTorch's formulas.
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
-  checkSameShape("binary_cross_entropy", input, target);
-  if (input.dtype !== target.dtype) {
-    throw new TypeError(`binary_cross_entropy: expected input and target to have the same dtype, got ${input.dtype} and ${target.dtype}`);
-  }
-  const x = input.detach().contiguous().values();
-  const y = target.detach().contiguous().values();
-  for (let i = 0; i < x.length; i++) {
-    if (!(x[i] >= 0 && x[i] <= 1)) throw new RangeError("all elements of input should be between 0 and 1");
-  }
-  for (let i = 0; i < y.length; i++) {
-    if (!(y[i] >= 0 && y[i] <= 1)) throw new RangeError("all elements of target should be between 0 and 1");
-  }
-  const out = new input.dtype.ArrayType(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const logX = Math.max(Math.log(x[i]), -100);
-    const log1mX = Math.max(Math.log(1 - x[i]), -100);
-    out[i] = (y[i] - 1) * log1mX - y[i] * logX;
-  }
-  let loss = Tensor.make(input.shape.slice(), input.dtype, out, input.device);
-  if (needsGrad(input, target)) {
-    record("BinaryCrossEntropyBackward0", [input, target], loss, (gy) => {
-      const g = gy.contiguous().values();
-      const gi = new input.dtype.ArrayType(x.length);
-      for (let i = 0; i < x.length; i++) gi[i] = (g[i] * (x[i] - y[i])) / Math.max((1 - x[i]) * x[i], EPSILON);
-      const gt = target.requiresGrad ? input.detach().log().clamp(-100).neg().add(input.detach().neg().log1p().clamp(-100)).mul(gy) : null;
-      return [Tensor.make(input.shape.slice(), input.dtype, gi, input.device), gt];
-    }, [input, target]);
-  }
-  if (opts.weight) loss = loss.mul(opts.weight);
-  return reduce(loss, opts.reduction ?? "mean");
+  const reduction = checkReduction(opts.reduction ?? "mean");
+  checkSameShape(input, target);
+  checkSameDtype("binary_cross_entropy", input, target);
+  const weight = opts.weight ? opts.weight.expand(input.add(opts.weight).shape) : null;
+  if (weight && !shapeEquals(weight.shape, input.shape)) throw new RangeError(`binary_cross_entropy: weight of shape ${size(opts.weight!.shape)} does not broadcast to the input's ${size(input.shape)}`);
+  const r = rounder(input.dtype);
+  const x = floatValues(input);
+  const y = floatValues(target);
+  let elem = pointwise(input, [], (i) => {
+    const xv = x[i];
+    const yv = y[i];
+    if (!(xv >= 0 && xv <= 1)) throw new RangeError("all elements of input should be between 0 and 1");
+    const log1mX = Math.max(r(Math.log(r(1 - xv))), -100);
+    const logX = Math.max(r(Math.log(xv)), -100);
+    return r(r(r(yv - 1) * log1mX) - r(yv * logX));
+  });
+  const w = weight ? floatValues(weight) : null;
+  if (w) elem = pointwise(input, [elem], (i, l) => r(l * w[i]));
+  const out = reduce(elem, reduction);
+  const n = input.numel();
+  const eps = r(EPSILON);
+  return recordLoss(
+    "BinaryCrossEntropyBackward0",
+    input,
+    target,
+    out,
+    (i, g) => {
+      let v = r(r(g * r(x[i] - y[i])) / Math.max(r(r(1 - x[i]) * x[i]), eps));
+      if (w) v = r(v * w[i]);
+      return reduction === "mean" ? r(v / n) : v;
+    },
+    (gy) => {
+      const xd = input.detach();
+      let gt = xd.div(xd.rsub(1)).log().neg().mul(gy);
+      if (weight) gt = gt.mul(weight);
+      return reduction === "mean" ? gt.div(n) : gt;
+    },
+    weight ? [weight] : [],
+  );
 }
 
-/** BCE on logits: max(x, 0) - x y + log(1 + exp(-|x|)), with pos_weight on the positive term. */
+/**
+ * BCE on logits: (1 - y) x + max(-x, 0) + log(exp(-max) + exp(-x - max)), with pos_weight on the
+ * positive term, computed in PyTorch's order; one BinaryCrossEntropyWithLogitsBackward0 node.
+ */
 export function binaryCrossEntropyWithLogits(
   input: Tensor,
   target: Tensor,
   opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {},
 ): Tensor {
-  checkSameShape("binary_cross_entropy_with_logits", input, target);
-  const maxVal = input.neg().clamp(0);
-  let loss: Tensor;
-  if (opts.posWeight) {
-    const logWeight = opts.posWeight.sub(1).mul(target).add(1);
-    loss = target.neg().add(1).mul(input).add(logWeight.mul(input.neg().sub(maxVal).exp().add(maxVal.neg().exp()).log().add(maxVal)));
-  } else {
-    loss = target.neg().add(1).mul(input).add(maxVal).add(maxVal.neg().exp().add(input.neg().sub(maxVal).exp()).log());
+  const reduction = checkReduction(opts.reduction ?? "mean");
+  if (!shapeEquals(input.shape, target.shape)) {
+    throw new RangeError(`Target size (${size(target.shape)}) must be the same as input size (${size(input.shape)})`);
   }
-  if (opts.weight) loss = loss.mul(opts.weight);
-  return reduce(loss, opts.reduction ?? "mean");
+  const x = input.detach();
+  const y = target.detach();
+  const pw = opts.posWeight ? opts.posWeight.detach() : null;
+  const wt = opts.weight ? opts.weight.detach() : null;
+  const maxVal = x.neg().clamp(0);
+  let loss: Tensor;
+  if (pw) {
+    const logWeight = pw.sub(1).mul(y).add(1);
+    loss = y.rsub(1).mul(x).add(logWeight.mul(maxVal.neg().exp().add(x.neg().sub(maxVal).exp()).log().add(maxVal)));
+  } else {
+    loss = y.rsub(1).mul(x).add(maxVal).add(maxVal.neg().exp().add(x.neg().sub(maxVal).exp()).log());
+  }
+  if (wt) loss = loss.mul(wt);
+  const out = reduce(loss, reduction);
+  if (!isGradEnabled() || !anyNeedsGrad([input, target, opts.weight, opts.posWeight])) return out;
+  const n = input.numel();
+  return record("BinaryCrossEntropyWithLogitsBackward0", [input, target], out, (gy) => {
+    let gi: Tensor | null = null;
+    if (input.requiresGrad) {
+      if (pw) {
+        const t = pw.mul(y);
+        gi = t.add(1).sub(y).mul(x.sigmoid()).sub(t).mul(gy);
+      } else {
+        gi = x.sigmoid().sub(y).mul(gy);
+      }
+      if (wt) gi = gi.mul(wt);
+      if (reduction === "mean") gi = gi.div(n);
+    }
+    let gt: Tensor | null = null;
+    if (target.requiresGrad) {
+      gt = pw ? logsigmoid(x.neg()).sub(logsigmoid(x).mul(pw)).mul(gy) : x.neg().mul(gy);
+      if (wt) gt = gt.mul(wt);
+      if (reduction === "mean") gt = gt.div(n);
+    }
+    return [gi, gt];
+  }, [input, target]);
 }
 
+/** Mean squared error; one MseLossBackward0 node with gradient (2 / n) (x - y) g. */
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
-  return reduce(input.sub(target).square(), opts.reduction ?? "mean");
+  const reduction = checkReduction(opts.reduction ?? "mean");
+  const [a, b] = broadcastPair("mse_loss", input, target);
+  checkSameDtype("mse_loss", a, b);
+  const r = rounder(a.dtype);
+  const av = floatValues(a);
+  const bv = floatValues(b);
+  const out = reduce(pointwise(a, [], (i) => {
+    const d = r(av[i] - bv[i]);
+    return r(d * d);
+  }), reduction);
+  const alpha = r(reduction === "mean" ? 2 / a.numel() : 2);
+  const name = "MseLossBackward0";
+  return recordPair(name, input, target, a, out, (i, g) => r(r(alpha * r(av[i] - bv[i])) * g));
 }
 
+/** Records a loss over broadcast operands: the input's gradient per element, the target's its negation. */
+function recordPair(name: string, input: Tensor, target: Tensor, a: Tensor, out: Tensor, elementGrad: (i: number, g: number) => number): Tensor {
+  if (!isGradEnabled() || !anyNeedsGrad([input, target])) return out;
+  return record(name, [input, target], out, (gy) => {
+    const g = gradValues(gy, a);
+    const gi = pointwise(a, [], (i) => elementGrad(i, g[i]));
+    return [input.requiresGrad ? gi : null, target.requiresGrad ? gi.neg() : null];
+  }, [input, target]);
+}
+
+/** Mean absolute error: |x - y| reduced, composed of ops as in PyTorch 1.13. */
 export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
-  return reduce(input.sub(target).abs(), opts.reduction ?? "mean");
+  const reduction = checkReduction(opts.reduction ?? "mean");
+  const [a, b] = broadcastPair("l1_loss", input, target);
+  return reduce(a.sub(b).abs(), reduction);
 }
 
+/** Huber loss: 0.5 z^2 below delta, delta (z - 0.5 delta) above; one HuberLossBackward0 node. */
 export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; delta?: number } = {}): Tensor {
+  const reduction = checkReduction(opts.reduction ?? "mean");
   const delta = opts.delta ?? 1;
-  const diff = input.sub(target);
-  const ad = diff.abs();
-  const loss = diff.square().mul(0.5).where(ad.lt(delta), ad.sub(0.5 * delta).mul(delta));
-  return reduce(loss, opts.reduction ?? "mean");
+  if (!(delta > 0)) throw new RangeError("huber_loss does not support non-positive values for delta.");
+  const [a, b] = broadcastPair("huber_loss", input, target);
+  checkSameDtype("huber_loss", a, b);
+  const r = rounder(a.dtype);
+  const d = r(delta);
+  const av = floatValues(a);
+  const bv = floatValues(b);
+  const out = reduce(pointwise(a, [], (i) => {
+    const z = Math.abs(r(av[i] - bv[i]));
+    return z < d ? r(r(0.5 * z) * z) : r(d * r(z - r(0.5 * d)));
+  }), reduction);
+  const norm = r(reduction === "mean" ? 1 / a.numel() : 1);
+  return recordPair("HuberLossBackward0", input, target, a, out, (i, g) => {
+    const x = r(av[i] - bv[i]);
+    if (x <= -d) return r(r(-norm * g) * d);
+    if (x >= d) return r(r(norm * g) * d);
+    return r(r(norm * x) * g);
+  });
 }
 
+/** Smooth L1: 0.5 z^2 / beta below beta, z - 0.5 beta above (beta = 0 is the L1 loss). */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; beta?: number } = {}): Tensor {
+  const reduction = checkReduction(opts.reduction ?? "mean");
   const beta = opts.beta ?? 1;
+  if (beta < 0) throw new RangeError("smooth_l1_loss does not support negative values for beta.");
   if (beta === 0) return l1Loss(input, target, opts);
-  const ad = input.sub(target).abs();
-  const loss = ad.square().mul(0.5 / beta).where(ad.lt(beta), ad.sub(0.5 * beta));
-  return reduce(loss, opts.reduction ?? "mean");
+  const [a, b] = broadcastPair("smooth_l1_loss", input, target);
+  checkSameDtype("smooth_l1_loss", a, b);
+  const r = rounder(a.dtype);
+  const bt = r(beta);
+  const av = floatValues(a);
+  const bv = floatValues(b);
+  const out = reduce(pointwise(a, [], (i) => {
+    const z = Math.abs(r(av[i] - bv[i]));
+    return z < bt ? r(r(r(0.5 * z) * z) / bt) : r(z - r(0.5 * bt));
+  }), reduction);
+  const norm = r(reduction === "mean" ? 1 / a.numel() : 1);
+  return recordPair("SmoothL1LossBackward0", input, target, a, out, (i, g) => {
+    const x = r(av[i] - bv[i]);
+    if (x <= -bt) return r(-norm * g);
+    if (x >= bt) return r(norm * g);
+    return r(r(r(norm * x) * g) / bt);
+  });
 }
 
 /** Negative log-likelihood on log-probabilities [N, C] (or [C], or [N, C, d...]) with class indices. */
@@ -110,29 +295,67 @@ export function nllLoss(
   target: Tensor,
   opts: { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction } = {},
 ): Tensor {
+  const reduction = checkReduction(opts.reduction ?? "mean");
   checkIndexTensor("nll_loss", target);
   const ignore = opts.ignoreIndex ?? -100;
-  const reduction = opts.reduction ?? "mean";
-  // Move classes last and flatten: [M, C] rows against [M] targets.
+  if (input.dim() < 1) throw new RangeError(`Expected 1 or more dimensions (got ${input.dim()})`);
+  if (input.dim() !== 1 && input.shape[0] !== (target.dim() ? target.shape[0] : 1)) {
+    throw new RangeError(`Expected input batch_size (${input.shape[0]}) to match target batch_size (${target.dim() ? target.shape[0] : 1}).`);
+  }
+  if (input.dim() === 1 && target.dim() !== 0) {
+    throw new RangeError(`size mismatch (got input: ${formatShape(input.shape)}, target: ${formatShape(target.shape)})`);
+  }
+  if (input.dim() === 2 && target.dim() !== 1) throw new RangeError("0D or 1D target tensor expected, multi-target not supported");
+  if (input.dim() > 2 && !shapeEquals(target.shape, [input.shape[0], ...input.shape.slice(2)])) {
+    throw new RangeError(`Expected target size ${size([input.shape[0], ...input.shape.slice(2)])}, got ${size(target.shape)}`);
+  }
   const c = input.dim() === 1 ? input.shape[0] : input.shape[1];
-  const rows = input.dim() === 1 ? input.unsqueeze(0) : input.dim() === 2 ? input : input.movedim(1, -1).reshape([-1, c]);
-  const tgt = target.reshape([-1]);
-  if (rows.shape[0] !== tgt.shape[0]) {
-    throw new RangeError(`Expected input batch_size (${rows.shape[0]}) to match target batch_size (${tgt.shape[0]}).`);
+  if (opts.weight && (opts.weight.dim() !== 1 || opts.weight.numel() !== c)) {
+    throw new RangeError(`weight tensor should be defined either for all ${c} classes or no classes but got weight tensor of shape: ${size(opts.weight.shape)}`);
   }
-  const t = tgt.values();
-  for (let i = 0; i < t.length; i++) {
-    if (t[i] !== ignore && (t[i] < 0 || t[i] >= c)) throw new RangeError(`Target ${t[i]} is out of bounds.`);
+  // Classes last, flattened: [M, C] rows against [M] targets.
+  const rows = input.dim() === 1 ? input.detach().unsqueeze(0) : input.dim() === 2 ? input.detach() : input.detach().movedim(1, -1).reshape([-1, c]);
+  const m = rows.shape[0];
+  const lp = floatValues(rows);
+  const t = floatValues(target);
+  const w = opts.weight ? floatValues(opts.weight) : null;
+  const r = rounder(input.dtype);
+  const coef = new Float64Array(m);
+  const losses = new input.dtype.ArrayType(m);
+  let total = 0;
+  for (let i = 0; i < m; i++) {
+    const ti = t[i];
+    if (ti === ignore) continue;
+    if (ti < 0 || ti >= c) throw new RangeError(`Target ${ti} is out of bounds.`);
+    const wi = w ? w[ti] : 1;
+    losses[i] = r(-lp[i * c + ti] * wi);
+    coef[i] = -wi;
+    total = r(total + wi);
   }
-  const valid = Tensor.make([t.length], bool, Uint8Array.from(t, (v) => (v !== ignore ? 1 : 0)));
-  const safe = Tensor.make([t.length, 1], tgt.dtype, Float64Array.from(t, (v) => (v === ignore ? 0 : v)));
-  const picked = rows.gather(1, safe).reshape([-1]);
-  let w = opts.weight ? backendOf(opts.weight).indexSelect(opts.weight, 0, safe.reshape([-1])) : Tensor.make([t.length], input.dtype, new input.dtype.ArrayType(t.length).fill(1));
-  w = w.mul(valid.to(w.dtype));
-  const losses = picked.neg().mul(w);
-  if (reduction === "none") return input.dim() <= 2 ? losses.reshape(input.dim() === 1 ? [] : [tgt.shape[0]]) : losses.reshape(target.shape);
-  if (reduction === "sum") return losses.sum();
-  return losses.sum().div(w.sum());
+  let out: Tensor;
+  const outShape = input.dim() === 1 ? [] : input.dim() === 2 ? [m] : target.shape.slice();
+  if (reduction === "none") out = Tensor.make(outShape, input.dtype, losses, input.device);
+  else {
+    // Cascaded like at::sum: sum the per-row losses with the tensor reduction.
+    const s = Tensor.make([m], input.dtype, losses, input.device).sum();
+    const v = s.item();
+    out = Tensor.make([], input.dtype, new input.dtype.ArrayType([reduction === "mean" ? r(v / total) : v]), input.device);
+  }
+  if (!isGradEnabled() || !input.requiresGrad) return out;
+  return record("NllLossBackward0", [input], out, (gy) => {
+    const g = gy.dim() === 0 ? null : floatValues(gy.reshape([-1]));
+    const gs = gy.dim() === 0 ? gy.item() : 0;
+    const grad = new input.dtype.ArrayType(m * c);
+    for (let i = 0; i < m; i++) {
+      if (t[i] === ignore) continue;
+      const gi = g ? g[i] : gs;
+      grad[i * c + t[i]] = reduction === "mean" ? r(r(coef[i] * gi) / total) : r(coef[i] * gi);
+    }
+    let gt = Tensor.make([m, c], input.dtype, grad, input.device);
+    if (input.dim() === 1) gt = gt.reshape([c]);
+    else if (input.dim() > 2) gt = gt.reshape([input.shape[0], ...input.shape.slice(2), c]).movedim(-1, 1);
+    return [gt];
+  }, [input]);
 }
 
 /** Cross-entropy on logits with class indices (int64) or class probabilities (float), with label smoothing. */
@@ -141,49 +364,52 @@ export function crossEntropy(
   target: Tensor,
   opts: { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction; labelSmoothing?: number } = {},
 ): Tensor {
+  const reduction = checkReduction(opts.reduction ?? "mean");
   const dim = input.dim() === 1 ? 0 : 1;
-  const logp = input.logSoftmax(dim);
-  const reduction = opts.reduction ?? "mean";
   const eps = opts.labelSmoothing ?? 0;
   if (eps < 0 || eps > 1) throw new RangeError(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
   const c = input.shape[dim];
+  const weightView = (w: Tensor) => (dim === 1 ? w.reshape([c, ...Array(input.dim() - 2).fill(1)]) : w);
   if (target.dtype.isFloatingPoint) {
     if (!shapeEquals(input.shape, target.shape)) {
-      throw new RangeError(`cross_entropy: expected target of shape ${formatShape(input.shape)} for class probabilities, got ${formatShape(target.shape)}`);
+      throw new RangeError(`Expected target size ${size(input.shape)}, got ${size(target.shape)}`);
     }
-    let tgt = target;
-    if (eps > 0) tgt = tgt.mul(1 - eps).add(eps / c);
+    if (opts.weight && (opts.weight.dim() !== 1 || opts.weight.numel() !== c)) {
+      throw new RangeError(`cross_entropy: weight tensor should be defined either for all ${c} classes or no classes but got weight tensor of shape: ${size(opts.weight.shape)}`);
+    }
+    const logp = input.logSoftmax(dim);
+    const tgt = eps > 0 ? target.mul(1 - eps).add(eps / c) : target;
     let prod = logp.mul(tgt);
-    if (opts.weight) prod = prod.mul(dim === 1 ? opts.weight.reshape([c, ...Array(input.dim() - 2).fill(1)]) : opts.weight);
-    const perSample = prod.sum(dim).neg();
-    if (reduction === "none") return perSample;
-    if (reduction === "sum") return perSample.sum();
-    return perSample.sum().div(input.dim() === 1 ? 1 : input.numel() / c);
+    if (opts.weight) prod = prod.mul(weightView(opts.weight));
+    if (reduction === "none") return prod.sum(dim).neg();
+    if (reduction === "sum") return prod.sum().neg();
+    return prod.sum().neg().div(Math.floor(input.numel() / c));
   }
+  const logp = input.logSoftmax(dim);
   const nll = nllLoss(logp, target, { weight: opts.weight, ignoreIndex: opts.ignoreIndex, reduction });
   if (eps === 0) return nll;
   // Label smoothing: mix in the uniform distribution's loss, as PyTorch does.
   const ignore = opts.ignoreIndex ?? -100;
-  const valid = target.ne(ignore);
-  let smooth = opts.weight
-    ? logp.mul(dim === 1 ? opts.weight.reshape([c, ...Array(input.dim() - 2).fill(1)]) : opts.weight).sum(dim).neg()
-    : logp.sum(dim).neg();
-  smooth = smooth.where(valid, 0);
+  const ignoreMask = target.eq(ignore);
+  let smooth = opts.weight ? logp.mul(weightView(opts.weight)).sum(dim).neg() : logp.sum(dim).neg();
+  smooth = smooth.maskedFill(ignoreMask, 0);
   let smoothRed: Tensor;
   if (reduction === "none") smoothRed = smooth;
   else if (reduction === "sum") smoothRed = smooth.sum();
   else if (opts.weight) {
-    const w = backendOf(opts.weight).indexSelect(opts.weight, 0, target.where(valid, 0).reshape([-1]).to(target.dtype));
-    smoothRed = smooth.sum().div(w.mul(valid.reshape([-1]).to(w.dtype)).sum());
-  } else smoothRed = smooth.sum().div(valid.sum().to(input.dtype));
+    const kept = target.maskedSelect(ignoreMask.logicalNot()).reshape([-1]);
+    smoothRed = smooth.sum().div(opts.weight.gather(0, kept).sum());
+  } else smoothRed = smooth.sum().div(ignoreMask.logicalNot().sum());
   return nll.mul(1 - eps).add(smoothRed.mul(eps / c));
 }
 
+/** Kullback-Leibler divergence on log-probabilities (target as probabilities or, with logTarget, log-probabilities). */
 export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: Reduction | "batchmean"; logTarget?: boolean } = {}): Tensor {
-  const loss = opts.logTarget ? target.exp().mul(target.sub(input)) : target.mul(target.log().sub(input)).where(target.gt(0), 0);
   const r = opts.reduction ?? "mean";
-  if (r === "batchmean") return loss.sum().div(input.dim() ? input.shape[0] : 1);
+  if (r !== "batchmean") checkReduction(r);
+  const loss = opts.logTarget
+    ? target.exp().mul(target.sub(input))
+    : target.mul(target.log().sub(input)).where(target.gt(0), 0);
+  if (r === "batchmean") return input.dim() === 0 ? loss.sum() : loss.sum().div(input.shape[0]);
   return reduce(loss, r);
 }
-
-export { float32 };

@@ -1,0 +1,421 @@
+// torch.nn.functional (also exported as F): the functional form of every layer, activation and
+// loss. Keyword arguments are a trailing options object; where PyTorch allows a positional
+// argument (F.leaky_relu(x, 0.2), F.softmax(x, 1)) a number works too.
+import { zeros } from "../ops/creation.js";
+import * as act from "../ops/activation.js";
+import { heaviside } from "../ops/arithmetic.js";
+import { commit } from "../ops/inplace.js";
+import { linear as linearOp } from "../ops/linalg.js";
+import * as loss from "../ops/loss.js";
+import type { Reduction } from "../ops/loss.js";
+import { record } from "../ops/node.js";
+import { dropoutMask } from "../ops/random.js";
+import { cat } from "../ops/view.js";
+import { isGradEnabled } from "../autograd/index.js";
+import { int64 } from "../tensor/dtype.js";
+import { formatShape } from "../tensor/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+
+export type { Reduction };
+
+/** A value given positionally (number) or by name in an options object. */
+function pick<O extends object, K extends keyof O>(arg: number | O | undefined, key: K, fallback: NonNullable<O[K]>): NonNullable<O[K]> {
+  if (typeof arg === "number") return arg as NonNullable<O[K]>;
+  return (arg?.[key] ?? fallback) as NonNullable<O[K]>;
+}
+function inplaceOf(arg: unknown): boolean {
+  return typeof arg === "object" && arg !== null && (arg as { inplace?: boolean }).inplace === true;
+}
+/** Writes y into x for inplace=true, as PyTorch's relu_(x) and friends. */
+function maybeInplace(x: Tensor, y: Tensor, inplace: boolean): Tensor {
+  return inplace ? commit(x, y) : y;
+}
+
+// ---------------------------------------------------------------- linear and dropout
+
+/**
+ * y = x W^T + b, by PyTorch 1.13's route: addmm for a 2-D input with a bias, otherwise matmul
+ * followed by adding the bias (so grad_fn names match: AddmmBackward0, AddBackward0, ...).
+ */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (input.dim() === 2 && bias) return linearOp(input, weight, bias);
+  if (input.dim() === 2 || input.dim() === 0) return linearOp(input, weight, null);
+  const out = input.matmul(weight.t());
+  return bias ? out.add(bias) : out;
+}
+
+/** y = x1^T A x2 + b for A of shape [out, in1, in2]. */
+export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (input1.dim() !== input2.dim()) throw new RangeError(`bilinear(): input dimensions do not match: got ${input1.dim()} and ${input2.dim()}`);
+  if (input1.shape[input1.dim() - 1] !== weight.shape[1]) {
+    throw new RangeError(`bilinear(): input1 size does not match weight size: got ${input1.shape[input1.dim() - 1]} but expected ${weight.shape[1]}`);
+  }
+  if (input2.shape[input2.dim() - 1] !== weight.shape[2]) {
+    throw new RangeError(`bilinear(): input2 size does not match weight size: got ${input2.shape[input2.dim() - 1]} but expected ${weight.shape[2]}`);
+  }
+  // y[..., o] = sum_ij x1[..., i] W[o, i, j] x2[..., j]
+  const lead = input1.shape.slice(0, -1);
+  const a = input1.reshape([-1, 1, 1, weight.shape[1]]).matmul(weight.unsqueeze(0)); // [M, out, 1, in2]
+  const y = a.squeeze(2).mul(input2.reshape([-1, 1, weight.shape[2]])).sum(-1); // [M, out]
+  const out = y.reshape([...lead, weight.shape[0]]);
+  return bias ? out.add(bias) : out;
+}
+
+export interface DropoutOptions {
+  p?: number;
+  training?: boolean;
+  inplace?: boolean;
+}
+/** Zeroes each element with probability p and scales the rest by 1 / (1 - p), as PyTorch 1.13 draws the mask. */
+export function dropout(input: Tensor, p: number | DropoutOptions = 0.5, training: boolean | DropoutOptions = true, inplace = false): Tensor {
+  const o: DropoutOptions = { ...(typeof p === "object" ? p : { p }), ...(typeof training === "object" ? training : {}) };
+  const prob = o.p ?? 0.5;
+  const train = typeof training === "boolean" ? (typeof p === "object" && p.training !== undefined ? p.training : training) : (o.training ?? true);
+  const inpl = o.inplace ?? inplace;
+  if (prob < 0 || prob > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${prob}`);
+  if (prob === 0 || !train || input.numel() === 0) return input;
+  if (prob === 1) return maybeInplace(input, input.mul(zeros([], { dtype: input.dtype })), inpl);
+  const noise = dropoutMask(input, prob);
+  return maybeInplace(input, input.mul(noise), inpl);
+}
+
+// ---------------------------------------------------------------- activations
+
+export function sigmoid(input: Tensor): Tensor {
+  return input.sigmoid();
+}
+export function tanh(input: Tensor): Tensor {
+  return input.tanh();
+}
+export function relu(input: Tensor, opts: { inplace?: boolean } = {}): Tensor {
+  return maybeInplace(input, act.relu(input), inplaceOf(opts));
+}
+export function relu6(input: Tensor, opts: { inplace?: boolean } = {}): Tensor {
+  return maybeInplace(input, act.relu6(input), inplaceOf(opts));
+}
+export function leakyRelu(input: Tensor, negativeSlope?: number | { negativeSlope?: number; inplace?: boolean }): Tensor {
+  return maybeInplace(input, act.leakyRelu(input, pick(negativeSlope, "negativeSlope", 0.01)), inplaceOf(negativeSlope));
+}
+export function elu(input: Tensor, alpha?: number | { alpha?: number; inplace?: boolean }): Tensor {
+  return maybeInplace(input, act.elu(input, pick(alpha, "alpha", 1)), inplaceOf(alpha));
+}
+export function celu(input: Tensor, alpha?: number | { alpha?: number; inplace?: boolean }): Tensor {
+  return maybeInplace(input, act.celu(input, pick(alpha, "alpha", 1)), inplaceOf(alpha));
+}
+export function selu(input: Tensor, opts: { inplace?: boolean } = {}): Tensor {
+  return maybeInplace(input, act.selu(input), inplaceOf(opts));
+}
+export function threshold(input: Tensor, th: number, value: number, opts: { inplace?: boolean } = {}): Tensor {
+  return maybeInplace(input, act.threshold(input, th, value), inplaceOf(opts));
+}
+export function hardtanh(input: Tensor, minVal?: number | { minVal?: number; maxVal?: number; inplace?: boolean }, maxVal?: number): Tensor {
+  const lo = pick(minVal, "minVal", -1);
+  const hi = typeof minVal === "object" ? (minVal.maxVal ?? 1) : (maxVal ?? 1);
+  return maybeInplace(input, act.hardtanh(input, lo, hi), inplaceOf(minVal));
+}
+export function gelu(input: Tensor, opts: { approximate?: "none" | "tanh" } = {}): Tensor {
+  const approximate = opts.approximate ?? "none";
+  if (approximate !== "none" && approximate !== "tanh") throw new RangeError(`approximate argument must be either none or tanh.`);
+  return act.gelu(input, approximate);
+}
+export function silu(input: Tensor, opts: { inplace?: boolean } = {}): Tensor {
+  return maybeInplace(input, act.silu(input), inplaceOf(opts));
+}
+export function mish(input: Tensor, opts: { inplace?: boolean } = {}): Tensor {
+  return maybeInplace(input, act.mish(input), inplaceOf(opts));
+}
+export function softplus(input: Tensor, beta?: number | { beta?: number; threshold?: number }, th?: number): Tensor {
+  const b = pick(beta, "beta", 1);
+  const t = typeof beta === "object" ? (beta.threshold ?? 20) : (th ?? 20);
+  return act.softplus(input, b, t);
+}
+export function softsign(input: Tensor): Tensor {
+  return act.softsign(input);
+}
+export function hardsigmoid(input: Tensor, opts: { inplace?: boolean } = {}): Tensor {
+  return maybeInplace(input, act.hardsigmoid(input), inplaceOf(opts));
+}
+export function hardswish(input: Tensor, opts: { inplace?: boolean } = {}): Tensor {
+  return maybeInplace(input, act.hardswish(input), inplaceOf(opts));
+}
+export function logsigmoid(input: Tensor): Tensor {
+  return act.logsigmoid(input);
+}
+export function tanhshrink(input: Tensor): Tensor {
+  return act.tanhshrink(input);
+}
+export function hardshrink(input: Tensor, lambd?: number | { lambd?: number }): Tensor {
+  return act.hardshrink(input, pick(lambd, "lambd", 0.5));
+}
+export function softshrink(input: Tensor, lambd?: number | { lambd?: number }): Tensor {
+  return act.softshrink(input, pick(lambd, "lambd", 0.5));
+}
+export function prelu(input: Tensor, weight: Tensor): Tensor {
+  return act.prelu(input, weight);
+}
+
+/** The dim PyTorch picks when softmax is called without one (with its deprecation warning). */
+function softmaxDim(name: string, ndim: number, dim: number | null | undefined): number {
+  if (dim !== undefined && dim !== null) return dim;
+  globalThis.console?.warn?.(`UserWarning: Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`);
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
+type DimArg = number | { dim?: number | null } | null | undefined;
+const dimOf = (d: DimArg) => (typeof d === "object" && d !== null ? d.dim : d);
+export function softmax(input: Tensor, dim?: DimArg): Tensor {
+  return act.softmax(input, softmaxDim("softmax", input.dim(), dimOf(dim)));
+}
+export function softmin(input: Tensor, dim?: DimArg): Tensor {
+  return act.softmin(input, softmaxDim("softmin", input.dim(), dimOf(dim)));
+}
+export function logSoftmax(input: Tensor, dim?: DimArg): Tensor {
+  return act.logSoftmax(input, softmaxDim("log_softmax", input.dim(), dimOf(dim)));
+}
+
+/** The step function, torch.heaviside(x, values). */
+export { heaviside };
+
+// ---------------------------------------------------------------- normalization
+
+/** Layer normalisation over the trailing `normalizedShape` dims; one NativeLayerNormBackward0 node. */
+export function layerNorm(
+  input: Tensor,
+  normalizedShape: number | readonly number[],
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  eps = 1e-5,
+): Tensor {
+  const ns = typeof normalizedShape === "number" ? [normalizedShape] : normalizedShape.slice();
+  const k = ns.length;
+  const tail = input.shape.slice(input.dim() - k);
+  if (input.dim() < k || tail.some((s, i) => s !== ns[i])) {
+    throw new RangeError(
+      `Given normalized_shape=${formatShape(ns)}, expected input with shape [*, ${ns.join(", ")}], but got input of size${formatShape(input.shape)}`,
+    );
+  }
+  if (weight && (weight.shape.length !== k || weight.shape.some((s, i) => s !== ns[i]))) {
+    throw new RangeError(`Expected weight to be of same shape as normalized_shape, but got weight of shape ${formatShape(weight.shape)} and normalized_shape = ${formatShape(ns)}`);
+  }
+  if (bias && (bias.shape.length !== k || bias.shape.some((s, i) => s !== ns[i]))) {
+    throw new RangeError(`Expected bias to be of same shape as normalized_shape, but got bias of shape ${formatShape(bias.shape)} and normalized_shape = ${formatShape(ns)}`);
+  }
+  const dims = Array.from({ length: k }, (_, i) => input.dim() - k + i);
+  const x = input.detach();
+  const mean = x.mean(dims, { keepdim: true });
+  const rstd = x.var(dims, { keepdim: true, correction: 0 }).add(eps).rsqrt();
+  const xhat = x.mul(rstd).add(rstd.neg().mul(mean));
+  let y = xhat;
+  if (weight) y = y.mul(weight.detach());
+  if (bias) y = y.add(bias.detach());
+  if (!isGradEnabled() || !(input.requiresGrad || weight?.requiresGrad || bias?.requiresGrad)) return y;
+  const n = ns.reduce((p, q) => p * q, 1);
+  const lead = Array.from({ length: input.dim() - k }, (_, i) => i);
+  return record("NativeLayerNormBackward0", [input, weight ?? null, bias ?? null], y, (gy) => {
+    const g = weight ? gy.mul(weight) : gy;
+    const gx = input.requiresGrad
+      ? rstd.div(n).mul(g.mul(n).sub(g.sum(dims, { keepdim: true })).sub(xhat.mul(g.mul(xhat).sum(dims, { keepdim: true }))))
+      : null;
+    const gw = weight?.requiresGrad ? (lead.length ? gy.mul(xhat).sum(lead) : gy.mul(xhat)) : null;
+    const gb = bias?.requiresGrad ? (lead.length ? gy.sum(lead) : gy) : null;
+    return [gx, gw, gb];
+  }, [input, ...(weight ? [weight] : []), ...(bias ? [bias] : [])]);
+}
+
+export interface BatchNormOptions {
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  training?: boolean;
+  momentum?: number;
+  eps?: number;
+}
+
+/**
+ * Batch normalisation over every dim but the channel dim (1). In training, normalises with the
+ * batch's biased variance and updates the running stats in place with the unbiased one.
+ */
+export function batchNorm(input: Tensor, runningMean?: Tensor | null, runningVar?: Tensor | null, opts: Omit<BatchNormOptions, "runningMean" | "runningVar"> = {}): Tensor {
+  const training = opts.training ?? false;
+  const momentum = opts.momentum ?? 0.1;
+  const eps = opts.eps ?? 1e-5;
+  const weight = opts.weight ?? null;
+  const bias = opts.bias ?? null;
+  if (input.dim() < 2) throw new RangeError(`batch_norm: expected at least 2D input (got ${input.dim()}D input)`);
+  const c = input.shape[1];
+  const dims = [0, ...Array.from({ length: input.dim() - 2 }, (_, i) => i + 2)];
+  const count = input.numel() / c;
+  if (training && count <= 1) {
+    throw new RangeError(`Expected more than 1 value per channel when training, got input size torch.Size(${formatShape(input.shape)})`);
+  }
+  const bshape = [1, c, ...Array(input.dim() - 2).fill(1)];
+  const x = input.detach();
+  let mean: Tensor;
+  let invstd: Tensor;
+  if (training || !runningMean || !runningVar) {
+    mean = x.mean(dims);
+    const varBiased = x.var(dims, { correction: 0 });
+    invstd = varBiased.add(eps).rsqrt();
+    if (training && runningMean && runningVar) {
+      const unbiased = varBiased.mul(count / (count - 1));
+      runningMean.copy_(mean.mul(momentum).add(runningMean.detach().mul(1 - momentum)));
+      runningVar.copy_(unbiased.mul(momentum).add(runningVar.detach().mul(1 - momentum)));
+    }
+  } else {
+    mean = runningMean.detach();
+    invstd = runningVar.detach().add(eps).rsqrt();
+  }
+  const useBatch = training || !runningMean || !runningVar;
+  const alpha = weight ? invstd.mul(weight.detach()) : invstd;
+  const beta = bias ? bias.detach().sub(mean.mul(alpha)) : mean.mul(alpha).neg();
+  const y = x.mul(alpha.reshape(bshape)).add(beta.reshape(bshape));
+  if (!isGradEnabled() || !(input.requiresGrad || weight?.requiresGrad || bias?.requiresGrad)) return y;
+  const xhat = x.sub(mean.reshape(bshape)).mul(invstd.reshape(bshape));
+  return record("NativeBatchNormBackward0", [input, weight, bias], y, (gy) => {
+    let gx: Tensor | null = null;
+    if (input.requiresGrad) {
+      const scale = (weight ? invstd.mul(weight) : invstd).reshape(bshape);
+      if (useBatch) {
+        const gMean = gy.mean(dims, { keepdim: true });
+        const gProj = gy.mul(xhat).mean(dims, { keepdim: true });
+        gx = gy.sub(gMean).sub(xhat.mul(gProj)).mul(scale);
+      } else gx = gy.mul(scale);
+    }
+    const gw = weight?.requiresGrad ? gy.mul(xhat).sum(dims) : null;
+    const gb = bias?.requiresGrad ? gy.sum(dims) : null;
+    return [gx, gw, gb];
+  }, [input]);
+}
+
+/** Divides by the p-norm along dim (clamped below by eps). */
+export function normalize(input: Tensor, opts: { p?: number; dim?: number; eps?: number } = {}): Tensor {
+  const denom = input.norm(opts.p ?? 2, opts.dim ?? 1, { keepdim: true }).clampMin(opts.eps ?? 1e-12).expandAs(input);
+  return input.div(denom);
+}
+
+/** Cosine similarity along dim: x1.x2 / max(|x1| |x2|, eps), as PyTorch 1.13. */
+export function cosineSimilarity(x1: Tensor, x2: Tensor, opts: { dim?: number; eps?: number } = {}): Tensor {
+  const dim = opts.dim ?? 1;
+  const eps = opts.eps ?? 1e-8;
+  const w12 = x1.mul(x2).sum(dim);
+  const w1 = x1.mul(x1).sum(dim);
+  const w2 = x2.mul(x2).sum(dim);
+  const n12 = w1.mul(w2).clampMin(eps * eps).sqrt();
+  return w12.div(n12);
+}
+
+// ---------------------------------------------------------------- embedding, one_hot, pad
+
+/** Rows of weight picked by integer indices; the padding row gets no gradient (EmbeddingBackward0). */
+export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: number | null } = {}): Tensor {
+  if (input.dtype.isFloatingPoint || input.dtype.name === "bool") {
+    throw new TypeError(
+      `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${input.dtype} instead (while checking arguments for embedding); write indices as BigInts (0n, 1n) or pass { dtype: torch.int64 }`,
+    );
+  }
+  const v = weight.shape[0];
+  const d = weight.shape[1];
+  let pad = opts.paddingIdx ?? null;
+  if (pad !== null) {
+    if (pad >= v || pad < -v) throw new RangeError("Padding_idx must be within num_embeddings");
+    if (pad < 0) pad += v;
+  }
+  const idx = input.reshape([-1]);
+  const vals = idx.values();
+  for (let i = 0; i < vals.length; i++) if (vals[i] < 0 || vals[i] >= v) throw new RangeError("index out of range in self");
+  const out = weight.detach().indexSelect(0, idx).reshape([...input.shape, d]);
+  if (!isGradEnabled() || !weight.requiresGrad) return out;
+  return record("EmbeddingBackward0", [weight], out, (gy) => {
+    let g = gy.reshape([-1, d]);
+    if (pad !== null) g = g.mul(idx.ne(pad).unsqueeze(1).to(g.dtype));
+    return [zeros([v, d], { dtype: gy.dtype }).scatterAdd(0, idx.unsqueeze(1).expand([idx.shape[0], d]), g)];
+  }, []);
+}
+
+/** One-hot encoding of int64 class indices, as int64. */
+export function oneHot(tensor: Tensor, numClasses = -1): Tensor {
+  if (tensor.dtype !== int64) throw new TypeError("one_hot is only applicable to index tensor.");
+  const vals = tensor.values();
+  let max = -1;
+  for (let i = 0; i < vals.length; i++) {
+    if (vals[i] < 0) throw new RangeError("Class values must be non-negative.");
+    max = Math.max(max, vals[i]);
+  }
+  const c = numClasses === -1 ? max + 1 : numClasses;
+  if (max >= c) throw new RangeError("Class values must be smaller than num_classes.");
+  return zeros([...tensor.shape, c], { dtype: int64 }).scatter(-1, tensor.unsqueeze(-1), 1);
+}
+
+/** Constant padding: pad lists (left, right) pairs starting from the last dim. */
+export function pad(input: Tensor, padding: readonly number[], opts: { mode?: "constant"; value?: number } = {}): Tensor {
+  if ((opts.mode ?? "constant") !== "constant") throw new RangeError(`pad: only mode 'constant' is supported, got '${opts.mode}'`);
+  if (padding.length % 2 !== 0) throw new RangeError("Padding length must be divisible by 2");
+  if (padding.length / 2 > input.dim()) throw new RangeError("Padding length too large");
+  const value = opts.value ?? 0;
+  let out = input;
+  for (let i = 0; i < padding.length / 2; i++) {
+    const dim = input.dim() - 1 - i;
+    let [left, right] = [padding[2 * i], padding[2 * i + 1]];
+    // Negative padding crops.
+    if (left < 0) {
+      out = out.narrow(dim, -left, out.shape[dim] + left);
+      left = 0;
+    }
+    if (right < 0) {
+      out = out.narrow(dim, 0, out.shape[dim] + right);
+      right = 0;
+    }
+    const parts: Tensor[] = [];
+    const side = (n: number) => {
+      const shape = out.shape.slice();
+      shape[dim] = n;
+      return zeros(shape, { dtype: out.dtype }).add(value);
+    };
+    if (left > 0) parts.push(side(left));
+    parts.push(out);
+    if (right > 0) parts.push(side(right));
+    if (parts.length > 1) out = cat(parts, dim);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- losses
+
+export interface LossOptions {
+  reduction?: Reduction;
+}
+export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: LossOptions & { weight?: Tensor | null } = {}): Tensor {
+  return loss.binaryCrossEntropy(input, target, opts);
+}
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  opts: LossOptions & { weight?: Tensor | null; posWeight?: Tensor | null } = {},
+): Tensor {
+  return loss.binaryCrossEntropyWithLogits(input, target, opts);
+}
+export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  return loss.mseLoss(input, target, opts);
+}
+export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  return loss.l1Loss(input, target, opts);
+}
+export function huberLoss(input: Tensor, target: Tensor, opts: LossOptions & { delta?: number } = {}): Tensor {
+  return loss.huberLoss(input, target, opts);
+}
+export function smoothL1Loss(input: Tensor, target: Tensor, opts: LossOptions & { beta?: number } = {}): Tensor {
+  return loss.smoothL1Loss(input, target, opts);
+}
+export function nllLoss(input: Tensor, target: Tensor, opts: LossOptions & { weight?: Tensor | null; ignoreIndex?: number } = {}): Tensor {
+  return loss.nllLoss(input, target, opts);
+}
+export function crossEntropy(
+  input: Tensor,
+  target: Tensor,
+  opts: LossOptions & { weight?: Tensor | null; ignoreIndex?: number; labelSmoothing?: number } = {},
+): Tensor {
+  return loss.crossEntropy(input, target, opts);
+}
+export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: Reduction | "batchmean"; logTarget?: boolean } = {}): Tensor {
+  return loss.klDiv(input, target, opts);
+}
