@@ -161,6 +161,7 @@ export function setRngState(state: Uint8Array): void {
 }
 
 export * as nn from "./nn/index.js";
+export { functional as F } from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 import * as dataNamespace from "./data/index.js";
