@@ -20,6 +20,7 @@ interface CallFrame {
 interface ProfileNode {
   id: number;
   callFrame: CallFrame;
+  children?: number[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -38,25 +39,45 @@ function where(cf: CallFrame): string {
   return `${path}:${(entry?.originalLine ?? cf.lineNumber) + 1}`;
 }
 
-/** Self time (ms) per function and per file. */
-function selfTimes(p: CpuProfile): { total: number; byFunction: [string, number][]; byFile: [string, number][] } {
+/** Self time (ms) per function and per file; total (inclusive) time per function. */
+function times(p: CpuProfile): { total: number; byFunction: [string, number][]; byFile: [string, number][]; inclusive: [string, number][] } {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const names = new Map<number, string>();
+  const nameOf = (id: number): string => {
+    let name = names.get(id);
+    if (name === undefined) {
+      const cf = byId.get(id)!.callFrame;
+      name = `${cf.functionName || "(anonymous)"}  ${where(cf)}`;
+      names.set(id, name);
+    }
+    return name;
+  };
   const perNode = new Map<number, number>();
   for (let i = 0; i < p.samples.length; i++) perNode.set(p.samples[i], (perNode.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
   const fn = new Map<string, number>();
   const file = new Map<string, number>();
   let total = 0;
+  const inclusive = new Map<string, number>();
   for (const [id, ms] of perNode) {
     const cf = byId.get(id)!.callFrame;
     const at = where(cf);
-    const name = `${cf.functionName || "(anonymous)"}  ${at}`;
+    const name = nameOf(id);
     fn.set(name, (fn.get(name) ?? 0) + ms);
+    const seen = new Set<string>();
+    for (let a: number | undefined = id; a !== undefined; a = parent.get(a)) {
+      const n = nameOf(a);
+      if (seen.has(n)) continue;
+      seen.add(n);
+      inclusive.set(n, (inclusive.get(n) ?? 0) + ms);
+    }
     const f = cf.url ? at.replace(/:\d+$/, "") : cf.functionName;
     file.set(f, (file.get(f) ?? 0) + ms);
     total += ms;
   }
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
-  return { total, byFunction: sorted(fn), byFile: sorted(file) };
+  return { total, byFunction: sorted(fn), byFile: sorted(file), inclusive: sorted(inclusive) };
 }
 
 export async function profileXor(steps: number, outFile: string): Promise<string> {
@@ -76,7 +97,9 @@ export async function profileXor(steps: number, outFile: string): Promise<string
   const usPerStep = ((performance.now() - t0) * 1000) / steps;
   const { profile } = (await session.post("Profiler.stop")) as unknown as { profile: CpuProfile };
   session.disconnect();
-  const { total, byFunction, byFile } = selfTimes(profile);
+  const { total, byFunction, byFile, inclusive } = times(profile);
+  // Inclusive times of kindling's own functions (the driver loop and runtime frames left out).
+  const ours = inclusive.filter(([n]) => /\s(src|bench\/workloads)\//.test(n) && !n.includes("bench/profile.ts"));
   const pct = (ms: number) => `${((ms / total) * 100).toFixed(1).padStart(5)}%`;
   const line = ([name, ms]: [string, number]) => `${pct(ms)}  ${ms.toFixed(0).padStart(6)} ms  ${name}`;
   const info = kindlingInfo();
@@ -91,6 +114,9 @@ export async function profileXor(steps: number, outFile: string): Promise<string
     "",
     "self time by file (top 15):",
     ...byFile.slice(0, 15).map(line),
+    "",
+    "total (inclusive) time of kindling's functions (top 25):",
+    ...ours.slice(0, 25).map(line),
     "",
   ].join("\n");
   writeFileSync(outFile, text);
