@@ -291,10 +291,13 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup> {
   }
 }
 
+/** Python's repr of a group option; arrays print as tuples (betas is a tuple in PyTorch). */
 function pyRepr(v: unknown): string {
   if (v === null || v === undefined) return "None";
   if (typeof v === "boolean") return v ? "True" : "False";
-  if (Array.isArray(v)) return Object.isFrozen(v) ? `(${v.map(pyRepr).join(", ")}${v.length === 1 ? "," : ""})` : `[${v.map(pyRepr).join(", ")}]`;
+  if (typeof v === "number") return pyNumber(v);
+  if (typeof v === "string") return v;
+  if (Array.isArray(v)) return `(${v.map(pyRepr).join(", ")}${v.length === 1 ? "," : ""})`;
   return String(v);
 }
 

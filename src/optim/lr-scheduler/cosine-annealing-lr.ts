@@ -1,6 +1,8 @@
 // CosineAnnealingLR: PyTorch 1.13's recursive form, which follows the closed form
 // eta_min + (base_lr - eta_min) * (1 + cos(pi * t / T_max)) / 2 while nothing else changes lr,
-// and keeps cycling past T_max.
+// and keeps cycling past T_max. Cosines are glibc's (correctly rounded), as Python's math.cos gives.
+
+import { cosAccurate } from "../../random/libm-accurate.js";
 import type { Optimizer } from "../optimizer.js";
 import { LRScheduler, type SchedulerOptions, type StateKeys } from "./scheduler.js";
 
@@ -28,18 +30,18 @@ export class CosineAnnealingLR extends LRScheduler {
     const { tMax, etaMin, lastEpoch } = this;
     if (lastEpoch === 0) return groups.map((g) => g.lr);
     if (this.stepCount === 1 && lastEpoch > 0) {
-      return this.baseLrs.map((base) => etaMin + ((base - etaMin) * (1 + Math.cos((lastEpoch * Math.PI) / tMax))) / 2);
+      return this.baseLrs.map((base) => etaMin + ((base - etaMin) * (1 + cosAccurate((lastEpoch * Math.PI) / tMax))) / 2);
     }
     if (pyMod(lastEpoch - 1 - tMax, 2 * tMax) === 0) {
-      return groups.map((g, i) => g.lr + ((this.baseLrs[i] - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2);
+      return groups.map((g, i) => g.lr + ((this.baseLrs[i] - etaMin) * (1 - cosAccurate(Math.PI / tMax))) / 2);
     }
     return groups.map(
-      (g) => ((1 + Math.cos((Math.PI * lastEpoch) / tMax)) / (1 + Math.cos((Math.PI * (lastEpoch - 1)) / tMax))) * (g.lr - etaMin) + etaMin,
+      (g) => ((1 + cosAccurate((Math.PI * lastEpoch) / tMax)) / (1 + cosAccurate((Math.PI * (lastEpoch - 1)) / tMax))) * (g.lr - etaMin) + etaMin,
     );
   }
 
   protected override closedFormLr(): number[] {
-    return this.baseLrs.map((base) => this.etaMin + ((base - this.etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / this.tMax))) / 2);
+    return this.baseLrs.map((base) => this.etaMin + ((base - this.etaMin) * (1 + cosAccurate((Math.PI * this.lastEpoch) / this.tMax))) / 2);
   }
 
   protected ownStateKeys(): StateKeys {

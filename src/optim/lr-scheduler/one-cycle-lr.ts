@@ -1,6 +1,8 @@
 // OneCycleLR (PyTorch 1.13): warm up from max_lr / div_factor to max_lr, anneal to
 // initial_lr / final_div_factor (optionally in three phases), cycling momentum (or Adam's beta1)
 // the other way. Writes initial_lr, max_lr, min_lr, max_momentum and base_momentum into the groups.
+
+import { cosAccurate } from "../../random/libm-accurate.js";
 import type { Optimizer } from "../optimizer.js";
 import { LRScheduler, type SchedulerOptions, type StateKeys } from "./scheduler.js";
 
@@ -123,7 +125,7 @@ export class OneCycleLR extends LRScheduler {
 
   private anneal(start: number, end: number, pct: number): number {
     if (this.annealStrategy === "cos") {
-      const cosOut = Math.cos(Math.PI * pct) + 1;
+      const cosOut = cosAccurate(Math.PI * pct) + 1;
       return end + ((start - end) / 2) * cosOut;
     }
     return (end - start) * pct + start;
@@ -167,7 +169,8 @@ export class OneCycleLR extends LRScheduler {
       // PyTorch 1.13 stores the bound method anneal_func here; 2.x stores this name instead.
       ["_anneal_func_type", "annealStrategy"],
       ["cycle_momentum", "cycleMomentum"],
-      ["use_beta1", "useBeta1"],
+      // PyTorch sets use_beta1 only when it cycles momentum.
+      ...(this.cycleMomentum ? [["use_beta1", "useBeta1"] as const] : []),
     ];
   }
 }
