@@ -2,7 +2,8 @@
 // Gradients come back at the broadcast shape; the engine sums them down to each input's shape
 // and casts them to its dtype, as PyTorch's engine does.
 import type { BinaryKernel } from "../backend/backend.js";
-import { bool, castScalar, type DType, getDefaultDtype } from "../tensor/dtype.js";
+import { fma32, fma64 } from "../random/fma.js";
+import { bool, castScalar, type DType, float32, float64, getDefaultDtype } from "../tensor/dtype.js";
 import { broadcastShapes } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./node.js";
@@ -82,11 +83,31 @@ function checkAlpha(alpha: number, a: TensorOrScalar, b: TensorOrScalar, op: str
   }
 }
 
+/**
+ * a + alpha * b as PyTorch's CPU kernel computes it: one fused multiply-add (a single rounding)
+ * in the computing dtype, alpha first cast to it.
+ */
+function addAlpha(op: string, a: TensorOrScalar, b: TensorOrScalar, alpha: number): Tensor {
+  const dt = promote(a, b);
+  let kern: BinaryKernel;
+  if (dt === float32) {
+    const al = Math.fround(alpha);
+    kern = k("add_alpha", (x, y) => fma32(al, y, x));
+  } else if (dt === float64) {
+    kern = k("add_alpha", (x, y) => {
+      const r = alpha * y + x;
+      return Number.isFinite(r) ? fma64(alpha, y, x) : r;
+    });
+  } else {
+    kern = k("add_alpha", (x, y) => x + alpha * y);
+  }
+  return elementwise(op, kern, a, b);
+}
+
 export function add(a: TensorOrScalar, b: TensorOrScalar, opts?: { alpha?: number }): Tensor {
   const alpha = opts?.alpha ?? 1;
   checkAlpha(alpha, a, b, "add");
-  const bb = alpha === 1 ? b : b instanceof Tensor ? mul(b, alpha) : Number(b) * alpha;
-  const out = elementwise("add", kernels.add, a, bb);
+  const out = alpha === 1 ? elementwise("add", kernels.add, a, b) : addAlpha("add", a, b, alpha);
   if (a instanceof Tensor && needsGrad(a, b instanceof Tensor ? b : null)) {
     record("AddBackward0", [a, b instanceof Tensor ? b : null], out, (gy) => [gy, alpha === 1 ? gy : gy.mul(alpha)]);
   } else if (b instanceof Tensor && needsGrad(b)) {
@@ -106,8 +127,7 @@ export function sub(a: TensorOrScalar, b: TensorOrScalar, opts?: { alpha?: numbe
     throw new TypeError("sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
   }
   checkAlpha(alpha, a, b, "sub");
-  const bb = alpha === 1 ? b : b instanceof Tensor ? mul(b, alpha) : Number(b) * alpha;
-  const out = elementwise("sub", kernels.sub, a, bb);
+  const out = alpha === 1 ? elementwise("sub", kernels.sub, a, b) : addAlpha("sub", a, b, -alpha);
   const ta = a instanceof Tensor ? a : null;
   const tb = b instanceof Tensor ? b : null;
   if ((ta && needsGrad(ta)) || (tb && needsGrad(tb))) {

@@ -1,5 +1,6 @@
 // Making tensors: from JavaScript data, and the constant-filled and range constructors.
-import { bool, type DType, float64, getDefaultDtype, int32, int64, type TypedArray, uint8 } from "../tensor/dtype.js";
+import { fma32, fma64 } from "../random/fma.js";
+import { bool, type DType, float32, float64, getDefaultDtype, int32, int64, type TypedArray, uint8 } from "../tensor/dtype.js";
 import { shapeArgs } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { checkDevice } from "./device.js";
@@ -137,23 +138,77 @@ export function arange(...args: Array<number | TensorOptions>): Tensor {
   const n = Math.ceil((end - start) / step);
   const t = Tensor.make([n], dtype, undefined, checkDevice(opts.device ?? "cpu"));
   const d = t.storage.data;
-  for (let i = 0; i < n; i++) d[i] = start + i * step;
+  if (dtype.isFloatingPoint) fillArange(d, start, step, n, dtype);
+  else {
+    // Integer types compute in int64: start and step are truncated first.
+    const s = Math.trunc(start);
+    const st = Math.trunc(step);
+    for (let i = 0; i < n; i++) d[i] = s + i * st;
+  }
   return finish(t, opts);
 }
 
-/** torch.linspace, filled from both ends as PyTorch's CPU kernel does so the last value is exactly end. */
+/**
+ * PyTorch 1.13's arange kernel (AVX2 build) for floating types: start + step * i in double with one
+ * fused multiply-add; where two vectors of the output fit, each vector rounds its first value to
+ * the tensor's type and adds k * step (fused) for lane k.
+ */
+function fillArange(d: TypedArray, start: number, step: number, n: number, dtype: DType): void {
+  const lanes = 32 / dtype.itemsize;
+  const f32 = dtype === float32;
+  let i = 0;
+  for (; i <= n - 2 * lanes; i += 2 * lanes) {
+    for (let v = 0; v < 2; v++) {
+      const first = i + v * lanes;
+      const v0 = fma64(step, first, start);
+      const base = f32 ? Math.fround(v0) : v0;
+      d[first] = base;
+      for (let k = 1; k < lanes; k++) d[first + k] = fma64(k, step, base);
+    }
+  }
+  for (; i < n; i++) d[i] = fma64(step, i, start);
+}
+
+/** torch.linspace, computed as PyTorch's CPU kernel computes it, so the values agree bit for bit. */
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError("linspace: number of steps must be non-negative");
   const dtype = opts.dtype ?? getDefaultDtype();
   const t = Tensor.make([steps], dtype, undefined, checkDevice(opts.device ?? "cpu"));
   const d = t.storage.data;
-  if (steps === 1) d[0] = start;
-  else if (steps > 1) {
-    const step = (end - start) / (steps - 1);
-    const half = Math.floor(steps / 2);
-    for (let i = 0; i < steps; i++) d[i] = i < half ? start + step * i : end - step * (steps - i - 1);
-  }
+  if (steps === 1) d[0] = dtype.isFloatingPoint ? start : Math.trunc(start);
+  else if (steps > 1) fillLinspace(d, start, end, steps, dtype);
   return finish(t, opts);
+}
+
+/**
+ * PyTorch 1.13's linspace kernel (AVX2 build): start, end and step in the tensor's type (double
+ * for integers), filled from both ends (start + step * i below the halfway point, end - step *
+ * (steps - i - 1) from it) with one fused multiply-add each; where two vectors of the output fit,
+ * each vector instead takes that value for its first lane and adds k * step for lane k, still
+ * picking the end by the vector's first index.
+ */
+function fillLinspace(d: TypedArray, start: number, end: number, steps: number, dtype: DType): void {
+  const f32 = dtype === float32;
+  const integral = !dtype.isFloatingPoint;
+  const r = f32 ? Math.fround : (v: number) => v;
+  const fma = f32 ? fma32 : fma64;
+  const s = integral ? Math.trunc(start) : r(start);
+  const e = integral ? Math.trunc(end) : r(end);
+  const step = r(r(e - s) / (steps - 1));
+  const half = Math.floor(steps / 2);
+  const store = integral ? (v: number) => (Number.isFinite(v) ? Math.trunc(v) : 0) : r;
+  const at = (i: number) => (i < half ? fma(step, i, s) : fma(-step, steps - i - 1, e));
+  const lanes = 32 / dtype.itemsize;
+  let i = 0;
+  for (; i <= steps - 2 * lanes; i += 2 * lanes) {
+    for (let v = 0; v < 2; v++) {
+      const first = i + v * lanes;
+      const base = integral ? Math.trunc(at(first)) : at(first);
+      d[first] = store(base);
+      for (let k = 1; k < lanes; k++) d[first + k] = store(base + r(k * step));
+    }
+  }
+  for (; i < steps; i++) d[i] = store(at(i));
 }
 
 export function logspace(start: number, end: number, steps: number, base = 10, opts: TensorOptions = {}): Tensor {

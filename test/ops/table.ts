@@ -105,3 +105,18 @@ for (const name of ["neg", "abs", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt
 export const TRANSCENDENTAL = new Set(["exp", "log", "log1p", "expm1", "sin", "cos", "tanh", "sigmoid", "erf", "pow", "logsumexp", "rsqrt", "norm", "std"]);
 /** Ops that add up many terms: PyTorch's summation order (pairwise, vectorised) differs from ours. */
 export const ACCUMULATING = new Set(["sum", "mean", "var", "std", "logsumexp", "norm", "matmul", "mm", "bmm", "dot", "prod"]);
+/**
+ * Ops whose result is one correctly rounded operation (or no arithmetic at all) per element:
+ * computed in double and rounded once, they must equal PyTorch's bit for bit in float32 too.
+ */
+export const EXACT = new Set([
+  "tensor", "zeros", "ones", "full", "arange", "linspace", "eye", "zeros_like", "ones_like", "full_like",
+  "cat", "stack", "where", "clone", "detach", "contiguous", "to",
+  "add", "sub", "mul", "div", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
+  "logical_and", "logical_or", "logical_not", "heaviside", "clamp", "clip",
+  "neg", "abs", "sqrt", "relu", "sign", "floor", "ceil", "round", "reciprocal",
+  "max", "min", "amax", "amin", "argmax", "argmin", "all", "any",
+  "index_select", "gather", "scatter", "masked_fill", "masked_select",
+  "view", "reshape", "transpose", "t", "permute", "expand", "squeeze", "unsqueeze", "flatten",
+  "narrow", "select", "unbind", "chunk", "split",
+]);
