@@ -61,6 +61,10 @@ function describeParseError(error: Error & { code?: string }): string {
     if (/argument missing/.test(message) && name) return `${name} needs a value`;
     if (/does not take an argument/.test(message) && name) return `${name} takes no value`;
   }
+  if (/argument is ambiguous/.test(message)) {
+    const name = /'(--[a-z-]+)/.exec(message)?.[1] ?? "the option";
+    return `a value of ${name} that starts with '-' is written ${name}=VALUE`;
+  }
   return message.split("\n")[0];
 }
 

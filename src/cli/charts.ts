@@ -24,11 +24,28 @@ export interface LineChartOptions {
   logY?: boolean;
 }
 
-const WIDTH = 440;
+const WIDTH = 400;
 const HEIGHT = 280;
 
-function heading(title: string, subtitle?: string) {
-  return subtitle ? { text: title, subtitle, anchor: "start" as const } : { text: title, anchor: "start" as const };
+/** Subtitle lines of at most `width` characters, broken at spaces, so a long one never widens the chart. */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function heading(title: string, subtitle?: string, width = WIDTH) {
+  const chars = Math.floor(width / 6.8);
+  return subtitle
+    ? { text: title, subtitle: wrapText(subtitle, chars), anchor: "start" as const }
+    : { text: title, anchor: "start" as const };
 }
 
 /** Lines of y against x, one colour per series, with a legend naming them. */
@@ -45,7 +62,13 @@ export function lineChart(options: LineChartOptions): ChartSpec {
     data: { values },
     mark: { type: "line", strokeWidth: 2, clip: true },
     encoding: {
-      x: { field: "x", type: "quantitative", title: options.xTitle, scale: { nice: false, zero: false } },
+      x: {
+        field: "x",
+        type: "quantitative",
+        title: options.xTitle,
+        scale: { nice: false, zero: false },
+        axis: { labelOverlap: "greedy", labelFlush: true },
+      },
       y: {
         field: "y",
         type: "quantitative",
@@ -57,7 +80,7 @@ export function lineChart(options: LineChartOptions): ChartSpec {
         type: "nominal",
         title: options.legendTitle ?? null,
         sort: options.series.map((s) => s.name),
-        legend: { orient: "top-left", fillColor: "white", padding: 4, symbolType: "stroke" },
+        legend: { orient: "right", symbolType: "stroke" },
       },
       strokeDash: {
         field: "dashed",
@@ -97,7 +120,7 @@ export function decisionBoundaryChart(options: BoundaryChartOptions): ChartSpec 
   const yDomain = [ys[0] - hy, ys[ys.length - 1] + hy];
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: heading(options.title, options.subtitle),
+    title: heading(options.title, options.subtitle, 360),
     width: 360,
     height: 360,
     background: "white",
@@ -156,7 +179,7 @@ export function confusionMatrixChart(options: ConfusionChartOptions): ChartSpec 
   const side = Math.max(160, 60 * options.labels.length);
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: heading(options.title, options.subtitle),
+    title: heading(options.title, options.subtitle, side + 80),
     width: side,
     height: side,
     background: "white",
@@ -214,7 +237,7 @@ export function scatterChart(options: ScatterChartOptions): ChartSpec {
   };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: heading(options.title, options.subtitle),
+    title: heading(options.title, options.subtitle, 360),
     width: 360,
     height: 360,
     background: "white",

@@ -57,7 +57,7 @@ export class Progress {
     const eta = done > 0 ? (elapsed / done) * (total - done) : Number.NaN;
     if (this.mode === "lines") {
       // a line at every tenth of the way (and the last step), so logs stay short
-      const tenth = Math.ceil((done * 10) / total);
+      const tenth = Math.floor((done * 10) / total);
       if (done < total && tenth < this.nextLine) return;
       this.nextLine = tenth + 1;
       const etaText = done < total ? `, ETA ${formatDuration(eta)}` : "";

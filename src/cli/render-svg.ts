@@ -2,9 +2,14 @@
 // no browser), and ChartWriter keeps the list of files written so the run can name them at the end.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse, View } from "vega";
+import * as vega from "vega";
 import { compile } from "vega-lite";
 import type { ChartSpec } from "./charts.js";
+import { vegaTextWidth } from "./text-width.js";
+
+// vega sizes titles, legends and axes by text width; without a canvas it would overestimate them
+// (textMetrics is exported by vega-scenegraph through vega, but not in vega's type declarations)
+(vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = vegaTextWidth;
 
 const CONFIG = {
   font: "Helvetica, Arial, sans-serif",
@@ -17,7 +22,7 @@ const CONFIG = {
 /** The chart as SVG text. */
 export async function renderSvg(spec: ChartSpec): Promise<string> {
   const { spec: vegaSpec } = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as ChartSpec);
-  const view = new View(parse(vegaSpec), { renderer: "none" });
+  const view = new vega.View(vega.parse(vegaSpec), { renderer: "none" });
   try {
     return await view.toSVG();
   } finally {

@@ -1,0 +1,291 @@
+// `kindling train`: a classifier or regressor fitted to any CSV file, written as safetensors weights
+// with a JSON description, a report of its metrics, and charts of the cost and of its mistakes.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, extname, join } from "node:path";
+import * as torch from "../../index.js";
+import { data, optim } from "../../index.js";
+import { type CommandSpec, choiceOption, intListOption, intOption, positiveOption, stringOption } from "../args.js";
+import { confusionMatrixChart, lineChart, scatterChart } from "../charts.js";
+import type { Command } from "../command.js";
+import { CliError } from "../errors.js";
+import { printer } from "../io.js";
+import { Progress } from "../progress.js";
+import { ChartWriter } from "../render-svg.js";
+import { formatTable } from "../table.js";
+import { evaluateCost, trainEpoch } from "../training.js";
+import { loadTrainingTable } from "./load-table.js";
+import { accuracy, confusionMatrix, type RegressionMetrics, regressionMetrics } from "./metrics.js";
+import { buildNetwork, criterionFor, decode, type ModelDescription, outputsFor } from "./model.js";
+import { chooseTask, type TaskRequest } from "./task.js";
+
+const OPTIMIZERS = ["adam", "sgd"] as const;
+const TASKS = ["auto", "classification", "regression"] as const satisfies readonly TaskRequest[];
+const DEFAULT_LR = { adam: 0.01, sgd: 0.1 };
+
+const spec: CommandSpec = {
+  name: "train",
+  summary: "Train a classifier or regressor on a CSV file and write the model with a report.",
+  description:
+    "Every column but the target is an input (numbers; True/False read as 1/0). The target decides the task:\n" +
+    "True/False, a few whole numbers or words make a classifier, other numbers a regressor (--task overrides).\n" +
+    "Rows are split 80/10/10 into training, validation and test sets; inputs are standardised with the\n" +
+    "training rows' mean and deviation. Written to --out: model.safetensors (the weights, readable by\n" +
+    "PyTorch's safetensors), model.json (how to use them), report.json, cost.svg, and confusion.svg for a\n" +
+    "classifier or predictions.svg for a regressor.",
+  options: [
+    { name: "csv", type: "string", value: "FILE", help: "the table to learn from, with a header row", required: true },
+    { name: "target", type: "string", value: "COLUMN", help: "the column to predict", required: true },
+    { name: "hidden", type: "string", value: "W1,W2", help: "widths of the hidden ReLU layers ('none' for a linear model)", defaultText: "8,8" },
+    { name: "epochs", type: "string", value: "N", help: "passes over the training rows", defaultText: "100" },
+    { name: "lr", type: "string", value: "X", help: "learning rate", defaultText: "0.01 for adam, 0.1 for sgd" },
+    { name: "optimizer", type: "string", value: "NAME", help: "sgd or adam", defaultText: "adam" },
+    { name: "batch-size", type: "string", value: "N", help: "rows per step", defaultText: "32" },
+    { name: "task", type: "string", value: "TASK", help: "auto, classification or regression", defaultText: "auto" },
+    { name: "seed", type: "string", value: "N", help: "seed for the split, the initial weights and the shuffling", defaultText: "0" },
+    { name: "out", type: "string", value: "DIR", help: "folder for the model, the report and the charts", defaultText: "out/<csv name>" },
+    { name: "quiet", type: "boolean", help: "no progress bar" },
+  ],
+  examples: [
+    "kindling train --csv out/pass-fail.csv --target pass",
+    "kindling train --csv data.csv --target price --hidden 32,16 --epochs 200 --optimizer sgd --lr 0.05",
+  ],
+};
+
+interface SplitResult {
+  rows: number;
+  cost: number;
+  accuracy?: number;
+  regression?: RegressionMetrics;
+}
+
+export const trainCommand: Command = {
+  spec,
+  async run(options, io) {
+    const print = printer(io.stdout);
+    const file = stringOption(options, "csv")!;
+    const target = stringOption(options, "target")!;
+    const hidden = intListOption(spec, options, "hidden", [8, 8]);
+    const epochs = intOption(spec, options, "epochs", 100, 1);
+    const optimizerName = choiceOption(spec, options, "optimizer", OPTIMIZERS, "adam");
+    const lr = positiveOption(spec, options, "lr", DEFAULT_LR[optimizerName]);
+    const batchSize = intOption(spec, options, "batch-size", 32, 1);
+    const taskRequest = choiceOption(spec, options, "task", TASKS, "auto");
+    const seed = intOption(spec, options, "seed", 0);
+    const outDir = stringOption(options, "out", join("out", basename(file, extname(file)) || "model"));
+
+    const table = loadTrainingTable(file, target);
+    const task = chooseTask(table, taskRequest);
+    const n = table.x.length;
+    const d = table.featureNames.length;
+
+    // the split: 80/10/10 of the row indices, drawn from the seed
+    torch.manualSeed(seed);
+    const trainSize = Math.floor(n * 0.8);
+    const validationSize = Math.floor(n * 0.1);
+    const splitIndices = data
+      .randomSplit(new data.TensorDataset(torch.arange(n)), [trainSize, validationSize, n - trainSize - validationSize], new torch.Generator().manualSeed(seed))
+      .map((s) => [...s.indices]);
+    const [trainIdx] = splitIndices;
+
+    // standardise inputs with the training rows' statistics (a constant column keeps std 1)
+    const mean = Array.from({ length: d }, (_, j) => trainIdx.reduce((s, i) => s + table.x[i][j], 0) / trainIdx.length);
+    const std = mean.map((m, j) => {
+      const v = trainIdx.reduce((s, i) => s + (table.x[i][j] - m) ** 2, 0) / trainIdx.length;
+      return v > 0 ? Math.sqrt(v) : 1;
+    });
+    const x = torch.tensor(table.x.map((row) => row.map((v, j) => (v - mean[j]) / std[j])));
+    let targetMean: number | undefined;
+    let targetStd: number | undefined;
+    let y: torch.Tensor;
+    if (task.kind === "multiclass") {
+      y = torch.tensor(task.targets.map(BigInt));
+    } else if (task.kind === "binary") {
+      y = torch.tensor(task.targets).unsqueeze(1);
+    } else {
+      targetMean = trainIdx.reduce((s, i) => s + task.targets[i], 0) / trainIdx.length;
+      const v = trainIdx.reduce((s, i) => s + (task.targets[i] - targetMean!) ** 2, 0) / trainIdx.length;
+      targetStd = v > 0 ? Math.sqrt(v) : 1;
+      y = torch.tensor(task.targets.map((t) => (t - targetMean!) / targetStd!)).unsqueeze(1);
+    }
+    const dataset = new data.TensorDataset(x, y);
+    const [trainSet, validationSet, testSet] = splitIndices.map((indices) => new data.Subset(dataset, indices));
+    const loaderGenerator = new torch.Generator().manualSeed(seed);
+    const trainLoader = new data.DataLoader(trainSet, { batchSize, shuffle: true, generator: loaderGenerator });
+    const validationLoader = new data.DataLoader(validationSet, { batchSize });
+
+    const model = buildNetwork(d, hidden, outputsFor(task.kind, task.classes.length));
+    const criterion = criterionFor(task.kind);
+    const optimizer = optimizerName === "adam" ? new optim.Adam(model.parameters(), { lr }) : new optim.SGD(model.parameters(), { lr });
+
+    const taskText =
+      task.kind === "regression"
+        ? "regression (mean squared error)"
+        : `${task.kind === "binary" ? "binary" : `${task.classes.length}-class`} classification (${task.classes.join(", ")})`;
+    print(
+      `kindling train: ${file}, ${n} rows; predicting '${target}' from ${table.featureNames.map((f) => `'${f}'`).join(", ")}`,
+      `  task: ${taskText}`,
+      `  model: ${describe(d, hidden, outputsFor(task.kind, task.classes.length))}; ${optimizerName} lr ${lr}, batches of ${batchSize}, ${epochs} epochs, seed ${seed}`,
+      `  rows: ${trainSet.length} training, ${validationSet.length} validation, ${testSet.length} test`,
+    );
+
+    const costs: Array<[number, number]> = [];
+    const validationCosts: Array<[number, number]> = [];
+    const progress = new Progress({ label: "train", total: epochs, stream: io.stderr, mode: options.quiet ? "quiet" : undefined });
+    const net = model as typeof model & { forward(x: torch.Tensor): torch.Tensor };
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const cost = trainEpoch(net, trainLoader as data.DataLoader<torch.Tensor[]>, criterion, optimizer);
+      if (!Number.isFinite(cost)) {
+        progress.finish();
+        throw new CliError(`train: the cost became ${cost} at epoch ${epoch}; try a smaller --lr (now ${lr})`);
+      }
+      costs.push([epoch, cost]);
+      validationCosts.push([epoch, evaluateCost(net, validationLoader as data.DataLoader<torch.Tensor[]>, criterion)]);
+      progress.update(epoch, cost);
+    }
+    progress.finish();
+
+    // evaluation of every split at once
+    const description: ModelDescription = {
+      format: "kindling-mlp",
+      version: 1,
+      task: task.kind,
+      features: table.featureNames,
+      target,
+      classes: task.classes,
+      hidden,
+      activation: "relu",
+      output: task.kind === "binary" ? "logit" : task.kind === "multiclass" ? "logits" : "standardised value",
+      featureMean: mean,
+      featureStd: std,
+      ...(task.kind === "regression" ? { targetMean, targetStd } : {}),
+    };
+    const names = ["training", "validation", "test"] as const;
+    const results: Record<(typeof names)[number], SplitResult> = {} as never;
+    let testPredictions: number[] = [];
+    let testActual: number[] = [];
+    torch.noGrad(() => {
+      model.eval();
+      names.forEach((name, k) => {
+        const indices = splitIndices[k];
+        const result: SplitResult = { rows: indices.length, cost: Number.NaN };
+        if (indices.length > 0) {
+          const index = torch.tensor(indices.map(BigInt));
+          const outputs = net.forward(x.indexSelect(0, index));
+          result.cost = criterion.forward(outputs, y.indexSelect(0, index)).item();
+          const predicted = decode(task.kind, outputs, description);
+          const actual = indices.map((i) => task.targets[i]);
+          if (task.kind === "regression") result.regression = regressionMetrics(actual, predicted);
+          else result.accuracy = accuracy(actual, predicted);
+          if (name === "test") {
+            testPredictions = predicted;
+            testActual = actual;
+          }
+        }
+        results[name] = result;
+      });
+    });
+
+    mkdirSync(outDir, { recursive: true });
+    const modelPath = join(outDir, "model.safetensors");
+    torch.save(model.stateDict(), modelPath, { metadata: { kindling: JSON.stringify(description) } });
+    const descriptionPath = join(outDir, "model.json");
+    writeFileSync(descriptionPath, `${JSON.stringify({ ...description, weights: "model.safetensors", layers: model.toString() }, null, 2)}\n`);
+
+    const charts = new ChartWriter(outDir);
+    await charts.write(
+      "cost",
+      lineChart({
+        title: `Training on ${basename(file)}: cost per epoch`,
+        subtitle: `${criterionName(task.kind)}; ${describe(d, hidden, outputsFor(task.kind, task.classes.length))}, ${optimizerName} lr ${lr}`,
+        xTitle: "epoch",
+        yTitle: `cost (${criterionName(task.kind)})`,
+        series: [
+          { name: "training", points: costs },
+          { name: "validation", points: validationCosts, dashed: true },
+        ],
+      }),
+    );
+    let matrix: number[][] | undefined;
+    if (task.kind === "regression") {
+      await charts.write(
+        "predictions",
+        scatterChart({
+          title: `Test set: predicted against actual '${target}'`,
+          subtitle: `RMSE ${fmt(results.test.regression?.rmse)}, R² ${fmt(results.test.regression?.r2)}; the dashed line is a perfect prediction`,
+          xTitle: `actual ${target}`,
+          yTitle: `predicted ${target}`,
+          points: testActual.map((a, i) => ({ x: a, y: testPredictions[i] })),
+          diagonal: true,
+        }),
+      );
+    } else {
+      matrix = confusionMatrix(testActual, testPredictions, task.classes.length);
+      await charts.write(
+        "confusion",
+        confusionMatrixChart({
+          title: `Test set: '${target}'`,
+          subtitle: `accuracy ${pct(results.test.accuracy)} on ${results.test.rows} held-out rows`,
+          labels: task.classes,
+          matrix,
+        }),
+      );
+    }
+    const reportPath = join(outDir, "report.json");
+    writeFileSync(
+      reportPath,
+      `${JSON.stringify(
+        {
+          csv: file,
+          target,
+          task: task.kind,
+          classes: task.classes,
+          rows: { training: results.training.rows, validation: results.validation.rows, test: results.test.rows },
+          settings: { hidden, epochs, optimizer: optimizerName, lr, batchSize, seed },
+          metrics: results,
+          confusionMatrix: matrix ? { rows: "actual", columns: "predicted", labels: task.classes, counts: matrix } : undefined,
+          costs: costs.map(([, c]) => c),
+          validationCosts: validationCosts.map(([, c]) => c),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+
+    const header = task.kind === "regression" ? ["set", "rows", "cost", "RMSE", "MAE", "R²"] : ["set", "rows", "cost", "accuracy %"];
+    const rows = names.map((name) => {
+      const r = results[name];
+      return task.kind === "regression"
+        ? [name, r.rows, r.cost, r.regression?.rmse ?? Number.NaN, r.regression?.mae ?? Number.NaN, r.regression?.r2 ?? Number.NaN]
+        : [name, r.rows, r.cost, pct(r.accuracy).replace("%", "")];
+    });
+    print("", ...formatTable(header, rows, { rightAlign: header.map((_, j) => j > 0) }));
+    if (matrix) {
+      print(
+        "",
+        "  confusion matrix of the test set (rows: actual, columns: predicted)",
+        ...formatTable(
+          ["", ...task.classes],
+          matrix.map((row, i) => [task.classes[i], ...row]),
+          { indent: 4, rightAlign: [false, ...task.classes.map(() => true)] },
+        ),
+      );
+    }
+    print("", `Written to ${outDir}:`, ...[modelPath, descriptionPath, reportPath, ...charts.files].map((f) => `  ${f}`));
+  },
+};
+
+function describe(inputs: number, hidden: readonly number[], outputs: number): string {
+  return [inputs, ...hidden, outputs].join(" → ") + (hidden.length ? " (ReLU)" : " (linear)");
+}
+
+function criterionName(kind: string): string {
+  return kind === "binary" ? "BCE with logits" : kind === "multiclass" ? "cross-entropy" : "MSE, standardised target";
+}
+
+function fmt(v: number | undefined): string {
+  return v === undefined || !Number.isFinite(v) ? "n/a" : v.toFixed(4);
+}
+
+function pct(v: number | undefined): string {
+  return v === undefined || !Number.isFinite(v) ? "n/a" : `${(100 * v).toFixed(1)}%`;
+}
