@@ -7,6 +7,11 @@ import type { Tensor } from "../tensor/tensor.js";
 export interface UnaryKernel {
   readonly name: string;
   readonly fn: (x: number) => number;
+  /**
+   * The float32 version, where rounding each step to float32 (as PyTorch's float kernels do)
+   * changes the result: 1 / (1 + exp(-17)) is exactly 1 in float32 but not in double.
+   */
+  readonly f32?: (x: number) => number;
 }
 export interface BinaryKernel {
   readonly name: string;

@@ -71,7 +71,7 @@ export const atanh = defineUnary({ kernel: u("atanh", Math.atanh), kind: "float"
 export const tanh = defineUnary({ kernel: u("tanh", Math.tanh), kind: "float", node: "TanhBackward0", grad: (gy, _x, y) => gy.mul(y.mul(y).neg().add(1)), saves: "y" });
 // sigmoid's derivative is written as PyTorch's kernel computes it: grad * (1 - y) * y.
 export const sigmoid = defineUnary({
-  kernel: u("sigmoid", (x) => 1 / (1 + Math.exp(-x))),
+  kernel: { name: "sigmoid", fn: (x) => 1 / (1 + Math.exp(-x)), f32: (x) => Math.fround(1 / Math.fround(1 + Math.fround(Math.exp(-x)))) },
   kind: "float",
   node: "SigmoidBackward0",
   grad: (gy, _x, y) => sigmoidBackward(gy, y),

@@ -1,6 +1,6 @@
 // Elementwise kernels. Contiguous inputs run one flat loop; the four arithmetic ops get loops of
 // their own so the hot paths call no function per element; everything else maps `fn`.
-import type { DType, TypedArray } from "../../tensor/dtype.js";
+import { type DType, float32, type TypedArray } from "../../tensor/dtype.js";
 import { broadcastStrides, numelOf, shapeEquals } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { BinaryKernel, UnaryKernel } from "../backend.js";
@@ -14,7 +14,7 @@ export function unary(x: Tensor, k: UnaryKernel, outDtype: DType): Tensor {
   const src = flat(x);
   const n = src.length;
   const out = new outDtype.ArrayType(n);
-  const f = k.fn;
+  const f = outDtype === float32 && k.f32 ? k.f32 : k.fn;
   switch (k.name) {
     case "neg":
       for (let i = 0; i < n; i++) out[i] = -src[i];
