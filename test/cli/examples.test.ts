@@ -1,0 +1,42 @@
+// The chapter's programs in examples/ run as a reader runs them, on tables kindling generates.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+
+const root = new URL("../..", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "kindling-examples-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function example(file: string, ...args: string[]): string {
+  const run = spawnSync(process.execPath, ["--import", "tsx", join(root, "examples", file), ...args], { cwd: root, encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout;
+}
+
+test("examples/activations.ts prints each activation and its derivative", () => {
+  const out = example("activations.ts");
+  assert.match(out, /sigmoid {4}y {2}= tensor\(\[0\.1192, 0\.2689, 0\.5000, 0\.7311, 0\.8808\], dtype=torch\.float64\)/);
+  assert.match(out, /softmax tensor\(\[\[0\.0900, 0\.2447, 0\.6652\]\]\)/);
+});
+
+test("examples/forward-backward.ts prints PyTorch's numbers for the worked example", () => {
+  const out = example("forward-backward.ts");
+  assert.match(out, /σ3: tensor\(\[\[0\.4154\]\], grad_fn=<SigmoidBackward0>\)/);
+  assert.match(out, /loss: tensor\(0\.5369, grad_fn=<BinaryCrossEntropyBackward0>\)/);
+  assert.match(out, /updated layer2\.0\.bias: tensor\(\[-0\.7197\]\)/);
+});
+
+test("examples/binary-classification.ts learns the generated pass/fail table", () => {
+  const out = example("binary-classification.ts", "10", join(dir, "pass-fail.csv"));
+  const accuracy = Number(/test accuracy: \d+\/\d+ = ([\d.]+)%/.exec(out)?.[1]);
+  assert.ok(accuracy >= 85, out);
+});
+
+test("examples/perceptron.ts: one layer cannot learn XOR, two layers do", () => {
+  const out = example("perceptron.ts", "300", "1", join(dir, "xor.csv"));
+  assert.match(out, /two layers predictions: tensor\(\[\[False\],\n\s+\[ True\],\n\s+\[ True\],\n\s+\[False\]\]\)/);
+  assert.doesNotMatch(out, /single layer predictions: tensor\(\[\[False\],\n\s+\[ True\],\n\s+\[ True\],\n\s+\[False\]\]\)/);
+});
