@@ -38,7 +38,7 @@ export function grad(
   if (!opts.allowUnused) {
     result.forEach((r, i) => {
       if (r === null) {
-        throw new Error(`One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.`);
+        throw new Error(`One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior. (input ${i})`);
       }
     });
   }

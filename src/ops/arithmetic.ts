@@ -195,18 +195,17 @@ export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
       let gb: Tensor | null = null;
       if (ta?.requiresGrad) {
         if (tb) {
-          // d/da a^b = b a^(b-1), taken as 0 where b == 0 (even at a == 0)
-          ga = gy.mul(tb).mul(ta.pow(tb.sub(1))).maskedFill(tb.eq(0), 0);
+          // d/da a^b = b a^(b-1), taken as 0 where b == 0 (even at a == 0); grouped as PyTorch's pow_backward
+          ga = gy.mul(tb.mul(ta.pow(tb.sub(1)))).maskedFill(tb.eq(0), 0);
         } else {
           const e = Number(b);
-          ga = e === 0 ? gy.mul(0) : gy.mul(e).mul(ta.pow(e - 1));
+          ga = e === 0 ? gy.mul(0) : gy.mul(ta.pow(e - 1).mul(e));
         }
       }
       if (tb?.requiresGrad) {
         // d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0
         const base = ta ?? asTensor(a as number, tb);
-        gb = gy.mul(out).mul(base.log());
-        gb = gb.maskedFill(base.eq(0).logicalAnd(tb.ge(0)), 0);
+        gb = gy.mul(out.mul(base.log()).maskedFill(base.eq(0).logicalAnd(tb.ge(0)), 0));
       }
       return [ga, gb];
     }, [ta, tb, out].filter((t): t is Tensor => t !== null));

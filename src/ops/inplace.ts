@@ -10,11 +10,14 @@ import { backendOf } from "./util.js";
 const TYPE_NAMES: Record<string, string> = { float32: "Float", float64: "Double", int32: "Int", int64: "Long", uint8: "Byte", bool: "Bool" };
 
 /** The errors PyTorch raises before an in-place change that would corrupt autograd. */
-export function checkInplace(self: Tensor, result?: Tensor): void {
+export function checkInplace(self: Tensor, result?: Tensor, src?: Tensor): void {
   if (isGradEnabled() && self.requiresGrad && self.isLeaf) {
     throw new Error("a leaf Variable that requires grad is being used in an in-place operation.");
   }
-  if (isGradEnabled() && self.base !== null && (self.base.requiresGrad || result?.requiresGrad) && (self.base.requiresGrad || self.requiresGrad)) {
+  // PyTorch rebases the view's base onto a CopySlices node here. kindling refuses instead: a base
+  // (or a sibling view) left with its old history would give wrong gradients without a word.
+  const gradIn = result?.requiresGrad || src?.requiresGrad;
+  if (isGradEnabled() && self.base !== null && (self.base.requiresGrad || self.requiresGrad || gradIn)) {
     throw new Error(
       "kindling does not support in-place operations on a view of a tensor that requires grad; use the out-of-place op (for example x = x.add(y)) or clone() the view first.",
     );
@@ -55,7 +58,7 @@ export function fillInplace(self: Tensor, value: number | boolean): Tensor {
 
 /** copy_(src): values of src (broadcast and cast) into self; differentiable with respect to src. */
 export function copyInplace(self: Tensor, src: Tensor): Tensor {
-  checkInplace(self, undefined);
+  checkInplace(self, undefined, src);
   backendOf(self).assign(self, src);
   self.storage.version++;
   if (src.requiresGrad && isGradEnabled()) {

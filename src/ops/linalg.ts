@@ -1,7 +1,7 @@
 // Matrix products with PyTorch's matmul rules (1-D, 2-D, batched with broadcasting) and linear.
 import { broadcastShapes, formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { needsGrad, record } from "./node.js";
+import { anyNeedsGrad, needsGrad, record, withGradMode } from "./node.js";
 import { backendOf, castTo, checkDevices, promote } from "./util.js";
 import { rawView } from "./view.js";
 
@@ -237,10 +237,28 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   return out;
 }
 
-/** torch.addmm: beta * input + alpha * (mat1 @ mat2). */
+function scaled(t: Tensor, k: number): Tensor {
+  return k === 1 ? t : t.mul(k);
+}
+
+/** torch.addmm: beta * input + alpha * (mat1 @ mat2), one AddmmBackward0 node as in PyTorch. */
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor {
   const beta = opts?.beta ?? 1;
   const alpha = opts?.alpha ?? 1;
-  const prod = mm(mat1, mat2);
-  return (beta === 1 ? input : input.mul(beta)).add(alpha === 1 ? prod : prod.mul(alpha));
+  const out = withGradMode(false, () => {
+    const prod = mmAs("addmm", mat1, mat2);
+    const shape = broadcastShapes(input.shape, prod.shape, "addmm");
+    if (shape.length !== 2 || shape[0] !== prod.shape[0] || shape[1] !== prod.shape[1]) {
+      throw new RangeError(`addmm: the input of shape ${formatShape(input.shape)} cannot be broadcast to the product's ${formatShape(prod.shape)}`);
+    }
+    return (beta === 1 ? input : input.mul(beta)).add(alpha === 1 ? prod : prod.mul(alpha));
+  });
+  if (anyNeedsGrad([input, mat1, mat2])) {
+    record("AddmmBackward0", [input, mat1, mat2], out, (gy) => [
+      input.requiresGrad ? (beta === 1 ? gy : gy.mul(beta)) : null,
+      mat1.requiresGrad ? scaled(gy.mm(mat2.t()), alpha) : null,
+      mat2.requiresGrad ? scaled(mat1.t().mm(gy), alpha) : null,
+    ], [mat1, mat2]);
+  }
+  return out;
 }

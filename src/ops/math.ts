@@ -1,10 +1,12 @@
 // Unary elementwise math, each with its derivative beside it (PyTorch's derivatives.yaml, in TypeScript).
 import type { UnaryKernel } from "../backend/backend.js";
-import { bool, type DType, getDefaultDtype } from "../tensor/dtype.js";
+import { bool, type DType, float32, getDefaultDtype } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { needsGrad, record } from "./node.js";
+import { fma32, fma64 } from "../random/fma.js";
+import { broadcastShapes } from "../tensor/shape.js";
+import { isGradEnabled, needsGrad, record } from "./node.js";
 import { erf as erfScalar, erfc as erfcScalar, erfinv as erfinvScalar } from "./special/erf.js";
-import { backendOf } from "./util.js";
+import { backendOf, castTo } from "./util.js";
 
 /** How the output dtype follows the input: "float" ops (exp, log, ...) turn integers into the default float. */
 type Kind = "float" | "same" | "bool";
@@ -54,7 +56,7 @@ export const log2 = defineUnary({ kernel: u("log2", Math.log2), kind: "float", n
 export const log10 = defineUnary({ kernel: u("log10", Math.log10), kind: "float", node: "Log10Backward0", grad: (gy, x) => gy.div(x.mul(LN10)), saves: "x" });
 export const log1p = defineUnary({ kernel: u("log1p", Math.log1p), kind: "float", node: "Log1PBackward0", grad: (gy, x) => gy.div(x.add(1)), saves: "x" });
 export const sqrt = defineUnary({ kernel: u("sqrt", Math.sqrt), kind: "float", node: "SqrtBackward0", grad: (gy, _x, y) => gy.div(y.mul(2)), saves: "y" });
-export const rsqrt = defineUnary({ kernel: u("rsqrt", (x) => 1 / Math.sqrt(x)), kind: "float", node: "RsqrtBackward0", grad: (gy, _x, y) => gy.mul(y.pow(3).mul(-0.5)), saves: "y" });
+export const rsqrt = defineUnary({ kernel: u("rsqrt", (x) => 1 / Math.sqrt(x)), kind: "float", node: "RsqrtBackward0", grad: (gy, _x, y) => gy.mul(-0.5).mul(y.pow(3)), saves: "y" });
 export const square = (x: Tensor): Tensor => (x.dtype === bool ? x.to(getDefaultDtype()) : x).pow(2);
 export const reciprocal = defineUnary({ kernel: u("reciprocal", (x) => 1 / x), kind: "float", node: "ReciprocalBackward0", grad: (gy, _x, y) => gy.mul(y.mul(y).neg()), saves: "y" });
 export const sin = defineUnary({ kernel: u("sin", Math.sin), kind: "float", node: "SinBackward0", grad: (gy, x) => gy.mul(x.cos()), saves: "x" });
@@ -68,7 +70,20 @@ export const cosh = defineUnary({ kernel: u("cosh", Math.cosh), kind: "float", n
 export const asinh = defineUnary({ kernel: u("asinh", Math.asinh), kind: "float", node: "AsinhBackward0", grad: (gy, x) => gy.mul(x.square().add(1).rsqrt()), saves: "x" });
 export const acosh = defineUnary({ kernel: u("acosh", Math.acosh), kind: "float", node: "AcoshBackward0", grad: (gy, x) => gy.mul(x.square().sub(1).rsqrt()), saves: "x" });
 export const atanh = defineUnary({ kernel: u("atanh", Math.atanh), kind: "float", node: "AtanhBackward0", grad: (gy, x) => gy.div(x.square().neg().add(1)), saves: "x" });
-export const tanh = defineUnary({ kernel: u("tanh", Math.tanh), kind: "float", node: "TanhBackward0", grad: (gy, _x, y) => gy.mul(y.mul(y).neg().add(1)), saves: "y" });
+export const tanh = defineUnary({ kernel: u("tanh", Math.tanh), kind: "float", node: "TanhBackward0", grad: (gy, _x, y) => tanhBackward(gy, y), saves: "y" });
+
+/**
+ * PyTorch's tanh_backward, grad * (1 - y * y), whose CPU kernel is compiled with the product and
+ * the subtraction fused (one rounding). When the backward pass is itself recorded (createGraph),
+ * the same formula is built from differentiable ops instead.
+ */
+export function tanhBackward(gy: Tensor, y: Tensor): Tensor {
+  if (isGradEnabled()) return gy.mul(y.mul(y).neg().add(1));
+  const dt = gy.dtype.isFloatingPoint ? gy.dtype : y.dtype;
+  const oneMinusSquare = dt === float32 ? (v: number) => fma32(-v, v, 1) : (v: number) => fma64(-v, v, 1);
+  const g = castTo(gy, dt);
+  return backendOf(g).binary(g, castTo(y, dt), { name: "tanh_backward", fn: (a, b) => a * oneMinusSquare(b) }, dt, broadcastShapes(g.shape, y.shape, "tanh_backward"));
+}
 // sigmoid's derivative is written as PyTorch's kernel computes it: grad * (1 - y) * y.
 export const sigmoid = defineUnary({
   kernel: { name: "sigmoid", fn: (x) => 1 / (1 + Math.exp(-x)), f32: (x) => Math.fround(1 / Math.fround(1 + Math.fround(Math.exp(-x)))) },

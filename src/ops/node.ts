@@ -43,6 +43,8 @@ const TYPE_NAMES: Record<string, string> = {
 interface SavedTensor {
   tensor: Tensor;
   version: number;
+  /** For a node's own output: which output it is (PyTorch's message names the saving node then). */
+  outputNr?: number;
 }
 
 export interface OutputMeta {
@@ -52,8 +54,10 @@ export interface OutputMeta {
 }
 
 export class Node implements GradFn {
-  /** Set once backward ran without retainGraph: the saved values are gone. */
+  /** Set once backward ran without retainGraph. */
   released = false;
+  /** Set when that release dropped saved values: running again is PyTorch's "backward a second time" error. */
+  private freed = false;
   /** Hooks registered on non-leaf outputs (retainGrad, registerHook), by output number. */
   outputHooks: Array<Array<(g: Tensor) => Tensor | undefined | void>> | null = null;
 
@@ -71,7 +75,7 @@ export class Node implements GradFn {
   }
 
   apply(grads: Tensor[]): Grad[] {
-    if (this.released && this.saved.length > 0) {
+    if (this.freed) {
       throw new Error(
         "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
           "Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). " +
@@ -81,7 +85,13 @@ export class Node implements GradFn {
     for (const s of this.saved) {
       if (s.tensor.version !== s.version) {
         const t = s.tensor;
-        const where = t.gradFn ? `, which is output ${t.outputNr} of ${t.gradFn.name},` : "";
+        // An output names the node that saved it; an input its history now, as PyTorch's SavedVariable does.
+        const where =
+          s.outputNr !== undefined
+            ? `, which is output ${s.outputNr} of ${this.name},`
+            : t.gradFn
+              ? `, which is output ${t.outputNr} of ${t.gradFn.name},`
+              : "";
         throw new Error(
           `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
             `[torch.${TYPE_NAMES[t.dtype.name]} ${formatShape(t.shape)}]${where} is at version ${t.version}; ` +
@@ -97,6 +107,7 @@ export class Node implements GradFn {
   release(): void {
     this.released = true;
     if (this.saved.length > 0) {
+      this.freed = true;
       this.saved = [];
       this.backwardFn = null;
     }
@@ -146,7 +157,7 @@ export function record(
   saved: ReadonlyArray<Tensor> = [],
 ): Tensor {
   const next = inputs.map((t) => (t ? edgeOf(t) : null));
-  const node = new Node(name, next, (g) => backward(g[0]), saved.map(saveOf), [meta(out)]);
+  const node = new Node(name, next, (g) => backward(g[0]), saved.map((t) => saveOf(t, [out])), [meta(out)]);
   out.gradFn = node;
   out.outputNr = 0;
   out.setRequiresGradUnchecked(true);
@@ -162,7 +173,7 @@ export function recordMulti(
   saved: ReadonlyArray<Tensor> = [],
 ): Tensor[] {
   const next = inputs.map((t) => (t ? edgeOf(t) : null));
-  const node = new Node(name, next, backward, saved.map(saveOf), outs.map(meta));
+  const node = new Node(name, next, backward, saved.map((t) => saveOf(t, outs)), outs.map(meta));
   outs.forEach((o, i) => {
     o.gradFn = node;
     o.outputNr = i;
@@ -171,8 +182,9 @@ export function recordMulti(
   return outs;
 }
 
-function saveOf(t: Tensor): SavedTensor {
-  return { tensor: t, version: t.version };
+function saveOf(t: Tensor, outs: readonly Tensor[]): SavedTensor {
+  const nr = outs.indexOf(t);
+  return nr >= 0 ? { tensor: t, version: t.version, outputNr: nr } : { tensor: t, version: t.version };
 }
 function meta(t: Tensor): OutputMeta {
   return { shape: t.shape, dtype: t.dtype, device: t.device };

@@ -3,6 +3,7 @@ import { bool, type DType, float32, int64 } from "../tensor/dtype.js";
 import { formatShape, normalizeDim, numelOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record, withGradMode } from "./node.js";
+import { where } from "./arithmetic.js";
 import { backendOf, castTo } from "./util.js";
 
 export type Dims = number | readonly number[] | null | undefined;
@@ -128,8 +129,14 @@ function productOfOthers(x: Tensor, dims: number[]): Tensor {
 
 /** The result of max(dim), sort, topk: fields by name, and destructuring as [values, indices]. */
 export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
-export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
-  return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
+export function valuesIndices(values: Tensor, indices: Tensor, op = "max"): ValuesIndices {
+  const r = Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
+  // Printed as PyTorch prints its named tuple, torch.return_types.max(values=..., indices=...).
+  Object.defineProperty(r, "toString", {
+    value: () => `torch.return_types.${op}(\nvalues=${values.toString()},\nindices=${indices.toString()})`,
+    enumerable: false,
+  });
+  return r;
 }
 
 function extremeAll(x: Tensor, kind: "max" | "min", node: string): Tensor {
@@ -161,7 +168,7 @@ function extremeDim(x: Tensor, dim: number, keepdim: boolean, kind: "max" | "min
       return [x.dim() === 0 ? g : backendOf(g).scatter(Tensor.make(x.shape.slice(), gy.dtype, undefined, x.device), d, idx, g, true)];
     }, []);
   }
-  return valuesIndices(values, indices!);
+  return valuesIndices(values, indices!, kind);
 }
 
 export function max(x: Tensor): Tensor;
@@ -227,13 +234,18 @@ function varianceParts(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions)
 export function variance(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions): Tensor {
   const { dims, keepdim, correction, n } = varianceParts(x, dimOrOpts, o);
   const y = varianceRaw(x, dims, keepdim, correction, n);
-  if (needsGrad(x)) {
-    record("VarBackward0", [x], y, (gy) => {
-      const mu = x.mean(dims, { keepdim: true });
-      return [unreduce(gy, x, dims, keepdim).mul(2 / Math.max(0, n - correction)).mul(x.sub(mu))];
-    }, [x]);
-  }
+  if (needsGrad(x)) record("VarBackward0", [x], y, (gy) => [varBackward(gy, x, dims, keepdim, correction, n)], [x]);
   return y;
+}
+
+/** PyTorch's var_backward: (2 / dof) * grad * (x - mean), with its NaN / inf where dof <= 0 over all dims. */
+function varBackward(gy: Tensor, x: Tensor, dims: number[], keepdim: boolean, correction: number, n: number): Tensor {
+  const dof = n - correction;
+  if (dims.length === x.dim() && dof <= 0) {
+    const g = unreduce(gy, x, dims, keepdim);
+    return g.mul(where(x.eq(x.mean(dims, { keepdim: true })), Number.NaN, Number.POSITIVE_INFINITY));
+  }
+  return unreduce(gy, x, dims, keepdim).mul(2 / dof).mul(x.sub(x.mean(dims, { keepdim: true })));
 }
 
 function varianceRaw(x: Tensor, dims: number[], keepdim: boolean, correction: number, n: number): Tensor {
@@ -253,11 +265,8 @@ export function std(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions): T
   const v = varianceRaw(x, dims, keepdim, correction, n);
   const y = backendOf(v).unary(v, { name: "sqrt", fn: Math.sqrt }, v.dtype);
   if (needsGrad(x)) {
-    record("StdBackward0", [x], y, (gy) => {
-      const mu = x.mean(dims, { keepdim: true });
-      const s = unreduce(y, x, dims, keepdim);
-      return [unreduce(gy, x, dims, keepdim).mul(x.sub(mu)).div(s.mul(Math.max(0, n - correction))).maskedFill(s.eq(0), 0)];
-    }, [x, y]);
+    // PyTorch's std_backward: var_backward of grad / (2 std), zero where std is 0.
+    record("StdBackward0", [x], y, (gy) => [varBackward(gy.div(y.mul(2)).maskedFill(y.eq(0), 0), x, dims, keepdim, correction, n)], [x, y]);
   }
   return y;
 }

@@ -61,7 +61,7 @@ export class Tensor {
   }
   set requiresGrad(v: boolean) {
     if (v && !this.dtype.isFloatingPoint) {
-      throw new TypeError(`only Tensors of floating point and complex dtype can require gradients (got ${this.dtype})`);
+      throw new TypeError(`only Tensors of floating point dtype can require gradients (got ${this.dtype})`);
     }
     if (!v && this.gradFn !== null) {
       throw new Error(
@@ -139,7 +139,7 @@ export class Tensor {
   item(): number;
   item(): number | boolean {
     const n = this.numel();
-    if (n !== 1) throw new RangeError(`a Tensor with ${n} elements cannot be converted to Scalar`);
+    if (n !== 1) throw new RangeError(`only one element tensors can be converted to Python scalars (a Tensor with ${n} elements cannot be converted to Scalar)`);
     const v = this.storage.data[this.offset];
     return this.dtype === boolDtype ? v !== 0 : v;
   }
