@@ -395,7 +395,7 @@ export class Module {
       for (const [name, param] of local) {
         const key = prefix + name;
         if (!keys.includes(key)) {
-          if (strict) missingKeys.push(key);
+          missingKeys.push(key);
           continue;
         }
         let input = dict.get(key) as unknown;
@@ -420,13 +420,12 @@ export class Module {
         }
       }
       const children = entries(m, "module");
-      if (strict) {
-        const childNames = new Set(children.map(([n]) => n));
-        for (const key of keys) {
-          if (!key.startsWith(prefix)) continue;
-          const inputName = key.slice(prefix.length).split(".", 1)[0];
-          if (!childNames.has(inputName) && !local.has(inputName)) unexpectedKeys.push(key);
-        }
+      // Collected whatever strict says (PyTorch returns them); only strict makes them errors.
+      const childNames = new Set(children.map(([n]) => n));
+      for (const key of keys) {
+        if (!key.startsWith(prefix)) continue;
+        const inputName = key.slice(prefix.length).split(".", 1)[0];
+        if (!childNames.has(inputName) && !local.has(inputName)) unexpectedKeys.push(key);
       }
       for (const [name, child] of children) {
         if (!child) continue;

@@ -106,7 +106,8 @@ function recordLoss(
   }, [input, target]);
 }
 
-const EPSILON = 1e-12;
+// PyTorch declares this constant as a float, so even float64 gradients use float32's 1e-12.
+const EPSILON = Math.fround(1e-12);
 
 /**
  * Binary cross-entropy on probabilities. Each log is clamped at -100 (so p = 0 or 1 gives a finite
@@ -264,12 +265,11 @@ export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Red
   });
 }
 
-/** Smooth L1: 0.5 z^2 / beta below beta, z - 0.5 beta above (beta = 0 is the L1 loss). */
+/** Smooth L1: 0.5 z^2 / beta below beta, z - 0.5 beta above (with beta = 0, the L1 loss). */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; beta?: number } = {}): Tensor {
   const reduction = checkReduction(opts.reduction ?? "mean");
   const beta = opts.beta ?? 1;
   if (beta < 0) throw new RangeError("smooth_l1_loss does not support negative values for beta.");
-  if (beta === 0) return l1Loss(input, target, opts);
   const [a, b] = broadcastPair("smooth_l1_loss", input, target);
   checkSameDtype("smooth_l1_loss", a, b);
   const r = rounder(a.dtype);
@@ -409,7 +409,7 @@ export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: Reducti
   if (r !== "batchmean") checkReduction(r);
   const loss = opts.logTarget
     ? target.exp().mul(target.sub(input))
-    : target.mul(target.log().sub(input)).where(target.gt(0), 0);
+    : target.mul(target.log()).maskedFill(target.eq(0), 0).sub(target.mul(input)); // xlogy(t, t) - t x
   if (r === "batchmean") return input.dim() === 0 ? loss.sum() : loss.sum().div(input.shape[0]);
   return reduce(loss, r);
 }

@@ -10,8 +10,12 @@ export interface TDump {
   values: number[];
 }
 
+const NON_FINITE: Record<string, number> = { inf: Number.POSITIVE_INFINITY, "-inf": Number.NEGATIVE_INFINITY, nan: Number.NaN };
+
+/** Reads a fixture; non-finite floats are stored as the strings "inf", "-inf" and "nan". */
 export function loadFixture<T>(name: string): T {
-  return JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "nn", `${name}.json`), "utf8")) as T;
+  const text = readFileSync(join(import.meta.dirname, "..", "fixtures", "nn", `${name}.json`), "utf8");
+  return JSON.parse(text, (_k, v) => (typeof v === "string" && v in NON_FINITE ? NON_FINITE[v] : v)) as T;
 }
 
 const DTYPES: Record<string, torch.DType> = { float32: torch.float32, float64: torch.float64, int64: torch.int64, bool: torch.bool };
@@ -38,7 +42,7 @@ export function assertClose(got: torch.Tensor | number[] | null, want: TDump | n
   assert.equal(g.length, w.length, `${what}: length`);
   const { atol, rtol } = tol(dtype);
   for (let i = 0; i < w.length; i++) {
-    if (Number.isNaN(w[i]) && Number.isNaN(g[i])) continue;
+    if ((Number.isNaN(w[i]) && Number.isNaN(g[i])) || w[i] === g[i]) continue;
     const bound = atol + rtol * Math.abs(w[i]);
     if (!(Math.abs(g[i] - w[i]) <= bound)) assert.fail(`${what}[${i}]: expected ${w[i]}, got ${g[i]} (allowed ±${bound.toExponential(2)})`);
   }
