@@ -150,7 +150,7 @@ test("Sequential keeps layer types, iterates, appends and slices", () => {
 });
 
 test("ModuleList and ModuleDict register their modules", () => {
-  const list = new nn.ModuleList([new nn.Linear(1, 1)]);
+  const list = new nn.ModuleList<nn.Module>([new nn.Linear(1, 1)]);
   list.append(new nn.Linear(1, 2));
   list.insert(0, new nn.Identity());
   assert.deepEqual(Object.keys(list.stateDict()), ["1.weight", "1.bias", "2.weight", "2.bias"]);
