@@ -1,6 +1,6 @@
 // `kindling tour` (the default command): the chapter's four steps, one after the other, on data
 // kindling generates itself; the charts go into --out and are listed at the end.
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { type CommandSpec, choiceOption, positiveOption, stringOption } from "../args.js";
 import type { Command } from "../command.js";
 import { printer } from "../io.js";
@@ -56,5 +56,8 @@ export const tourCommand: Command = {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (charts.files.length > 0) print("", `Charts written to ${resolve(outDir)}:`, ...charts.files.map((f) => `  ${f}`));
     print("", `Done in ${seconds}s.`);
+    if (run("pass-fail")) {
+      print(`Next: train a deeper model on the same table with 'npx kindling train --csv ${join(outDir, "pass-fail.csv")} --target pass'.`);
+    }
   },
 };
