@@ -11,7 +11,7 @@ import type { Reduction } from "../ops/loss.js";
 import { record } from "../ops/node.js";
 import { dropoutMask } from "../ops/random.js";
 import { cat } from "../ops/view.js";
-import { isGradEnabled } from "../autograd/index.js";
+import { autograd, isGradEnabled } from "../autograd/index.js";
 import { int64 } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -177,6 +177,17 @@ export { heaviside };
 
 // ---------------------------------------------------------------- normalization
 
+/**
+ * The backward of a fused node under createGraph (the only time grad mode is on inside backward):
+ * recompute the forward from differentiable ops and differentiate it, so second derivatives are
+ * exact. Without createGraph the fused formulas run instead.
+ */
+function recomputedGrads(forward: () => Tensor, inputs: Array<Tensor | null>, gy: Tensor): Array<Tensor | null> {
+  const live = inputs.filter((t): t is Tensor => t !== null && t.requiresGrad);
+  const grads = autograd.grad([forward()], live, { gradOutputs: [gy], createGraph: true, allowUnused: true });
+  return inputs.map((t) => (t !== null && t.requiresGrad ? (grads[live.indexOf(t)] ?? null) : null));
+}
+
 /** Layer normalisation over the trailing `normalizedShape` dims; one NativeLayerNormBackward0 node. */
 export function layerNorm(
   input: Tensor,
@@ -210,7 +221,13 @@ export function layerNorm(
   if (!isGradEnabled() || !(input.requiresGrad || weight?.requiresGrad || bias?.requiresGrad)) return y;
   const n = ns.reduce((p, q) => p * q, 1);
   const lead = Array.from({ length: input.dim() - k }, (_, i) => i);
+  const composite = () => {
+    let out = input.sub(input.mean(dims, { keepdim: true })).mul(input.var(dims, { keepdim: true, correction: 0 }).add(eps).rsqrt());
+    if (weight) out = out.mul(weight);
+    return bias ? out.add(bias) : out;
+  };
   return record("NativeLayerNormBackward0", [input, weight ?? null, bias ?? null], y, (gy) => {
+    if (isGradEnabled()) return recomputedGrads(composite, [input, weight ?? null, bias ?? null], gy);
     const g = weight ? gy.mul(weight) : gy;
     const gx = input.requiresGrad
       ? rstd.div(n).mul(g.mul(n).sub(g.sum(dims, { keepdim: true })).sub(xhat.mul(g.mul(xhat).sum(dims, { keepdim: true }))))
@@ -271,7 +288,17 @@ export function batchNorm(input: Tensor, runningMean?: Tensor | null, runningVar
   const y = x.mul(alpha.reshape(bshape)).add(beta.reshape(bshape));
   if (!isGradEnabled() || !(input.requiresGrad || weight?.requiresGrad || bias?.requiresGrad)) return y;
   const xhat = x.sub(mean.reshape(bshape)).mul(invstd.reshape(bshape));
+  const runMean = useBatch ? null : mean;
+  const runInvstd = useBatch ? null : invstd;
+  const composite = () => {
+    const m = runMean ?? input.mean(dims, { keepdim: true });
+    const s = runInvstd ?? input.var(dims, { keepdim: true, correction: 0 }).add(eps).rsqrt();
+    let out = input.sub(runMean ? m.reshape(bshape) : m).mul(runInvstd ? s.reshape(bshape) : s);
+    if (weight) out = out.mul(weight.reshape(bshape));
+    return bias ? out.add(bias.reshape(bshape)) : out;
+  };
   return record("NativeBatchNormBackward0", [input, weight, bias], y, (gy) => {
+    if (isGradEnabled()) return recomputedGrads(composite, [input, weight, bias], gy);
     let gx: Tensor | null = null;
     if (input.requiresGrad) {
       const scale = (weight ? invstd.mul(weight) : invstd).reshape(bshape);

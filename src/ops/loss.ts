@@ -94,11 +94,15 @@ function recordLoss(
   target: Tensor,
   out: Tensor,
   elementGrad: (i: number, g: number) => number,
+  graphGrad: (gy: Tensor) => Tensor,
   targetGrad?: (gy: Tensor) => Tensor | null,
   extra: Tensor[] = [],
 ): Tensor {
   if (!isGradEnabled() || !anyNeedsGrad([input, target, ...extra])) return out;
   return record(name, [input, target], out, (gy) => {
+    // Grad mode is on inside backward only with createGraph: then build the gradient from
+    // differentiable ops so second derivatives work; otherwise use the exact kernel arithmetic.
+    if (isGradEnabled()) return [input.requiresGrad ? graphGrad(gy) : null, target.requiresGrad && targetGrad ? targetGrad(gy) : null];
     const g = gradValues(gy, input);
     const gi = input.requiresGrad ? pointwise(input, [], (i) => elementGrad(i, g[i])) : null;
     const gt = target.requiresGrad && targetGrad ? targetGrad(gy) : null;
@@ -147,8 +151,13 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
       return reduction === "mean" ? r(v / n) : v;
     },
     (gy) => {
-      const xd = input.detach();
-      let gt = xd.div(xd.rsub(1)).log().neg().mul(gy);
+      let gi = gy.mul(input.sub(target)).div(input.rsub(1).mul(input).clampMin(eps));
+      if (weight) gi = gi.mul(weight);
+      return reduction === "mean" ? gi.div(n) : gi;
+    },
+    (gy) => {
+      const xi = isGradEnabled() ? input : input.detach();
+      let gt = xi.div(xi.rsub(1)).log().neg().mul(gy);
       if (weight) gt = gt.mul(weight);
       return reduction === "mean" ? gt.div(n) : gt;
     },
@@ -169,23 +178,29 @@ export function binaryCrossEntropyWithLogits(
   if (!shapeEquals(input.shape, target.shape)) {
     throw new RangeError(`Target size (${size(target.shape)}) must be the same as input size (${size(input.shape)})`);
   }
-  const x = input.detach();
-  const y = target.detach();
-  const pw = opts.posWeight ? opts.posWeight.detach() : null;
-  const wt = opts.weight ? opts.weight.detach() : null;
-  const maxVal = x.neg().clamp(0);
+  const xd = input.detach();
+  const yd = target.detach();
+  const pwd = opts.posWeight ? opts.posWeight.detach() : null;
+  const wtd = opts.weight ? opts.weight.detach() : null;
+  const maxVal = xd.neg().clamp(0);
   let loss: Tensor;
-  if (pw) {
-    const logWeight = pw.sub(1).mul(y).add(1);
-    loss = y.rsub(1).mul(x).add(logWeight.mul(maxVal.neg().exp().add(x.neg().sub(maxVal).exp()).log().add(maxVal)));
+  if (pwd) {
+    const logWeight = pwd.sub(1).mul(yd).add(1);
+    loss = yd.rsub(1).mul(xd).add(logWeight.mul(maxVal.neg().exp().add(xd.neg().sub(maxVal).exp()).log().add(maxVal)));
   } else {
-    loss = y.rsub(1).mul(x).add(maxVal).add(maxVal.neg().exp().add(x.neg().sub(maxVal).exp()).log());
+    loss = yd.rsub(1).mul(xd).add(maxVal).add(maxVal.neg().exp().add(xd.neg().sub(maxVal).exp()).log());
   }
-  if (wt) loss = loss.mul(wt);
+  if (wtd) loss = loss.mul(wtd);
   const out = reduce(loss, reduction);
   if (!isGradEnabled() || !anyNeedsGrad([input, target, opts.weight, opts.posWeight])) return out;
   const n = input.numel();
   return record("BinaryCrossEntropyWithLogitsBackward0", [input, target], out, (gy) => {
+    // Under createGraph (grad mode on inside backward) use the live inputs so second derivatives flow.
+    const graph = isGradEnabled();
+    const x = graph ? input : xd;
+    const y = graph ? target : yd;
+    const pw = graph ? (opts.posWeight ?? null) : pwd;
+    const wt = graph ? (opts.weight ?? null) : wtd;
     let gi: Tensor | null = null;
     if (input.requiresGrad) {
       if (pw) {
@@ -221,13 +236,26 @@ export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduc
   }), reduction);
   const alpha = r(reduction === "mean" ? 2 / a.numel() : 2);
   const name = "MseLossBackward0";
-  return recordPair(name, input, target, a, out, (i, g) => r(r(alpha * r(av[i] - bv[i])) * g));
+  return recordPair(name, input, target, a, out, (i, g) => r(r(alpha * r(av[i] - bv[i])) * g), (gy) => a.sub(b).mul(alpha).mul(gy));
 }
 
 /** Records a loss over broadcast operands: the input's gradient per element, the target's its negation. */
-function recordPair(name: string, input: Tensor, target: Tensor, a: Tensor, out: Tensor, elementGrad: (i: number, g: number) => number): Tensor {
+function recordPair(
+  name: string,
+  input: Tensor,
+  target: Tensor,
+  a: Tensor,
+  out: Tensor,
+  elementGrad: (i: number, g: number) => number,
+  graphGrad: (gy: Tensor) => Tensor,
+): Tensor {
   if (!isGradEnabled() || !anyNeedsGrad([input, target])) return out;
   return record(name, [input, target], out, (gy) => {
+    if (isGradEnabled()) {
+      // createGraph: differentiable ops, so second derivatives work.
+      const gi = graphGrad(gy);
+      return [input.requiresGrad ? gi : null, target.requiresGrad ? gi.neg() : null];
+    }
     const g = gradValues(gy, a);
     const gi = pointwise(a, [], (i) => elementGrad(i, g[i]));
     return [input.requiresGrad ? gi : null, target.requiresGrad ? gi.neg() : null];
@@ -262,7 +290,7 @@ export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Red
     if (x <= -d) return r(r(-norm * g) * d);
     if (x >= d) return r(r(norm * g) * d);
     return r(r(norm * x) * g);
-  });
+  }, (gy) => a.sub(b).clamp(-d, d).mul(norm).mul(gy));
 }
 
 /** Smooth L1: 0.5 z^2 / beta below beta, z - 0.5 beta above (with beta = 0, the L1 loss). */
@@ -286,7 +314,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: { reduction?: 
     if (x <= -bt) return r(-norm * g);
     if (x >= bt) return r(norm * g);
     return r(r(r(norm * x) * g) / bt);
-  });
+  }, (gy) => a.sub(b).clamp(-bt, bt).div(bt).mul(norm).mul(gy));
 }
 
 /** Negative log-likelihood on log-probabilities [N, C] (or [C], or [N, C, d...]) with class indices. */
@@ -342,7 +370,19 @@ export function nllLoss(
     out = Tensor.make([], input.dtype, new input.dtype.ArrayType([reduction === "mean" ? r(v / total) : v]), input.device);
   }
   if (!isGradEnabled() || !input.requiresGrad) return out;
+  const toInputLayout = (gt: Tensor): Tensor => {
+    if (input.dim() === 1) return gt.reshape([c]);
+    if (input.dim() > 2) return gt.reshape([input.shape[0], ...input.shape.slice(2), c]).movedim(-1, 1);
+    return gt;
+  };
   return record("NllLossBackward0", [input], out, (gy) => {
+    if (isGradEnabled()) {
+      // createGraph: the gradient as a constant matrix times gy, differentiable in gy.
+      const coefs = new input.dtype.ArrayType(m * c);
+      for (let i = 0; i < m; i++) if (t[i] !== ignore) coefs[i * c + t[i]] = reduction === "mean" ? coef[i] / total : coef[i];
+      const mat = Tensor.make([m, c], input.dtype, coefs, input.device);
+      return [toInputLayout(mat.mul(gy.dim() === 0 ? gy : gy.reshape([-1, 1])))];
+    }
     const g = gy.dim() === 0 ? null : floatValues(gy.reshape([-1]));
     const gs = gy.dim() === 0 ? gy.item() : 0;
     const grad = new input.dtype.ArrayType(m * c);
@@ -351,10 +391,7 @@ export function nllLoss(
       const gi = g ? g[i] : gs;
       grad[i * c + t[i]] = reduction === "mean" ? r(r(coef[i] * gi) / total) : r(coef[i] * gi);
     }
-    let gt = Tensor.make([m, c], input.dtype, grad, input.device);
-    if (input.dim() === 1) gt = gt.reshape([c]);
-    else if (input.dim() > 2) gt = gt.reshape([input.shape[0], ...input.shape.slice(2), c]).movedim(-1, 1);
-    return [gt];
+    return [toInputLayout(Tensor.make([m, c], input.dtype, grad, input.device))];
   }, [input]);
 }
 

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import * as torch from "../../src/index.js";
 import { F } from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
-import { gradcheck } from "../helpers/gradcheck.js";
+import { gradcheck, gradgradcheck } from "../helpers/gradcheck.js";
 
 const f64 = { dtype: torch.float64 };
 function randn(...shape: number[]): Tensor {
@@ -103,5 +103,18 @@ for (const [name, fn, make] of CASES) {
   test(`gradcheck F.${name}`, () => {
     torch.manualSeed(17);
     gradcheck(fn, make(), { name });
+  });
+}
+
+// Second derivatives (createGraph) through the fused nodes: losses and normalisations.
+const SECOND_ORDER = new Set([
+  "layerNorm", "layerNorm no affine", "batchNorm train", "batchNorm train 3-d", "batchNorm eval", "embedding",
+  ...REDUCTIONS.flatMap((r) => [`bce ${r}`, `bce weight ${r}`, `bceWithLogits ${r}`, `bceWithLogits posWeight ${r}`, `mse ${r}`, `huber ${r}`, `smoothL1 ${r}`, `nll ${r}`, `nll 3-d ${r}`]),
+]);
+for (const [name, fn, make] of CASES) {
+  if (!SECOND_ORDER.has(name)) continue;
+  test(`gradgradcheck F.${name}`, () => {
+    torch.manualSeed(17);
+    gradgradcheck(fn, make(), { name });
   });
 }
