@@ -183,9 +183,9 @@ export { heaviside };
  * exact. Without createGraph the fused formulas run instead.
  */
 function recomputedGrads(forward: () => Tensor, inputs: Array<Tensor | null>, gy: Tensor): Array<Tensor | null> {
-  const live = inputs.filter((t): t is Tensor => t !== null && t.requiresGrad);
+  const live = inputs.filter((t): t is Tensor => t?.requiresGrad === true);
   const grads = autograd.grad([forward()], live, { gradOutputs: [gy], createGraph: true, allowUnused: true });
-  return inputs.map((t) => (t !== null && t.requiresGrad ? (grads[live.indexOf(t)] ?? null) : null));
+  return inputs.map((t) => (t?.requiresGrad ? (grads[live.indexOf(t)] ?? null) : null));
 }
 
 /** Layer normalisation over the trailing `normalizedShape` dims; one NativeLayerNormBackward0 node. */
