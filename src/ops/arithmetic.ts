@@ -306,6 +306,8 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
   }
   const ta = a instanceof Tensor ? a : asTensor(a, b instanceof Tensor ? b : undefined);
   const tb = b instanceof Tensor ? b : asTensor(b, ta);
+  if (a instanceof Tensor) checkDevices("where", condition, a);
+  if (b instanceof Tensor) checkDevices("where", condition, b);
   const dt = promote(a, b);
   const shape = broadcastShapes(broadcastShapes(condition.shape, ta.shape, "where"), tb.shape, "where");
   // where = b + cond * (a - b) would lose infinities; select instead.

@@ -23,8 +23,8 @@ function finish(t: Tensor, opts: TensorOptions): Tensor {
 export function tensor(data: Data, opts: TensorOptions = {}): Tensor {
   const device = checkDevice(opts.device ?? "cpu");
   if (data instanceof Tensor) {
-    void device;
-    return finish(backendOf(data).copy(data, opts.dtype ?? data.dtype), opts);
+    const c = backendOf(data).copy(data.detach(), opts.dtype ?? data.dtype);
+    return finish(device === c.device ? c : Tensor.make(c.shape, c.dtype, c.storage.data, device), opts);
   }
   const shape: number[] = [];
   // The shape comes from the first element at each depth; every other branch is checked against it.

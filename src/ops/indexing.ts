@@ -4,11 +4,12 @@ import { bool, int64 } from "../tensor/dtype.js";
 import { broadcastShapes, formatShape, normalizeDim } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./node.js";
-import { backendOf, castTo, checkIndexTensor, type TensorOrScalar } from "./util.js";
+import { backendOf, castTo, checkDevices, checkIndexTensor, type TensorOrScalar } from "./util.js";
 import { select, slice } from "./view.js";
 
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexTensor("gather", index);
+  checkDevices("gather", x, index);
   const d = normalizeDim(dim, x.dim(), "gather");
   const out = backendOf(x).gather(x, d, index);
   if (needsGrad(x)) {
@@ -19,6 +20,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 
 export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorOrScalar): Tensor {
   checkIndexTensor("scatter", index);
+  checkDevices("scatter", x, index);
+  if (src instanceof Tensor) checkDevices("scatter", x, src);
   const d = normalizeDim(dim, x.dim(), "scatter");
   const s = src instanceof Tensor ? castTo(src, x.dtype) : Number(src);
   const out = backendOf(x).scatter(x, d, index, s, false);
@@ -35,6 +38,8 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorOrScal
 
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkIndexTensor("scatter_add", index);
+  checkDevices("scatter_add", x, index);
+  checkDevices("scatter_add", x, src);
   const d = normalizeDim(dim, x.dim(), "scatter_add");
   const out = backendOf(x).scatter(x, d, index, castTo(src, x.dtype), true);
   if (needsGrad(x, src)) {
@@ -45,6 +50,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexTensor("index_select", index);
+  checkDevices("index_select", x, index);
   if (index.dim() > 1) throw new RangeError(`index_select(): Index is supposed to be a vector, got shape ${formatShape(index.shape)}`);
   const d = x.dim() === 0 ? 0 : normalizeDim(dim, x.dim(), "index_select");
   const out = backendOf(x).indexSelect(x, d, index.reshape([-1]));
@@ -56,6 +62,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
   if (mask.dtype !== bool) throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+  checkDevices("masked_fill", x, mask);
   const v = value instanceof Tensor ? value : null;
   if (v && v.dim() !== 0) throw new RangeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${v.dim()} dimension(s).`);
   const shape = broadcastShapes(x.shape, mask.shape, "masked_fill");
@@ -79,6 +86,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tens
 
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   if (mask.dtype !== bool) throw new TypeError(`masked_select: expected BoolTensor for mask, got ${mask.dtype}`);
+  checkDevices("masked_select", x, mask);
   // PyTorch broadcasts (mask, self): its message calls the mask tensor a.
   const shape = broadcastShapes(mask.shape, x.shape, "masked_select");
   const xs = x.expand(shape).contiguous().detach().values();

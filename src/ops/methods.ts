@@ -350,15 +350,19 @@ def("to", function (target: ToArg, opts?: { dtype?: DType }) {
   if (target instanceof Tensor) return toDtype(out, target.dtype);
   if (typeof target === "string") {
     const device = checkDevice(target);
-    if (device !== this.device) {
-      const moved = backendOf(this).copy(this, this.dtype);
-      out = moved;
-    }
+    if (device !== this.device) out = moveTo(this, device);
     if (opts?.dtype) out = toDtype(out, opts.dtype);
     return out;
   }
   return toDtype(out, target);
 });
+/** A copy on another device; differentiable (ToCopyBackward0), the gradient going back to x's device. */
+function moveTo(x: Tensor, device: string): Tensor {
+  const c = backendOf(x).copy(x, x.dtype);
+  const out = Tensor.make(c.shape, c.dtype, c.storage.data, device);
+  if (needsGrad(x)) record("ToCopyBackward0", [x], out, (gy) => [gy.device === x.device ? gy : moveTo(gy, x.device)]);
+  return out;
+}
 def("type", function (d) { return toDtype(this, d); });
 def("float", function () { return toDtype(this, float32); });
 def("double", function () { return toDtype(this, float64); });
