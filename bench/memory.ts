@@ -10,8 +10,9 @@ interface Snapshot {
   heapUsedMB: number;
   externalMB: number;
   arrayBuffersMB: number;
-  /** RSS again after a full garbage collection (when run with --expose-gc). */
+  /** RSS and heap again after a full garbage collection (when run with --expose-gc). */
   rssAfterGcMB: number | null;
+  heapUsedAfterGcMB: number | null;
 }
 
 const total = Number(process.argv[2] ?? 1_000_000);
@@ -27,9 +28,12 @@ for (const at of checkpoints) {
   for (; done < at; done++) step();
   const m = process.memoryUsage();
   let rssAfterGcMB: number | null = null;
+  let heapUsedAfterGcMB: number | null = null;
   if (gc) {
     gc();
-    rssAfterGcMB = mb(process.memoryUsage().rss);
+    const after = process.memoryUsage();
+    rssAfterGcMB = mb(after.rss);
+    heapUsedAfterGcMB = mb(after.heapUsed);
   }
   snapshots.push({
     steps: at,
@@ -39,6 +43,7 @@ for (const at of checkpoints) {
     externalMB: mb(m.external),
     arrayBuffersMB: mb(m.arrayBuffers),
     rssAfterGcMB,
+    heapUsedAfterGcMB,
   });
   process.stderr.write(`  memory: ${at} steps, rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB\n`);
 }
@@ -49,7 +54,7 @@ console.log(
     steps: total,
     snapshots,
     rssGrowthMB: Math.round((last.rssMB - first.rssMB) * 100) / 100,
-    rssAfterGcGrowthMB: first.rssAfterGcMB !== null && last.rssAfterGcMB !== null ? Math.round((last.rssAfterGcMB - first.rssAfterGcMB) * 100) / 100 : null,
+    heapAfterGcGrowthMB: first.heapUsedAfterGcMB !== null && last.heapUsedAfterGcMB !== null ? Math.round((last.heapUsedAfterGcMB - first.heapUsedAfterGcMB) * 100) / 100 : null,
     usPerStep: ((last.seconds - first.seconds) / (last.steps - first.steps || 1)) * 1e6,
   }),
 );
