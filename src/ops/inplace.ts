@@ -4,7 +4,7 @@
 import { bool } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { isGradEnabled } from "./node.js";
+import { isGradEnabled, record } from "./node.js";
 import { backendOf } from "./util.js";
 
 const TYPE_NAMES: Record<string, string> = { float32: "Float", float64: "Double", int32: "Int", int64: "Long", uint8: "Byte", bool: "Bool" };
@@ -30,6 +30,21 @@ export function checkInplace(self: Tensor, result?: Tensor, src?: Tensor): void 
   }
 }
 
+/**
+ * The value an in-place op computes from: self itself, or, when the op is recorded, a copy of its
+ * current values that keeps self's place in the graph. The backward formula then reads the values
+ * from before the write, as PyTorch's in-place ops save a clone of the original self.
+ */
+export function originalSelf(self: Tensor, args: readonly unknown[]): Tensor {
+  const recorded = isGradEnabled() && (self.requiresGrad || args.some((a) => a instanceof Tensor && a.requiresGrad));
+  if (!recorded || (self.requiresGrad && self.isLeaf)) return self; // the leaf case fails in commit
+  const c = backendOf(self).copy(self, self.dtype);
+  c.gradFn = self.gradFn;
+  c.outputNr = self.outputNr;
+  c.setRequiresGradUnchecked(self.requiresGrad);
+  return c;
+}
+
 /** Writes `result` into `self` and makes self carry result's history. Returns self. */
 export function commit(self: Tensor, result: Tensor): Tensor {
   checkInplace(self, result);
@@ -47,26 +62,28 @@ export function commit(self: Tensor, result: Tensor): Tensor {
   return self;
 }
 
-/** Fills self with a constant (zero_, fill_). */
-export function fillInplace(self: Tensor, value: number | boolean): Tensor {
+/** Fills self with a constant (zero_, fill_): a non-leaf's old history then gets zero gradient. */
+export function fillInplace(self: Tensor, value: number | boolean, node = "FillBackward2"): Tensor {
   checkInplace(self);
   const v = Number(value);
   backendOf(self).assign(self, self.dtype === bool ? (v ? 1 : 0) : v);
   self.storage.version++;
+  if (isGradEnabled() && self.requiresGrad) record(node, [self], self, (gy) => [gy.mul(0)]);
   return self;
 }
 
-/** copy_(src): values of src (broadcast and cast) into self; differentiable with respect to src. */
+/**
+ * copy_(src): values of src (broadcast and cast) into self, as PyTorch's CopyBackwards node: the
+ * gradient goes to src (summed to its shape, cast to its dtype by the engine), none to self's
+ * old history.
+ */
 export function copyInplace(self: Tensor, src: Tensor): Tensor {
   checkInplace(self, undefined, src);
   backendOf(self).assign(self, src);
   self.storage.version++;
-  if (src.requiresGrad && isGradEnabled()) {
-    // The result's history is src's, reduced to self's dtype and shape by the engine.
-    const viewOfSrc = src.expand(self.shape);
-    self.gradFn = viewOfSrc.gradFn;
-    self.outputNr = viewOfSrc.outputNr;
-    self.setRequiresGradUnchecked(true);
+  if (isGradEnabled() && (self.requiresGrad || src.requiresGrad)) {
+    const hadHistory = self.requiresGrad;
+    record("CopyBackwards", [self, src], self, (gy) => [hadHistory ? gy.mul(0) : null, src.requiresGrad ? gy : null]);
   }
   return self;
 }

@@ -373,7 +373,8 @@ def("cpu", function () { return this; });
 def("cuda", function () { return this.to("cuda"); });
 
 // in place: compute, then commit into this tensor's memory
-const inplace = (name: string, fn: (self: Tensor, ...a: any[]) => Tensor) => def(name, function (...a) { return inp.commit(this, fn(this, ...a)); });
+const inplace = (name: string, fn: (self: Tensor, ...a: any[]) => Tensor) =>
+  def(name, function (...a) { return inp.commit(this, fn(inp.originalSelf(this, a), ...a)); });
 inplace("add_", (s, o, opts) => ar.add(s, o, opts));
 inplace("sub_", (s, o, opts) => ar.sub(s, o, opts));
 inplace("mul_", (s, o) => ar.mul(s, o));
@@ -396,5 +397,5 @@ inplace("lerp_", (s, end, w) => ar.add(s, ar.sub(end, s), { alpha: w }));
 inplace("maximum_", (s, o) => ar.maximum(s, o));
 inplace("maskedFill_", (s, mask, value) => idx.maskedFill(s, mask, value));
 def("copy_", function (src: Tensor) { return inp.copyInplace(this, src); });
-def("zero_", function () { return inp.fillInplace(this, 0); });
+def("zero_", function () { return inp.fillInplace(this, 0, "ZeroBackward0"); });
 def("fill_", function (value) { return inp.fillInplace(this, value); });

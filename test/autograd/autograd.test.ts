@@ -270,3 +270,70 @@ test("item and tolist give JavaScript numbers (booleans for bool)", () => {
   assert.equal(torch.tensor(3n).tolist(), 3);
   assert.deepEqual(torch.tensor([Number.NaN, Number.POSITIVE_INFINITY]).tolist(), [Number.NaN, Number.POSITIVE_INFINITY]);
 });
+
+test("in-place ops carry history as PyTorch's: node names and gradients", () => {
+  const x = torch.tensor([1, 2], { requiresGrad: true });
+  const w = torch.tensor([3, -1], { requiresGrad: true });
+  const steps: Array<[(y: torch.Tensor) => torch.Tensor, string]> = [
+    [(y) => y.clamp_(0, 3), "ClampBackward1"],
+    [(y) => y.add_(1), "AddBackward0"],
+    [(y) => y.sub_(w, { alpha: 2 }), "SubBackward0"],
+    [(y) => y.div_(2), "DivBackward0"],
+    [(y) => y.mul_(w), "MulBackward0"],
+  ];
+  const y = x.mul(2);
+  let ref = x.mul(2);
+  for (const [step, name] of steps) {
+    step(y);
+    assert.equal(y.gradFn?.name, name);
+  }
+  ref = ref.clamp(0, 3).add(1).sub(w, { alpha: 2 }).div(2).mul(w);
+  assert.deepEqual(y.tolist(), ref.tolist());
+  const [gx, gw] = torch.autograd.grad(y.sum(), [x, w], { retainGraph: true });
+  const [rx, rw] = torch.autograd.grad(ref.sum(), [x, w]);
+  assert.deepEqual(gx!.tolist(), rx!.tolist());
+  assert.deepEqual(gw!.tolist(), rw!.tolist());
+
+  // zero_ / fill_ cut the old history (zero gradient); copy_ sends the gradient to its source.
+  const z = x.mul(2).zero_();
+  assert.equal(z.gradFn?.name, "ZeroBackward0");
+  assert.deepEqual(torch.autograd.grad(z.sum(), x)[0]!.tolist(), [0, 0]);
+  const f = x.mul(2).fill_(5);
+  assert.equal(f.gradFn?.name, "FillBackward2");
+  assert.deepEqual(f.tolist(), [5, 5]);
+  const c = x.mul(2);
+  c.copy_(x.double().mul(3));
+  assert.equal(c.gradFn?.name, "CopyBackwards");
+  c.sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [3, 3]);
+  assert.equal(x.grad!.dtype, torch.float32);
+  const into = torch.zeros(2, 2);
+  into.copy_(w);
+  assert.equal(into.gradFn?.name, "CopyBackwards");
+  into.sum().backward();
+  assert.deepEqual(w.grad!.tolist(), [2, 2], "the broadcast source's gradient is summed");
+});
+
+test("in-place ops whose derivative reads the original value (mul_, div_, pow_) differentiate it, as PyTorch's", () => {
+  // PyTorch 1.13: x = [1, 2], w = [3, -1]; y = x * 2; y.mul_(w) -> x.grad [6, -2], w.grad [2, 4];
+  // y.div_(w) -> x.grad [2/3, -2], w.grad [-2/9, -4].
+  const x = torch.tensor([1, 2], { dtype: torch.float64, requiresGrad: true });
+  const w = torch.tensor([3, -1], { dtype: torch.float64, requiresGrad: true });
+  const y = x.mul(2);
+  y.mul_(w);
+  y.sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [6, -2]);
+  assert.deepEqual(w.grad!.tolist(), [2, 4]);
+  const [gx, gw] = torch.autograd.grad(x.mul(2).div_(w).sum(), [x, w]);
+  assert.deepEqual(gx!.tolist(), [2 / 3, -2]);
+  assert.deepEqual(gw!.tolist(), [-2 / 9, -4]);
+  for (const [name, inplace, outOfPlace] of [
+    ["pow_", (t: torch.Tensor) => t.pow_(w), (t: torch.Tensor) => t.pow(w)],
+    ["sigmoid_", (t: torch.Tensor) => t.sigmoid_(), (t: torch.Tensor) => t.sigmoid()],
+    ["clamp_", (t: torch.Tensor) => t.clamp_(0.5, 3), (t: torch.Tensor) => t.clamp(0.5, 3)],
+  ] as const) {
+    const a = torch.autograd.grad(inplace(x.mul(1.5)).sum(), [x, w], { allowUnused: true });
+    const b = torch.autograd.grad(outOfPlace(x.mul(1.5)).sum(), [x, w], { allowUnused: true });
+    assert.deepEqual(a.map((g) => g?.tolist() ?? null), b.map((g) => g?.tolist() ?? null), name);
+  }
+});
