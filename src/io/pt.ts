@@ -209,15 +209,32 @@ export function decodePt<T = RawTensor>(bytes: Uint8Array, options: DecodePtOpti
       }
     }
     const raw: RawTensor = { dtype: s.dtype, shape, data };
-    const out = options.fromRaw ? options.fromRaw(raw) : raw;
-    if (typeof out === "object" && out !== null) produced.add(out);
-    return out;
+    const requiresGrad = requiresGradArg(args[4], s.dtype);
+    if (requiresGrad) raw.requiresGrad = true;
+    return produce(raw);
   };
 
-  const tensorArg = (args: readonly unknown[]): unknown => {
+  const produce = (raw: RawTensor): unknown => {
+    const out = options.fromRaw ? options.fromRaw(raw) : raw;
+    if (typeof out === "object" && out !== null) {
+      produced.add(out);
+      rawOf.set(out, raw);
+    }
+    return out;
+  };
+  const rawOf = new WeakMap<object, RawTensor>();
+
+  // _rebuild_parameter(data, requires_grad, backward_hooks): the Parameter's own flag wins (its
+  // data was pickled detached). kindling has no Parameter at this layer: a tensor with the flag.
+  const parameter = (args: readonly unknown[]): unknown => {
     const data = args[0];
     if (typeof data !== "object" || data === null || !produced.has(data)) fail("a Parameter must wrap a tensor");
-    return data;
+    const raw = rawOf.get(data as object)!;
+    const requiresGrad = args.length > 1 ? requiresGradArg(args[1], raw.dtype) : true;
+    if (requiresGrad === (raw.requiresGrad === true)) return data;
+    const flagged: RawTensor = { dtype: raw.dtype, shape: raw.shape, data: raw.data };
+    if (requiresGrad) flagged.requiresGrad = true;
+    return produce(flagged);
   };
 
   const globals = new Map<string, ((args: readonly unknown[]) => unknown) | null>([
@@ -235,9 +252,9 @@ export function decodePt<T = RawTensor>(bytes: Uint8Array, options: DecodePtOpti
     ],
     ["torch._utils._rebuild_tensor_v2", rebuild],
     ["torch._utils._rebuild_tensor", rebuild],
-    ["torch._utils._rebuild_parameter", tensorArg],
-    ["torch._utils._rebuild_parameter_with_state", tensorArg],
-    ["torch.nn.parameter.Parameter", tensorArg],
+    ["torch._utils._rebuild_parameter", parameter],
+    ["torch._utils._rebuild_parameter_with_state", parameter],
+    ["torch.nn.parameter.Parameter", parameter],
     [
       "torch.Size",
       (args) => {
@@ -251,6 +268,14 @@ export function decodePt<T = RawTensor>(bytes: Uint8Array, options: DecodePtOpti
   const value = unpickle(pkl!, { globals, persistentLoad, what: `pt: ${prefix}data.pkl` });
   checkResult(value, produced);
   return value as PtValue<T>;
+}
+
+/** A rebuild call's requires_grad argument (absent in the old _rebuild_tensor): only floating-point tensors may have it. */
+function requiresGradArg(v: unknown, dtype: RawDType): boolean {
+  if (v === undefined || v === false) return false;
+  if (v !== true) fail("a tensor's requires_grad flag is not a bool");
+  if (dtype !== "float32" && dtype !== "float64") fail(`a ${dtype} tensor cannot require gradients`);
+  return true;
 }
 
 /** Copies a strided view of `src` into a new contiguous array. */
@@ -326,7 +351,7 @@ export function encodePt(obj: unknown, options: EncodePtOptions = {}): Uint8Arra
     const pid = tuple(["storage", storageClassOf[raw.dtype], key, "cpu", raw.data.length]);
     const shape = tuple([...raw.shape]);
     const stride = tuple(contiguousStrides(raw.shape));
-    return new PyReduce(rebuildTensorV2, [new PyPersistentId(pid), 0, shape, stride, false, new OrderedDict()]);
+    return new PyReduce(rebuildTensorV2, [new PyPersistentId(pid), 0, shape, stride, raw.requiresGrad === true, new OrderedDict()]);
   };
   const pkl = pickle(obj, { reduce });
   const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));

@@ -16,6 +16,8 @@ export interface RawTensor {
   dtype: RawDType;
   shape: number[];
   data: RawData;
+  /** torch.save keeps a tensor's requires_grad flag (.pt only; safetensors has no such field). Absent means false. */
+  requiresGrad?: boolean;
 }
 
 const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -9,7 +9,7 @@ import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
 export type SaveFormat = "safetensors" | "pt";
 
 /** PyTorch's usual extensions for torch.save files; every other name (".safetensors" included) gets safetensors. */
-const ptExtensions = [".pt", ".pth", ".pkl", ".ckpt", ".tar", ".bin"];
+export const ptExtensions: readonly string[] = [".pt", ".pth", ".pkl", ".ckpt", ".tar", ".bin"];
 
 export function formatForPath(path: string): SaveFormat {
   const lower = path.toLowerCase();
