@@ -106,5 +106,5 @@ test("clone copies; .data shares memory without history", () => {
   const d = x.data;
   assert.equal(d.requiresGrad, false);
   d.storage.data[0] = 7;
-  assert.equal(x.tolist()[0], 7);
+  assert.equal((x.tolist() as number[])[0], 7);
 });
