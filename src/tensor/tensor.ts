@@ -144,7 +144,9 @@ export class Tensor {
     return this.dtype === boolDtype ? v !== 0 : v;
   }
 
-  tolist(): NestedList {
+  // Typed loosely, as Python's list is: callers index and cast it as the shape they know.
+  // biome-ignore lint/suspicious/noExplicitAny: nested lists of any depth
+  tolist(): any {
     const flat = this.values();
     const isBool = this.dtype === boolDtype;
     const shape = this.shape;
