@@ -145,7 +145,6 @@ export class Tensor {
   }
 
   // Typed loosely, as Python's list is: callers index and cast it as the shape they know.
-  // biome-ignore lint/suspicious/noExplicitAny: nested lists of any depth
   tolist(): any {
     const flat = this.values();
     const isBool = this.dtype === boolDtype;
