@@ -126,7 +126,7 @@ test("not a torch.save file: clear errors", () => {
 function craft(
   size: number[],
   stride: number[],
-  { offset = 0, storageClass = "FloatStorage", numel = 2, recordBytes = 8 } = {},
+  { offset = 0, storageClass = "FloatStorage", numel = 2, recordBytes = 8, requiresGrad = false as unknown } = {},
 ): Uint8Array {
   const pid = tuple(["storage", new PyGlobal("torch", storageClass), "0", "cpu", numel]);
   const call = new PyReduce(new PyGlobal("torch._utils", "_rebuild_tensor_v2"), [
@@ -134,7 +134,7 @@ function craft(
     offset,
     tuple(size),
     tuple(stride),
-    false,
+    requiresGrad,
     new OrderedDict(),
   ]);
   return writeZip([
@@ -158,4 +158,38 @@ test("crafted tensors: out-of-range views, huge expansions and size mismatches a
   refused(craft([2], [1], { storageClass: "HalfStorage" }), /torch\.HalfStorage is not supported/);
   refused(craft([2], [1], { storageClass: "Tensor" }), /global torch\.Tensor is not allowed/);
   refused(craft([1.5], [1]), /size is not a sequence of non-negative integers/);
+  refused(craft([2], [1], { requiresGrad: 1 }), /requires_grad flag is not a bool/);
+  refused(craft([1], [1], { storageClass: "LongStorage", numel: 1, requiresGrad: true }), /int64 tensor cannot require gradients/);
+  assert.deepEqual(decodePt(craft([2], [1], { requiresGrad: true })), {
+    dtype: "float32",
+    shape: [2],
+    data: new Float32Array(2),
+    requiresGrad: true,
+  });
+});
+
+test("requires_grad round-trips; a Parameter's own flag wins over its data's", () => {
+  const w: RawTensor = { dtype: "float64", shape: [1], data: new Float64Array([2]), requiresGrad: true };
+  const plain: RawTensor = { dtype: "float32", shape: [1], data: new Float32Array([1]) };
+  assert.deepEqual(decodePt(encodePt({ w, plain })), new Map<string, RawTensor>([["w", w], ["plain", plain]]));
+  const param = (requiresGrad: unknown[]) =>
+    new PyReduce(new PyGlobal("torch._utils", "_rebuild_parameter"), [
+      new PyReduce(new PyGlobal("torch._utils", "_rebuild_tensor_v2"), [
+        new PyPersistentId(tuple(["storage", new PyGlobal("torch", "FloatStorage"), "0", "cpu", 1])),
+        0,
+        tuple([1]),
+        tuple([1]),
+        false,
+        new OrderedDict(),
+      ]),
+      ...requiresGrad,
+      new OrderedDict(),
+    ]);
+  const archive = (value: unknown) =>
+    writeZip([
+      { name: "p/data.pkl", data: pickle(value) },
+      { name: "p/data/0", data: new Uint8Array(4) },
+    ]);
+  assert.equal((decodePt(archive(param([true]))) as RawTensor).requiresGrad, true);
+  assert.equal((decodePt(archive(param([false]))) as RawTensor).requiresGrad, undefined);
 });
