@@ -7,8 +7,10 @@ export type Step = () => unknown;
 export type Prepare = () => Step | Promise<Step>;
 
 export interface TimingOptions {
-  /** Seconds of warm-up after the first iteration. */
+  /** Least seconds of warm-up after the first iteration (skipped when one iteration takes longer). */
   warmupS: number;
+  /** Warm-up goes on, up to this many seconds, while the time per iteration still falls (the JIT). */
+  maxWarmupS: number;
   /** Target seconds per sample. */
   sampleS: number;
   /** Number of samples. */
@@ -17,8 +19,8 @@ export interface TimingOptions {
   budgetS: number;
 }
 
-export const FULL: TimingOptions = { warmupS: 0.5, sampleS: 0.25, samples: 9, budgetS: 20 };
-export const QUICK: TimingOptions = { warmupS: 0.1, sampleS: 0.05, samples: 3, budgetS: 4 };
+export const FULL: TimingOptions = { warmupS: 0.5, maxWarmupS: 5, sampleS: 0.25, samples: 9, budgetS: 20 };
+export const QUICK: TimingOptions = { warmupS: 0.2, maxWarmupS: 1.5, sampleS: 0.05, samples: 3, budgetS: 4 };
 
 export interface Timing {
   /** Median seconds per iteration. */
@@ -36,17 +38,33 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * Runs step in chunks of about chunkS seconds until at least warmupS have passed and a chunk is no
+ * more than 3% faster per iteration than the one before (V8 tiers a hot function up over thousands
+ * of calls), or maxWarmupS have passed. Returns the last chunk's seconds per iteration.
+ */
+function warmUp(step: Step, first: number, o: TimingOptions): number {
+  if (first >= o.warmupS) return first;
+  const chunkS = o.warmupS / 5;
+  const start = now();
+  let previous = first;
+  let batch = Math.max(1, Math.round(chunkS / first));
+  for (;;) {
+    const t0 = now();
+    for (let i = 0; i < batch; i++) step();
+    const per = (now() - t0) / batch;
+    const elapsed = now() - start;
+    if (elapsed >= o.maxWarmupS || (elapsed >= o.warmupS && per > previous * 0.97)) return per;
+    previous = per;
+    batch = Math.max(1, Math.round(chunkS / per));
+  }
+}
+
 export async function time(step: Step, o: TimingOptions): Promise<Timing> {
-  let t0 = now();
+  const t0 = now();
   step();
   const first = now() - t0;
-  let iters = 1;
-  t0 = now();
-  while (now() - t0 < Math.min(o.warmupS, 10 * first)) {
-    step();
-    iters++;
-  }
-  const per = iters > 1 ? (now() - t0) / (iters - 1) : first;
+  const per = warmUp(step, first, o);
   const k = Math.max(1, Math.round(o.sampleS / per));
   const samples = Math.max(1, Math.min(o.samples, Math.floor(o.budgetS / (k * per))));
   const perSample: number[] = [];

@@ -17,24 +17,39 @@ import time
 import torch
 from torch import nn, optim
 
-FULL = dict(warmup_s=0.5, sample_s=0.25, samples=9, budget_s=20)
-QUICK = dict(warmup_s=0.1, sample_s=0.05, samples=3, budget_s=4)
+FULL = dict(warmup_s=0.5, max_warmup_s=5, sample_s=0.25, samples=9, budget_s=20)
+QUICK = dict(warmup_s=0.2, max_warmup_s=1.5, sample_s=0.05, samples=3, budget_s=4)
 XOR_BATCH = 64
 MLP_BATCH = 128
 N = 1 << 20
 T = dict(seq=128, d_model=512, heads=8, ffn=2048)
 
 
+def warm_up(step, first, o):
+    """As bench/harness.ts: chunks until warmup_s passed and the time per iteration stops falling."""
+    if first >= o["warmup_s"]:
+        return first
+    chunk_s = o["warmup_s"] / 5
+    start = time.perf_counter()
+    previous = first
+    batch = max(1, round(chunk_s / first))
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(batch):
+            step()
+        per = (time.perf_counter() - t0) / batch
+        elapsed = time.perf_counter() - start
+        if elapsed >= o["max_warmup_s"] or (elapsed >= o["warmup_s"] and per > previous * 0.97):
+            return per
+        previous = per
+        batch = max(1, round(chunk_s / per))
+
+
 def measure(step, o):
     t0 = time.perf_counter()
     step()
     first = time.perf_counter() - t0
-    iters = 1
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < min(o["warmup_s"], 10 * first):
-        step()
-        iters += 1
-    per = (time.perf_counter() - t0) / (iters - 1) if iters > 1 else first
+    per = warm_up(step, first, o)
     k = max(1, round(o["sample_s"] / per))
     samples = max(1, min(o["samples"], math.floor(o["budget_s"] / (k * per))))
     per_sample = []
