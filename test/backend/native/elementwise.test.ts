@@ -1,0 +1,323 @@
+// The native elementwise kernels, reductions and softmax against references computed here in
+// float64, on every instruction set the CPU has, over lengths around the vector widths and past
+// the size at which the work is split across threads.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { BackwardOp, BinaryOp, type FloatArray, UnaryOp } from "../../../src/backend/native/addon.js";
+import { type Ctor, eachIsa, random, rng, ulps, withNative } from "./helpers.js";
+
+const TYPES: [string, Ctor][] = [
+  ["float32", Float32Array],
+  ["float64", Float64Array],
+];
+const SIZES = [0, 1, 7, 17, 63, 65, 127, 129, 1000, 100_003];
+const SPECIAL = [0, -0, 1, -1, Infinity, -Infinity, Number.NaN, 1e-40, -1e-40, 1e-45, 88.7, -88.7, 89, -104, 20, -20, 1e30, -1e30];
+
+/** Random values in [-scale, scale) with the special values mixed in. */
+function data(Type: Ctor, n: number, seed: number, scale: number): FloatArray {
+  const a = random(Type, n, seed, -scale, scale);
+  for (let i = 0; i < n && i < SPECIAL.length; i++) a[(i * 7919) % n] = SPECIAL[i];
+  return a;
+}
+
+/** Rounds a float64 result to the array's type. */
+function rounder(a: FloatArray): (x: number) => number {
+  return a instanceof Float32Array ? Math.fround : (x) => x;
+}
+
+const UNARY: [keyof typeof UnaryOp, (x: number) => number, number][] = [
+  // name, float64 reference, largest error in float32 ulps (float64 uses the C library: 1 ulp)
+  ["neg", (x) => -x, 0],
+  ["relu", (x) => (x < 0 ? 0 : x), 0],
+  ["exp", Math.exp, 1],
+  ["log", Math.log, 1],
+  ["tanh", Math.tanh, 1],
+  // 1 / (1 + exp(-x)) as PyTorch computes it in the element type: 2 ulps, and 0 once exp(-x)
+  // overflows the type (x < -88.72 in float32).
+  ["sigmoid", (x) => 1 / (1 + Math.exp(-x)), 2],
+];
+
+test("unary: neg, relu, exp, log, tanh, sigmoid within their ulp bounds, special values included", (t) => {
+  eachIsa(t, (k, isa) => {
+    for (const [name, Type] of TYPES) {
+      const single = Type === Float32Array;
+      for (const [op, f, maxUlps] of UNARY)
+        for (const n of SIZES) {
+          const scale = op === "log" ? 1e3 : op === "exp" || op === "sigmoid" ? 100 : 10;
+          const x = data(Type, n + 3, n + 1, scale);
+          const y = new Type(n + 5).fill(42);
+          k.unary(UnaryOp[op], x, 3, y, 1, n);
+          assert.equal(y[0], 42);
+          assert.equal(y[n + 1], 42);
+          const round = rounder(x);
+          for (let i = 0; i < n; i++) {
+            const xi = x[3 + i];
+            let expected = round(f(xi));
+            if (op === "sigmoid" && !Number.isFinite(round(Math.exp(-xi))) && !Number.isNaN(xi)) expected = 0;
+            // float64: V8's Math functions are only within an ulp or two of the true value.
+            const bound = single || maxUlps === 0 ? maxUlps : 3;
+            const d = ulps(y[1 + i], expected, single);
+            if (d > bound) assert.fail(`${isa} ${name} ${op}(${xi}) = ${y[1 + i]}, expected ${expected} (${d} ulps)`);
+            if (op === "neg" || op === "relu") assert.ok(Object.is(y[1 + i], expected), `${op}(${xi}) keeps the sign of zero`);
+          }
+        }
+    }
+  });
+});
+
+test("unary: in place, and float32 results are identical on every ISA with FMA", (t) => {
+  withNative(t, (native) => {
+    const x = data(Float32Array, 4099, 5, 30);
+    const results: Record<string, Float32Array> = {};
+    eachIsa(t, (k, isa) => {
+      for (const op of Object.values(UnaryOp)) {
+        const y = new Float32Array(x.length);
+        k.unary(op, x, 0, y, 0, x.length);
+        const z = x.slice() as Float32Array;
+        k.unary(op, z, 0, z, 0, z.length);
+        assert.deepEqual(z, y, `${isa} op ${op} in place`);
+        if (isa !== "generic") {
+          const prev = results[op];
+          if (prev) assert.deepEqual(y, prev, `op ${op}: ${isa} vs the other FMA ISA`);
+          results[op] = y;
+        }
+      }
+    });
+    assert.ok(native.isas().length >= 1);
+  });
+});
+
+test("binary: add, sub, mul, div and the swapped forms, exact in the element type", (t) => {
+  eachIsa(t, (k, isa) => {
+    for (const [name, Type] of TYPES) {
+      const round = Type === Float32Array ? Math.fround : (v: number) => v;
+      for (const n of SIZES) {
+        const a = data(Type, n + 2, 2 * n + 1, 10);
+        const b = data(Type, n + 1, 2 * n + 2, 10);
+        for (const [op, code] of Object.entries(BinaryOp)) {
+          const f = {
+            add: (x: number, y: number) => x + y,
+            sub: (x: number, y: number) => x - y,
+            mul: (x: number, y: number) => x * y,
+            div: (x: number, y: number) => x / y,
+            rsub: (x: number, y: number) => y - x,
+            rdiv: (x: number, y: number) => y / x,
+          }[op]!;
+          const y = new Type(n);
+          k.binary(code, a, 2, b, 1, y, 0, n);
+          for (let i = 0; i < n; i++) {
+            const expected = round(f(a[2 + i], b[1 + i]));
+            if (!Object.is(y[i], expected) && !(Number.isNaN(y[i]) && Number.isNaN(expected)))
+              assert.fail(`${isa} ${name} ${op}(${a[2 + i]}, ${b[1 + i]}) = ${y[i]}, expected ${expected}`);
+          }
+          // Scalar form: the scalar is rounded to the element type first, as PyTorch does.
+          const s = 0.1;
+          const ys = new Type(n);
+          k.binaryScalar(code, a, 2, s, ys, 0, n);
+          for (let i = 0; i < n; i++) {
+            const expected = round(f(a[2 + i], round(s)));
+            if (!Object.is(ys[i], expected) && !(Number.isNaN(ys[i]) && Number.isNaN(expected)))
+              assert.fail(`${isa} ${name} ${op}(${a[2 + i]}, scalar ${s}) = ${ys[i]}, expected ${expected}`);
+          }
+        }
+      }
+    }
+  });
+});
+
+test("binaryRow: [rows, cols] op [cols] for odd shapes", (t) => {
+  eachIsa(t, (k, isa) => {
+    for (const [name, Type] of TYPES) {
+      const round = Type === Float32Array ? Math.fround : (v: number) => v;
+      for (const [rows, cols] of [
+        [1, 1],
+        [7, 17],
+        [129, 63],
+        [65, 1000],
+        [3000, 5],
+        [1, 65],
+        [0, 9],
+      ]) {
+        const a = data(Type, rows * cols, rows + cols, 5);
+        const b = random(Type, cols + 1, 3 * cols, 0.5, 2);
+        for (const [op, code] of Object.entries(BinaryOp)) {
+          const f = {
+            add: (x: number, y: number) => x + y,
+            sub: (x: number, y: number) => x - y,
+            mul: (x: number, y: number) => x * y,
+            div: (x: number, y: number) => x / y,
+            rsub: (x: number, y: number) => y - x,
+            rdiv: (x: number, y: number) => y / x,
+          }[op]!;
+          const y = new Type(rows * cols);
+          k.binaryRow(code, a, 0, b, 1, y, 0, rows, cols);
+          for (let i = 0; i < rows; i++)
+            for (let j = 0; j < cols; j++) {
+              const expected = round(f(a[i * cols + j], b[1 + j]));
+              const got = y[i * cols + j];
+              if (!Object.is(got, expected) && !(Number.isNaN(got) && Number.isNaN(expected)))
+                assert.fail(`${isa} ${name} ${op} row ${i} col ${j}: ${got}, expected ${expected}`);
+            }
+        }
+      }
+    }
+  });
+});
+
+test("backward: sigmoid, tanh and relu gradients with PyTorch's formulas, exact", (t) => {
+  eachIsa(t, (k, isa) => {
+    for (const [name, Type] of TYPES) {
+      const r = Type === Float32Array ? Math.fround : (v: number) => v;
+      const formulas: [keyof typeof BackwardOp, (g: number, y: number) => number][] = [
+        ["sigmoid", (g, y) => r(r(g * r(1 - y)) * y)],
+        ["tanh", (g, y) => r(g * r(1 - r(y * y)))],
+        ["relu", (g, y) => (y <= 0 ? 0 : g)],
+      ];
+      for (const n of SIZES) {
+        const gy = data(Type, n, n + 11, 3);
+        const y = random(Type, n + 1, n + 12, -1, 1);
+        if (n > 3) y[3] = 0;
+        for (const [op, f] of formulas) {
+          const gx = new Type(n + 2);
+          k.backward(BackwardOp[op], gy, 0, y, 1, gx, 2, n);
+          for (let i = 0; i < n; i++) {
+            const expected = f(gy[i], y[1 + i]);
+            if (!Object.is(gx[2 + i], expected) && !(Number.isNaN(gx[2 + i]) && Number.isNaN(expected)))
+              assert.fail(`${isa} ${name} ${op} backward(${gy[i]}, ${y[1 + i]}) = ${gx[2 + i]}, expected ${expected}`);
+          }
+        }
+      }
+    }
+  });
+});
+
+/** Float64 sum in a long-double-free way good enough for the checks: Neumaier's compensated sum. */
+function exactSum(values: ArrayLike<number>, start: number, n: number, stride = 1): number {
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[start + i * stride];
+    const t = s + v;
+    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+    s = t;
+  }
+  return s + c;
+}
+
+test("sum, and sums over either dimension of a matrix, accumulated in float64", (t) => {
+  eachIsa(t, (k, isa) => {
+    for (const [name, Type] of TYPES) {
+      for (const n of [...SIZES, 1 << 20]) {
+        const x = random(Type, n + 1, n + 99, -1, 1);
+        const got = k.sum(x, 1, n);
+        const expected = exactSum(x, 1, n);
+        assert.ok(Math.abs(got - expected) <= 1e-15 * (n + 1), `${isa} ${name} sum of ${n}: ${got} vs ${expected}`);
+      }
+      for (const [rows, cols] of [
+        [1, 1],
+        [7, 17],
+        [129, 63],
+        [65, 1000],
+        [40000, 3],
+        [3, 40000],
+        [0, 4],
+        [4, 0],
+      ]) {
+        const x = random(Type, rows * cols + 2, rows * 31 + cols, -1, 1);
+        const round = rounder(x);
+        const out0 = new Type(cols + 1);
+        k.sumDim(x, 2, rows, cols, 0, out0, 1);
+        for (let j = 0; j < cols; j++) {
+          const expected = round(exactSum(x, 2 + j, rows, cols));
+          assert.ok(ulps(out0[1 + j], expected, Type === Float32Array) <= 1, `${isa} ${name} [${rows}, ${cols}] column ${j}`);
+        }
+        const out1 = new Type(rows);
+        k.sumDim(x, 2, rows, cols, 1, out1, 0);
+        for (let i = 0; i < rows; i++) {
+          const expected = round(exactSum(x, 2 + i * cols, cols));
+          assert.ok(ulps(out1[i], expected, Type === Float32Array) <= 1, `${isa} ${name} [${rows}, ${cols}] row ${i}`);
+        }
+      }
+    }
+  });
+});
+
+test("softmax and log-softmax over the last dimension", (t) => {
+  eachIsa(t, (k, isa) => {
+    for (const [name, Type] of TYPES) {
+      const single = Type === Float32Array;
+      for (const [rows, cols] of [
+        [1, 1],
+        [3, 7],
+        [17, 63],
+        [5, 65],
+        [2, 1000],
+        [1000, 10],
+        [4, 129],
+      ]) {
+        const x = random(Type, rows * cols, rows * 7 + cols, -20, 20);
+        if (rows > 2) x[cols] = -Infinity; // row 1 holds a -inf: its softmax is exactly 0
+        for (const log of [false, true]) {
+          const y = new Type(rows * cols);
+          k.softmax(x, 0, y, 0, rows, cols, log);
+          for (let i = 0; i < rows; i++) {
+            let max = -Infinity;
+            for (let j = 0; j < cols; j++) max = Math.max(max, x[i * cols + j]);
+            // x - max is rounded to the element type, as the kernel (and PyTorch) compute it.
+            const round = rounder(x);
+            let s = 0;
+            for (let j = 0; j < cols; j++) s += Math.exp(round(x[i * cols + j] - max));
+            for (let j = 0; j < cols; j++) {
+              const v = round(x[i * cols + j] - max);
+              const expected = log ? v - Math.log(s) : Math.exp(v) / s;
+              const got = y[i * cols + j];
+              // float32: the exp is within an ulp and the sum within cols ulps of its value.
+              const tol = single ? (log ? 4e-7 * (Math.abs(v) + 1) + 1e-7 * cols : 1e-6 * expected + 1e-7 * cols * expected) : 1e-13 * (Math.abs(expected) + 1);
+              if (!(Math.abs(got - expected) <= tol || got === expected))
+                assert.fail(`${isa} ${name} ${log ? "log-" : ""}softmax [${rows}, ${cols}] (${i}, ${j}): ${got} vs ${expected}`);
+            }
+          }
+        }
+      }
+      // A row holding NaN is NaN throughout (as in PyTorch).
+      const z = new Type([1, Number.NaN, 2, 3]);
+      const out = new Type(4);
+      k.softmax(z, 0, out, 0, 1, 4, false);
+      assert.ok(Array.from(out).every(Number.isNaN), `${isa} ${name} NaN row`);
+    }
+  });
+});
+
+test("elementwise: threads do not change results; bad arguments throw", (t) => {
+  withNative(t, (k) => {
+    const threads = k.numThreads();
+    const x = random(Float32Array, 300_001, 9, -5, 5);
+    const run = () => {
+      const y = new Float32Array(x.length);
+      k.unary(UnaryOp.tanh, x, 0, y, 0, x.length);
+      const colSums = new Float32Array(1000);
+      k.sumDim(x, 1, 300, 1000, 0, colSums, 0);
+      return { y, total: k.sum(x, 0, x.length), colSums };
+    };
+    const many = run();
+    k.setNumThreads(1);
+    try {
+      assert.deepEqual(run(), many);
+    } finally {
+      k.setNumThreads(threads);
+    }
+    const a = new Float32Array(10);
+    assert.throws(() => k.unary(UnaryOp.exp, a, 5, a, 5, 6), /x is too short/);
+    assert.throws(() => k.unary(99 as UnaryOp, a, 0, a, 0, 1), /operation code/);
+    assert.throws(() => k.unary(UnaryOp.exp, a, 0, a, 1, 5), /partly overlaps/);
+    assert.throws(() => k.binary(BinaryOp.add, a, 0, new Float64Array(10) as unknown as Float32Array, 0, a, 0, 10), TypeError);
+    assert.throws(() => k.sumDim(a, 0, 2, 5, 2 as 0, a, 0), /dim must be 0 or 1/);
+    assert.throws(() => k.softmax(a, 0, a, 0, 3, 4, false), RangeError);
+    // Exact in-place use is allowed.
+    const b = new Float32Array([1, 2, 3]);
+    k.binaryScalar(BinaryOp.mul, b, 0, 2, b, 0, 3);
+    assert.deepEqual(Array.from(b), [2, 4, 6]);
+    const next = rng(1);
+    assert.ok(next() >= 0);
+  });
+});
