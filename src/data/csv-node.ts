@@ -1,19 +1,29 @@
-// readCsv: a CSV file from disk (Node only; browsers pass fetched text to parseCsv).
-
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+// readCsv: a CSV file from disk (Node only; browsers pass fetched text to parseCsv). Node's
+// modules are looked up when a file is read, not imported, so importing kindling in a browser works.
 import { type ParseCsvOptions, parseCsv, type Table } from "./csv.js";
+
+interface NodeModules {
+  fs: { readFileSync(path: string, encoding: "utf8"): string };
+  path: { resolve(p: string): string };
+  url: { fileURLToPath(u: URL): string };
+}
+
+function nodeModules(): NodeModules {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  if (!get) throw new Error("readCsv needs Node's file system (Node 20.16 or later); in a browser, fetch the text and call parseCsv");
+  return { fs: get("node:fs"), path: get("node:path"), url: get("node:url") } as NodeModules;
+}
 
 /** Reads a CSV file as a table of numbers; see parseCsv for the options and the errors. */
 export function readCsv<T = never>(path: string | URL, options: ParseCsvOptions<T> = {}): Table<T> {
-  const file = typeof path === "string" ? path : fileURLToPath(path);
+  const node = nodeModules();
+  const file = typeof path === "string" ? path : node.url.fileURLToPath(path);
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = node.fs.readFileSync(file, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const absolute = resolve(file);
+    const code = (error as { code?: string }).code;
+    const absolute = node.path.resolve(file);
     const where = absolute === file ? `'${file}'` : `'${file}' (${absolute})`;
     if (code === "ENOENT") throw new Error(`readCsv: no such file ${where}`, { cause: error });
     if (code === "EISDIR") throw new Error(`readCsv: ${where} is a directory, not a CSV file`, { cause: error });
