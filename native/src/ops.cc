@@ -33,10 +33,10 @@ void chunked(int64_t n, int64_t grain, F body) {
 
 // Elements per piece: enough work that a piece costs well over the pool's hand-off (~ a few us).
 constexpr int64_t kCheapGrain = 1 << 16;      // add, mul, relu: memory bound
-constexpr int64_t kTranscendGrain = 1 << 14;  // exp, log, tanh, sigmoid
+constexpr int64_t kTranscendGrain = 1 << 15;  // exp, log, tanh, sigmoid
 constexpr int64_t kSumGrain = 1 << 15;        // sum pieces (fixed: the order of partial sums)
 // Multiply-adds below which a matrix product runs on the calling thread.
-constexpr double kGemmParallelMacs = 1 << 18;
+constexpr double kGemmParallelMacs = 1 << 20;
 
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 

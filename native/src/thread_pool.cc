@@ -1,5 +1,6 @@
 #include "thread_pool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
@@ -26,6 +27,10 @@ int default_threads() {
   return hw == 0 ? 1 : static_cast<int>(hw);
 }
 
+// Tasks are claimed one at a time under a mutex (they are coarse: tens of microseconds at least),
+// and the caller claims too. The caller waits only for tasks a helper has actually claimed, so a
+// helper that the OS has not scheduled yet (a busy machine) never holds a job up: the caller just
+// runs more of the tasks itself.
 class Pool {
  public:
   explicit Pool(int threads) : active_(threads) {}
@@ -38,35 +43,35 @@ class Pool {
   }
 
   void run(int64_t n, const std::function<void(int64_t)>& task) {
-    int want = active_.load();
+    const int want = active_.load();
     if (n <= 1 || want <= 1) return serial(n, task);
     std::unique_lock<std::mutex> run(run_mutex_, std::try_to_lock);
     if (!run.owns_lock()) return serial(n, task);
     ensure_workers(want - 1);
-    int helpers = static_cast<int>(std::min<int64_t>(n - 1, want - 1));
-
-    task_ = &task;
-    total_ = n;
-    next_.store(0, std::memory_order_relaxed);
-    helpers_wanted_ = helpers;
-    // Every worker acknowledges every job (those not wanted do no work), so no worker can lag
-    // behind into the next job's parameters.
-    remaining_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      task_ = &task;
+      total_ = n;
+      next_ = 0;
+      done_count_ = 0;
+      helpers_wanted_ = static_cast<int>(std::min<int64_t>(n - 1, want - 1));
       generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
-    work();
-    // Wait for the helpers to finish their last task; they are busy, so spin briefly, then sleep.
-    for (int spin = 0; remaining_.load(std::memory_order_acquire) != 0; ++spin) {
-      if (spin < 4096) {
-        KN_PAUSE();
-      } else {
+    work(generation_.load(std::memory_order_relaxed));
+    // Wait for tasks still running on helpers: spin briefly (they are about to finish), then sleep.
+    for (int spin = 0;; ++spin) {
+      {
         std::unique_lock<std::mutex> lock(mutex_);
-        done_.wait(lock, [&] { return remaining_.load(std::memory_order_acquire) == 0; });
+        if (done_count_ == total_) break;
+        if (spin >= 2000) {
+          finished_.wait(lock, [&] { return done_count_ == total_; });
+          break;
+        }
       }
+      KN_PAUSE();
     }
+    std::lock_guard<std::mutex> lock(mutex_);
     task_ = nullptr;
   }
 
@@ -75,26 +80,29 @@ class Pool {
     for (int64_t i = 0; i < n; ++i) task(i);
   }
 
-  void work() {
-    for (;;) {
-      int64_t i = next_.fetch_add(1, std::memory_order_relaxed);
-      if (i >= total_) return;
-      (*task_)(i);
+  // Claims and runs tasks of job `gen` until none is left (or the job is no longer current).
+  void work(uint64_t gen) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (generation_.load(std::memory_order_relaxed) == gen && next_ < total_) {
+      const int64_t i = next_++;
+      const std::function<void(int64_t)>* task = task_;
+      lock.unlock();
+      (*task)(i);
+      lock.lock();
+      if (++done_count_ == total_) finished_.notify_one();
     }
   }
 
   void ensure_workers(int count) {
     while (static_cast<int>(workers_.size()) < count) {
       int index = static_cast<int>(workers_.size());
-      // The worker must not miss a job published before it gets to run: it starts from the
-      // generation current now, before this job's is published.
-      uint64_t seen = generation_.load(std::memory_order_acquire);
-      workers_.emplace_back([this, index, seen] { worker_loop(index, seen); });
-      workers_.back().detach();  // the pool lives for the whole process
+      workers_.emplace_back([this, index] { worker_loop(index); });
+      workers_.back().detach();  // the pool lives as long as the process
     }
   }
 
-  void worker_loop(int index, uint64_t seen) {
+  void worker_loop(int index) {
+    uint64_t seen = 0;
     for (;;) {
       // Spin a little first: kernels are often called back to back.
       uint64_t now = generation_.load(std::memory_order_acquire);
@@ -104,29 +112,28 @@ class Pool {
       }
       if (now == seen) {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
-        now = generation_.load(std::memory_order_acquire);
+        wake_.wait(lock, [&] { return generation_.load(std::memory_order_relaxed) != seen; });
+        now = generation_.load(std::memory_order_relaxed);
       }
       seen = now;
-      if (index < helpers_wanted_) work();
-      if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      bool wanted;
+      {
         std::lock_guard<std::mutex> lock(mutex_);
-        done_.notify_one();
+        wanted = index < helpers_wanted_;
       }
+      if (wanted) work(now);
     }
   }
 
   std::atomic<int> active_;
   std::mutex run_mutex_;  // one job at a time
-  std::mutex mutex_;
-  std::condition_variable wake_, done_;
+  std::mutex mutex_;      // guards the job below
+  std::condition_variable wake_, finished_;
   std::vector<std::thread> workers_;
   std::atomic<uint64_t> generation_{0};
   const std::function<void(int64_t)>* task_ = nullptr;
-  int64_t total_ = 0;
+  int64_t total_ = 0, next_ = 0, done_count_ = 0;
   int helpers_wanted_ = 0;
-  std::atomic<int64_t> next_{0};
-  std::atomic<int> remaining_{0};
 };
 
 Pool& pool() {
