@@ -36,7 +36,7 @@ function best(fn: () => void, reps: number, budgetMs = quick ? 300 : 1500): numb
   return min;
 }
 
-function filled<T extends FloatArray>(Type: { new (n: number): T }, n: number, seed: number): T {
+function filled(Type: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number): FloatArray {
   const a = new Type(n);
   let s = seed;
   for (let i = 0; i < n; i++) {
