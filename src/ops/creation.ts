@@ -43,39 +43,47 @@ export function tensor(data: Data, opts: TensorOptions = {}): Tensor {
   else inferred = getDefaultDtype();
   const dtype = opts.dtype ?? inferred;
   let n = 1;
-  for (const s of shape) n *= s;
+  for (let d = 0; d < shape.length; d++) n *= shape[d];
   const out = new dtype.ArrayType(n);
-  let pos = 0;
-  const integral = !dtype.isFloatingPoint;
-  const fill = (node: Data, depth: number): void => {
-    if (depth === shape.length) {
-      if (Array.isArray(node)) throw new TypeError(`tensor: expected a number at depth ${depth}, got a sequence`);
-      let v: number;
-      if (typeof node === "number") v = node;
-      else if (typeof node === "bigint") v = Number(node);
-      else if (typeof node === "boolean") v = node ? 1 : 0;
-      else throw new TypeError(`tensor: could not convert ${String(node)} (${typeof node}) to a number`);
-      out[pos++] = dtype === bool ? (v !== 0 ? 1 : 0) : integral ? Math.trunc(v) : v;
-      return;
-    }
-    const arr = node as ArrayLike<Data>;
-    if (!(Array.isArray(arr) || ArrayBuffer.isView(arr))) {
-      throw new RangeError(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got a scalar)`);
-    }
-    if (arr.length !== shape[depth]) {
-      throw new RangeError(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got ${arr.length})`);
-    }
-    if (depth === shape.length - 1 && ArrayBuffer.isView(arr)) {
-      for (let i = 0; i < arr.length; i++) {
-        const v = arr[i] as number;
-        out[pos++] = dtype === bool ? (v !== 0 ? 1 : 0) : integral ? Math.trunc(v) : v;
-      }
-      return;
-    }
-    for (let i = 0; i < arr.length; i++) fill(arr[i], depth + 1);
-  };
-  fill(data, 0);
+  fillFrom(data, 0, shape, dtype, out, 0);
   return finish(Tensor.make(shape, dtype, out, device), opts);
+}
+
+/** A value as dtype stores it: 0/1 for bool, truncated toward zero for integers. */
+function storedValue(v: number, dtype: DType): number {
+  return dtype === bool ? (v !== 0 ? 1 : 0) : dtype.isFloatingPoint ? v : Math.trunc(v);
+}
+
+/**
+ * Writes the numbers of nested data into out from pos, checking every branch against shape;
+ * returns the next position. A module-level function rather than a closure made per tensor()
+ * call: tsx keeps function names, which costs a defineProperty per closure, and data loaders
+ * call tensor() for every sample.
+ */
+function fillFrom(node: Data, depth: number, shape: readonly number[], dtype: DType, out: TypedArray, pos: number): number {
+  if (depth === shape.length) {
+    if (Array.isArray(node)) throw new TypeError(`tensor: expected a number at depth ${depth}, got a sequence`);
+    let v: number;
+    if (typeof node === "number") v = node;
+    else if (typeof node === "bigint") v = Number(node);
+    else if (typeof node === "boolean") v = node ? 1 : 0;
+    else throw new TypeError(`tensor: could not convert ${String(node)} (${typeof node}) to a number`);
+    out[pos] = storedValue(v, dtype);
+    return pos + 1;
+  }
+  const arr = node as ArrayLike<Data>;
+  if (!(Array.isArray(arr) || ArrayBuffer.isView(arr))) {
+    throw new RangeError(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got a scalar)`);
+  }
+  if (arr.length !== shape[depth]) {
+    throw new RangeError(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got ${arr.length})`);
+  }
+  if (depth === shape.length - 1 && ArrayBuffer.isView(arr)) {
+    for (let i = 0; i < arr.length; i++) out[pos++] = storedValue(arr[i] as number, dtype);
+    return pos;
+  }
+  for (let i = 0; i < arr.length; i++) pos = fillFrom(arr[i], depth + 1, shape, dtype, out, pos);
+  return pos;
 }
 
 type ShapeAndOptions = Array<number | readonly number[] | TensorOptions>;

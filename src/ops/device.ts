@@ -3,6 +3,8 @@
 import { availableDevices } from "../backend/backend.js";
 
 export function checkDevice(device: string): string {
+  // The CPU backend is always registered; tensor() and the factories pass "cpu" on every call.
+  if (device === "cpu") return device;
   const type = String(device).split(":")[0];
   if (!availableDevices().includes(type)) {
     const hint = type === "cuda" ? " (torch.cuda.isAvailable() is false: kindling runs no CUDA kernels in JavaScript)" : "";
