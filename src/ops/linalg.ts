@@ -1,7 +1,8 @@
 // Matrix products with PyTorch's matmul rules (1-D, 2-D, batched with broadcasting) and linear.
-import { broadcastShapes, formatShape } from "../tensor/shape.js";
+import type { BinaryKernel } from "../backend/backend.js";
+import { broadcastShapes, contiguousStrides, formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { anyNeedsGrad, needsGrad, record, withGradMode } from "./node.js";
+import { anyNeedsGrad, isGradEnabled, needsGrad, record, withGradMode } from "./node.js";
 import { backendOf, castTo, checkDevices, promote } from "./util.js";
 import { rawView } from "./view.js";
 
@@ -23,27 +24,19 @@ function shapesOf(a: Tensor, b: Tensor): string {
 
 /** Raw product of [.., M, K] @ [.., K, N] with equal batch shapes, no history. */
 function product(a: Tensor, b: Tensor): Tensor {
-  const batchShape = a.shape.slice(0, -2);
-  const [m, k] = a.shape.slice(-2);
-  const n = b.shape[b.dim() - 1];
-  const batch = batchShape.reduce((x, y) => x * y, 1);
-  const as3 = to3d(a, batch, m, k);
-  const bs3 = to3d(b, batch, k, n);
+  const nd = a.shape.length;
+  const m = a.shape[nd - 2];
+  const k = a.shape[nd - 1];
+  const n = b.shape[b.shape.length - 1];
+  let batch = 1;
+  for (let d = 0; d < nd - 2; d++) batch *= a.shape[d];
   const dt = a.dtype;
   const compute = dt.isFloatingPoint ? dt : promote(a, 0.5);
-  const out = backendOf(a).matmul(castTo(as3, compute), castTo(bs3, compute));
-  const res = new Tensor(out.storage, [...batchShape, m, n], contiguous([...batchShape, m, n]), 0, compute);
+  const out = backendOf(a).matmul(castTo(to3d(a, batch, m, k), compute), castTo(to3d(b, batch, k, n), compute));
+  const shape = a.shape.slice(0, nd - 2);
+  shape.push(m, n);
+  const res = new Tensor(out.storage, shape, contiguousStrides(shape), 0, compute);
   return compute === dt ? res : castTo(res, dt);
-}
-
-function contiguous(shape: number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    s[d] = acc;
-    acc *= shape[d];
-  }
-  return s;
 }
 
 // Reads a tensor of shape [...batch, r, c] as [batch, r, c] without copying when the batch dims collapse.
@@ -196,7 +189,7 @@ function shouldFold(t: Tensor, otherDim: number): boolean {
 
 /** at::_unsafe_view of a fresh contiguous result. */
 function unsafeView(x: Tensor, shape: number[]): Tensor {
-  const out = rawView(x, shape, contiguous(shape), x.offset);
+  const out = rawView(x, shape, contiguousStrides(shape), x.offset);
   if (needsGrad(x)) record("UnsafeViewBackward0", [x], out, (gy) => [gy.reshape(x.shape)]);
   return out;
 }
@@ -223,19 +216,40 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     const flat = x.reshape([-1, inF]);
     return linear(flat, weight, bias).reshape([...lead, weight.shape[0]]);
   }
-  const wt = rawView(weight, [weight.shape[1], weight.shape[0]], [weight.strides[1], weight.strides[0]], weight.offset);
+  const wt = transposed(weight);
   let out = product(x, wt);
-  if (bias) out = backendOf(out).binary(out, bias, { name: "add", fn: (p, q) => p + q }, out.dtype, out.shape.slice());
+  if (bias) out = backendOf(out).binary(out, bias, ADD, out.dtype, out.shape.slice());
   if (needsGrad(x, weight, bias ?? null)) {
-    record(bias ? "AddmmBackward0" : "MmBackward0", bias ? [bias, x, weight] : [x, weight], out, (gy) => {
-      const gx = x.requiresGrad ? gy.mm(weight) : null;
-      const gw = weight.requiresGrad ? gy.t().mm(x) : null;
-      if (!bias) return [gx, gw];
-      return [bias.requiresGrad ? gy.sum(0) : null, gx, gw];
-    }, [x, weight]);
+    if (bias) record("AddmmBackward0", [bias, x, weight], out, (gy) => linearBackward(gy, x, weight, bias), [x, weight]);
+    else record("MmBackward0", [x, weight], out, (gy) => linearBackward(gy, x, weight, null).slice(1), [x, weight]);
   }
   return out;
 }
+
+const ADD: BinaryKernel = { name: "add", fn: (p, q) => p + q };
+
+/** The matrix transposed, as a view without history. */
+function transposed(m: Tensor): Tensor {
+  return rawView(m, [m.shape[1], m.shape[0]], [m.strides[1], m.strides[0]], m.offset);
+}
+
+/**
+ * Gradients of x @ weight^T + bias: [bias, x, weight]. A plain backward (grad mode off) calls the
+ * matrix kernel directly, as PyTorch's AddmmBackward0 calls mm; under createGraph the same
+ * formulas are built from differentiable ops.
+ */
+function linearBackward(gy: Tensor, x: Tensor, weight: Tensor, bias: Tensor | null): Array<Tensor | null> {
+  if (isGradEnabled()) {
+    return [bias?.requiresGrad ? gy.sum(0) : null, x.requiresGrad ? gy.mm(weight) : null, weight.requiresGrad ? gy.t().mm(x) : null];
+  }
+  let gb: Tensor | null = null;
+  if (bias?.requiresGrad) {
+    const rows = backendOf(gy).reduce(gy, ROWS, "sum", false).values;
+    gb = new Tensor(rows.storage, [gy.shape[1]], [1], 0, rows.dtype);
+  }
+  return [gb, x.requiresGrad ? product(gy, weight) : null, weight.requiresGrad ? product(transposed(gy), x) : null];
+}
+const ROWS = [0];
 
 function scaled(t: Tensor, k: number): Tensor {
   return k === 1 ? t : t.mul(k);

@@ -4,30 +4,46 @@
 import { Tensor } from "../../tensor/tensor.js";
 
 const K_BLOCK = 256;
+/** Below this many elements, b is read in place through its strides instead of copied first. */
+const SMALL_B = 4096;
+
+// One output row's float64 accumulator, kept between calls: small products (a linear layer's
+// forward and backward on a small batch) would otherwise allocate one per call.
+let rowAcc = new Float64Array(256);
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  const [batch, m, k] = a.shape;
+  const batch = a.shape[0];
+  const m = a.shape[1];
+  const k = a.shape[2];
   const n = b.shape[2];
   const out = new a.dtype.ArrayType(batch * m * n);
   const A = a.storage.data;
-  // b is read row by row in the inner loop, so give it unit column stride.
-  const bc = b.strides[2] === 1 ? b : copyContiguous(b);
+  // b is read row by row in the inner loop: give it unit column stride, unless it is small enough
+  // that reading it through its strides (a transposed weight) costs less than copying it.
+  const bc = b.strides[2] === 1 || k * n <= SMALL_B ? b : copyContiguous(b);
   const B = bc.storage.data;
-  const acc = new Float64Array(n);
+  const as0 = a.strides[0];
+  const as1 = a.strides[1];
+  const as2 = a.strides[2];
+  const bs0 = bc.strides[0];
+  const bRow = bc.strides[1];
+  const bCol = bc.strides[2];
+  if (rowAcc.length < n) rowAcc = new Float64Array(n);
+  const acc = rowAcc;
   for (let t = 0; t < batch; t++) {
-    const aBase = a.offset + t * a.strides[0];
-    const bBase = bc.offset + t * bc.strides[0];
-    const bRow = bc.strides[1];
-    const [as1, as2] = [a.strides[1], a.strides[2]];
+    const aBase = a.offset + t * as0;
+    const bBase = bc.offset + t * bs0;
     for (let i = 0; i < m; i++) {
-      acc.fill(0);
+      // A loop, not acc.fill(): a builtin call per row costs more than a short row itself.
+      for (let j = 0; j < n; j++) acc[j] = 0;
       for (let k0 = 0; k0 < k; k0 += K_BLOCK) {
         const k1 = Math.min(k, k0 + K_BLOCK);
         for (let p = k0; p < k1; p++) {
           const aip = A[aBase + i * as1 + p * as2];
           if (aip === 0) continue;
           const row = bBase + p * bRow;
-          for (let j = 0; j < n; j++) acc[j] += aip * B[row + j];
+          if (bCol === 1) for (let j = 0; j < n; j++) acc[j] += aip * B[row + j];
+          else for (let j = 0; j < n; j++) acc[j] += aip * B[row + j * bCol];
         }
       }
       const o = (t * m + i) * n;
