@@ -59,29 +59,36 @@ function dtypeWord(d: DType): string {
 
 /** Rounds to the dtype's precision, as each step of a float32 kernel does. */
 function rounder(dtype: DType): (v: number) => number {
-  return dtype === float32 ? Math.fround : (v) => v;
+  return dtype === float32 ? Math.fround : identity;
+}
+function identity(v: number): number {
+  return v;
 }
 
+/** A tensor's values in row-major order (its own memory when it is contiguous). */
 function floatValues(t: Tensor): ArrayLike<number> {
-  return t.detach().contiguous().values() as ArrayLike<number>;
+  return t.values() as ArrayLike<number>;
 }
 
-/** Applies fn elementwise to same-shaped tensors, into a new tensor of `like`'s dtype and shape. */
-function pointwise(like: Tensor, inputs: Tensor[], fn: (i: number, ...v: number[]) => number): Tensor {
-  const vals = inputs.map(floatValues);
+/** fn(i) for every element index, into a new tensor of `like`'s dtype and shape. */
+function pointwise(like: Tensor, fn: (i: number) => number): Tensor {
   const n = like.numel();
   const out = new like.dtype.ArrayType(n);
-  const args = new Array<number>(vals.length);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < vals.length; k++) args[k] = vals[k][i];
-    out[i] = fn(i, ...args);
-  }
+  for (let i = 0; i < n; i++) out[i] = fn(i);
   return Tensor.make(like.shape.slice(), like.dtype, out, like.device);
 }
 
-/** The incoming gradient of a reduced (0-d) or unreduced loss, as one value per element. */
-function gradValues(gy: Tensor, like: Tensor): ArrayLike<number> {
-  return gy.dim() === 0 ? new Float64Array(like.numel()).fill(gy.item()) : floatValues(gy.expand(like.shape));
+/**
+ * The input's gradient, elementGrad(i, g) per element, for the incoming gradient gy: one value
+ * for a reduced (0-d) loss, one per element for reduction "none".
+ */
+function lossGrad(like: Tensor, gy: Tensor, elementGrad: (i: number, g: number) => number): Tensor {
+  if (gy.dim() === 0) {
+    const g = gy.item();
+    return pointwise(like, (i) => elementGrad(i, g));
+  }
+  const g = floatValues(gy.expand(like.shape));
+  return pointwise(like, (i) => elementGrad(i, g[i]));
 }
 
 /**
@@ -103,8 +110,7 @@ function recordLoss(
     // Grad mode is on inside backward only with createGraph: then build the gradient from
     // differentiable ops so second derivatives work; otherwise use the exact kernel arithmetic.
     if (isGradEnabled()) return [input.requiresGrad ? graphGrad(gy) : null, target.requiresGrad && targetGrad ? targetGrad(gy) : null];
-    const g = gradValues(gy, input);
-    const gi = input.requiresGrad ? pointwise(input, [], (i) => elementGrad(i, g[i])) : null;
+    const gi = input.requiresGrad ? lossGrad(input, gy, elementGrad) : null;
     const gt = target.requiresGrad && targetGrad ? targetGrad(gy) : null;
     return [gi, gt];
   }, [input, target]);
@@ -127,7 +133,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
   const r = rounder(input.dtype);
   const x = floatValues(input);
   const y = floatValues(target);
-  let elem = pointwise(input, [], (i) => {
+  let elem = pointwise(input, (i) => {
     const xv = x[i];
     const yv = y[i];
     if (!(xv >= 0 && xv <= 1)) throw new RangeError("all elements of input should be between 0 and 1");
@@ -136,7 +142,10 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
     return r(r(r(yv - 1) * log1mX) - r(yv * logX));
   });
   const w = weight ? floatValues(weight) : null;
-  if (w) elem = pointwise(input, [elem], (i, l) => r(l * w[i]));
+  if (w) {
+    const unweighted = floatValues(elem);
+    elem = pointwise(input, (i) => r(unweighted[i] * w[i]));
+  }
   const out = reduce(elem, reduction);
   const n = input.numel();
   const eps = r(EPSILON);
@@ -230,7 +239,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduc
   const r = rounder(a.dtype);
   const av = floatValues(a);
   const bv = floatValues(b);
-  const out = reduce(pointwise(a, [], (i) => {
+  const out = reduce(pointwise(a, (i) => {
     const d = r(av[i] - bv[i]);
     return r(d * d);
   }), reduction);
@@ -256,8 +265,7 @@ function recordPair(
       const gi = graphGrad(gy);
       return [input.requiresGrad ? gi : null, target.requiresGrad ? gi.neg() : null];
     }
-    const g = gradValues(gy, a);
-    const gi = pointwise(a, [], (i) => elementGrad(i, g[i]));
+    const gi = lossGrad(a, gy, elementGrad);
     return [input.requiresGrad ? gi : null, target.requiresGrad ? gi.neg() : null];
   }, [input, target]);
 }
@@ -280,7 +288,7 @@ export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Red
   const d = r(delta);
   const av = floatValues(a);
   const bv = floatValues(b);
-  const out = reduce(pointwise(a, [], (i) => {
+  const out = reduce(pointwise(a, (i) => {
     const z = Math.abs(r(av[i] - bv[i]));
     return z < d ? r(r(0.5 * z) * z) : r(d * r(z - r(0.5 * d)));
   }), reduction);
@@ -304,7 +312,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: { reduction?: 
   const bt = r(beta);
   const av = floatValues(a);
   const bv = floatValues(b);
-  const out = reduce(pointwise(a, [], (i) => {
+  const out = reduce(pointwise(a, (i) => {
     const z = Math.abs(r(av[i] - bv[i]));
     return z < bt ? r(r(r(0.5 * z) * z) / bt) : r(z - r(0.5 * bt));
   }), reduction);

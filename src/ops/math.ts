@@ -1,9 +1,9 @@
 // Unary elementwise math, each with its derivative beside it (PyTorch's derivatives.yaml, in TypeScript).
-import type { UnaryKernel } from "../backend/backend.js";
+import type { BinaryKernel, UnaryKernel } from "../backend/backend.js";
 import { bool, type DType, float32, getDefaultDtype } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { fma32, fma64 } from "../random/fma.js";
-import { broadcastShapes } from "../tensor/shape.js";
+import { broadcastShapes, shapeEquals } from "../tensor/shape.js";
 import { isGradEnabled, needsGrad, record } from "./node.js";
 import { erf as erfScalar, erfc as erfcScalar, erfinv as erfinvScalar } from "./special/erf.js";
 import { backendOf, castTo } from "./util.js";
@@ -80,10 +80,13 @@ export const tanh = defineUnary({ kernel: u("tanh", Math.tanh), kind: "float", n
 export function tanhBackward(gy: Tensor, y: Tensor): Tensor {
   if (isGradEnabled()) return gy.mul(y.mul(y).neg().add(1));
   const dt = gy.dtype.isFloatingPoint ? gy.dtype : y.dtype;
-  const oneMinusSquare = dt === float32 ? (v: number) => fma32(-v, v, 1) : (v: number) => fma64(-v, v, 1);
   const g = castTo(gy, dt);
-  return backendOf(g).binary(g, castTo(y, dt), { name: "tanh_backward", fn: (a, b) => a * oneMinusSquare(b) }, dt, broadcastShapes(g.shape, y.shape, "tanh_backward"));
+  const kernel = dt === float32 ? TANH_BACKWARD_F32 : TANH_BACKWARD_F64;
+  return backendOf(g).binary(g, castTo(y, dt), kernel, dt, broadcastShapes(g.shape, y.shape, "tanh_backward"));
 }
+// The backward kernels are made once: a kernel object built per call is garbage per call.
+const TANH_BACKWARD_F32: BinaryKernel = { name: "tanh_backward", fn: (a, b) => a * fma32(-b, b, 1) };
+const TANH_BACKWARD_F64: BinaryKernel = { name: "tanh_backward", fn: (a, b) => a * fma64(-b, b, 1) };
 // sigmoid's derivative is written as PyTorch's kernel computes it: grad * (1 - y) * y.
 export const sigmoid = defineUnary({
   kernel: { name: "sigmoid", fn: (x) => 1 / (1 + Math.exp(-x)), f32: (x) => Math.fround(1 / Math.fround(1 + Math.fround(Math.exp(-x)))) },
@@ -116,10 +119,21 @@ export const isnan = defineUnary({ kernel: u("isnan", (x) => (Number.isNaN(x) ? 
 export const isinf = defineUnary({ kernel: u("isinf", (x) => (x === Infinity || x === -Infinity ? 1 : 0)), kind: "bool", node: "" });
 export const isfinite = defineUnary({ kernel: u("isfinite", (x) => (Number.isFinite(x) ? 1 : 0)), kind: "bool", node: "" });
 
-/** PyTorch's sigmoid_backward: grad * (1 - y) * y. */
+/**
+ * PyTorch's sigmoid_backward: grad * (1 - y) * y, one kernel as PyTorch's, each step rounded to
+ * the dtype as its float kernel rounds them. Under createGraph (grad mode on) it is built from
+ * differentiable ops instead, and mixed dtypes or shapes take that route too.
+ */
 export function sigmoidBackward(gy: Tensor, y: Tensor): Tensor {
-  return gy.mul(y.neg().add(1)).mul(y);
+  if (isGradEnabled() || gy.dtype !== y.dtype || !y.dtype.isFloatingPoint || !shapeEquals(gy.shape, y.shape)) {
+    return gy.mul(y.neg().add(1)).mul(y);
+  }
+  const kernel = y.dtype === float32 ? SIGMOID_BACKWARD_F32 : SIGMOID_BACKWARD_F64;
+  return backendOf(y).binary(gy, y, kernel, y.dtype, y.shape.slice());
 }
+const fr = Math.fround;
+const SIGMOID_BACKWARD_F32: BinaryKernel = { name: "sigmoid_backward", fn: (g, y) => fr(fr(g * fr(1 - y)) * y) };
+const SIGMOID_BACKWARD_F64: BinaryKernel = { name: "sigmoid_backward", fn: (g, y) => g * (1 - y) * y };
 
 /**
  * clamp(min, max): the gradient passes where min <= x <= max. PyTorch names the node

@@ -3,7 +3,7 @@ import { bool, type DType, float32, int64 } from "../tensor/dtype.js";
 import { formatShape, normalizeDim, numelOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record, withGradMode } from "./node.js";
-import { where } from "./arithmetic.js";
+import { kernels, where } from "./arithmetic.js";
 import { backendOf, castTo } from "./util.js";
 
 export type Dims = number | readonly number[] | null | undefined;
@@ -86,7 +86,7 @@ export function mean(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOpti
   const keepdim = opts.keepdim ?? false;
   const n = dims.reduce((acc, d) => acc * x.shape[d], 1);
   const s = rawReduce(castTo(x, dt), dims, "sum", keepdim).values;
-  const y = backendOf(s).unary(s, { name: "div_n", fn: (v) => v / n }, dt);
+  const y = backendOf(s).binary(s, n, kernels.div, dt, s.shape.slice());
   if (needsGrad(x)) record(`MeanBackward${opts.dim == null ? "0" : "1"}`, [x], y, (gy) => [unreduce(gy, x, dims, keepdim).expand(x.shape).div(n)]);
   return y;
 }
