@@ -153,10 +153,11 @@ export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;
 }
 export { randomState as random };
-export function getRngState(): Uint8Array {
+/** torch.get_rng_state(): the default generator's state as a uint8 tensor. */
+export function getRngState(): Tensor {
   return randomState.getRngState();
 }
-export function setRngState(state: Uint8Array): void {
+export function setRngState(state: Tensor | Uint8Array): void {
   randomState.setRngState(state);
 }
 

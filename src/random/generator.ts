@@ -2,6 +2,8 @@
 // of the scalar Box-Muller normal sampler. getState/setState use PyTorch's exact byte layout
 // (CPUGeneratorImplState, 5056 bytes), so states move between kindling and torch.get_rng_state().
 
+import { uint8 } from "../tensor/dtype.js";
+import { Tensor } from "../tensor/tensor.js";
 import { MERSENNE_STATE_N, MT19937 } from "./mt19937.js";
 
 /** torch.Generator()'s seed when none is given (c10::detail::default_rng_seed_val). */
@@ -116,8 +118,13 @@ export class Generator {
     return this.engine.random64();
   }
 
+  /** The state as PyTorch's Generator.get_state(): a uint8 tensor of 5056 bytes. */
+  getState(): Tensor {
+    return Tensor.make([STATE_SIZE], uint8, this.getStateBytes());
+  }
+
   /** The full state as torch.get_rng_state() / Generator.get_state() bytes (5056 bytes). */
-  getState(): Uint8Array {
+  getStateBytes(): Uint8Array {
     const bytes = new Uint8Array(STATE_SIZE);
     const v = new DataView(bytes.buffer);
     const e = this.engine;
@@ -141,7 +148,12 @@ export class Generator {
    * Restores a state from getState() or torch.get_rng_state() bytes (Generator.set_state()).
    * Also accepts the 5048-byte legacy layout, whose cached normal is stored as (x, rho).
    */
-  setState(bytes: Uint8Array): this {
+  setState(state: Tensor | Uint8Array): this {
+    let bytes: Uint8Array;
+    if (state instanceof Tensor) {
+      if (state.dtype !== uint8) throw new TypeError(`expected a torch.ByteTensor, but got a tensor of dtype ${state.dtype}`);
+      bytes = state.values() as Uint8Array;
+    } else bytes = state;
     if (bytes.length !== STATE_SIZE && bytes.length !== LEGACY_STATE_SIZE) {
       throw new RangeError(
         `Expected either a CPUGeneratorImplStateLegacy of size ${LEGACY_STATE_SIZE} or a CPUGeneratorImplState of size ${STATE_SIZE} but found the input RNG state size to be ${bytes.length}`,
@@ -215,11 +227,11 @@ export function initialSeed(): number | bigint {
 }
 
 /** torch.get_rng_state as bytes (the caller wraps them in a uint8 tensor). */
-export function getRngState(): Uint8Array {
+export function getRngState(): Tensor {
   return defaultGenerator.getState();
 }
 
 /** torch.set_rng_state from bytes. */
-export function setRngState(bytes: Uint8Array): void {
-  defaultGenerator.setState(bytes);
+export function setRngState(state: Tensor | Uint8Array): void {
+  defaultGenerator.setState(state);
 }

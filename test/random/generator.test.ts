@@ -17,6 +17,8 @@ import {
   setRngState,
   uniform_,
 } from "../../src/random/index.js";
+import { float32 } from "../../src/tensor/dtype.js";
+import { Tensor } from "../../src/tensor/tensor.js";
 
 interface StateCase {
   name: string;
@@ -33,14 +35,14 @@ const fromBase64 = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
 test("state sizes are PyTorch's: 5056 bytes, 5048 for the legacy layout", () => {
   assert.equal(STATE_SIZE, 5056);
   assert.equal(LEGACY_STATE_SIZE, 5048);
-  assert.equal(new Generator().getState().length, 5056);
+  assert.equal(new Generator().getStateBytes().length, 5056);
 });
 
 for (const c of doc.states) {
   test(`setState restores PyTorch's state "${c.name}" and draws what PyTorch drew`, () => {
     const bytes = fromBase64(c.state);
     const g = new Generator().manualSeed(99).setState(bytes);
-    if (bytes.length === STATE_SIZE) assert.deepEqual(g.getState(), bytes, "getState returns the same bytes");
+    if (bytes.length === STATE_SIZE) assert.deepEqual(g.getStateBytes(), bytes, "getState returns the same bytes");
     if (c.initialSeed) assert.equal(String(g.initialSeed()), c.initialSeed);
     if (c.name === "legacy layout") {
       const [n64, r32] = c.after;
@@ -51,7 +53,7 @@ for (const c of doc.states) {
     const [n32, r64, n1] = c.after;
     if (c.name === "Generator() default") {
       const fresh = new Generator();
-      assert.deepEqual(fresh.getState(), bytes, "new Generator() has PyTorch's default state");
+      assert.deepEqual(fresh.getStateBytes(), bytes, "new Generator() has PyTorch's default state");
       assert.deepEqual(Array.from(uniform_(fresh, new Float32Array(4), "float32")), n32);
       return;
     }
@@ -65,11 +67,11 @@ test("getState/setState round trip inside kindling, including the cached normal"
   const a = new Generator().manualSeed(5);
   normal_(a, new Float32Array(3), "float32"); // leaves a cached normal
   uniform_(a, new Float32Array(1000), "float32");
-  const saved = a.getState();
+  const saved = a.getStateBytes();
   const expected = normal_(a, new Float64Array(5), "float64");
   const b = new Generator().setState(saved);
   assert.deepEqual(normal_(b, new Float64Array(5), "float64"), expected);
-  assert.deepEqual(b.getState(), a.getState());
+  assert.deepEqual(b.getStateBytes(), a.getStateBytes());
   assert.equal(b.initialSeed(), 5);
 });
 
@@ -79,7 +81,7 @@ test("setState rejects wrong sizes and invalid engine states with PyTorch's mess
     () => g.setState(new Uint8Array(10)),
     /Expected either a CPUGeneratorImplStateLegacy of size 5048 or a CPUGeneratorImplState of size 5056 but found the input RNG state size to be 10/,
   );
-  const bad = g.getState();
+  const bad = g.getStateBytes();
   new DataView(bad.buffer).setInt32(8, 0, true); // left = 0
   assert.throws(() => g.setState(bad), /Invalid mt19937 state/);
 });
@@ -125,4 +127,15 @@ test("the default generator: manualSeed returns it, seed() reseeds with a number
   assert.equal(typeof s, "number");
   assert.ok(Number.isSafeInteger(s) && s >= 0);
   assert.equal(initialSeed(), s);
+});
+
+test("getState gives PyTorch's uint8 state tensor, and setState takes it back", () => {
+  const g = new Generator().manualSeed(7);
+  const state = g.getState();
+  assert.equal(String(state.dtype), "torch.uint8");
+  assert.deepEqual(state.shape, [5056]);
+  const first = g.random();
+  g.setState(state);
+  assert.equal(g.random(), first);
+  assert.throws(() => g.setState(Tensor.make([5056], float32)), /expected a torch.ByteTensor/);
 });

@@ -32,7 +32,7 @@ const doc = JSON.parse(readFileSync(new URL("../fixtures/random/sequences.json",
 };
 
 function checkState(gen: Generator, expected: StateSummary, where: string): void {
-  const bytes = gen.getState();
+  const bytes = gen.getStateBytes();
   assert.equal(bytes.length, 5056);
   assert.deepEqual(Array.from(bytes.subarray(0, 32)), expected.head, `${where}: state head`);
   assert.deepEqual(Array.from(bytes.subarray(5016)), expected.tail, `${where}: state tail`);
