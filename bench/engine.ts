@@ -6,6 +6,7 @@ import { WORKLOADS } from "./spec.js";
 
 export interface WorkloadResult {
   seconds?: number;
+  minSeconds?: number;
   perSample?: number[];
   iterationsPerSample?: number;
   error?: string;

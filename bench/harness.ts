@@ -19,12 +19,14 @@ export interface TimingOptions {
   budgetS: number;
 }
 
-export const FULL: TimingOptions = { warmupS: 0.5, maxWarmupS: 5, sampleS: 0.25, samples: 9, budgetS: 20 };
-export const QUICK: TimingOptions = { warmupS: 0.2, maxWarmupS: 1.5, sampleS: 0.05, samples: 3, budgetS: 4 };
+export const FULL: TimingOptions = { warmupS: 1, maxWarmupS: 6, sampleS: 0.25, samples: 9, budgetS: 20 };
+export const QUICK: TimingOptions = { warmupS: 0.5, maxWarmupS: 2, sampleS: 0.05, samples: 3, budgetS: 4 };
 
 export interface Timing {
   /** Median seconds per iteration. */
   seconds: number;
+  /** The fastest sample's seconds per iteration (least disturbed by other processes). */
+  minSeconds: number;
   /** Seconds per iteration of every sample. */
   perSample: number[];
   iterationsPerSample: number;
@@ -39,23 +41,26 @@ export function median(xs: number[]): number {
 }
 
 /**
- * Runs step in chunks of about chunkS seconds until at least warmupS have passed and a chunk is no
- * more than 3% faster per iteration than the one before (V8 tiers a hot function up over thousands
- * of calls), or maxWarmupS have passed. Returns the last chunk's seconds per iteration.
+ * Runs step in chunks of about chunkS seconds until at least warmupS have passed and three chunks
+ * in a row were no more than 3% faster per iteration than the best chunk before them (V8 tiers a
+ * hot function up over thousands of calls, in steps), or maxWarmupS have passed. Returns the
+ * best chunk's seconds per iteration.
  */
 function warmUp(step: Step, first: number, o: TimingOptions): number {
   if (first >= o.warmupS) return first;
   const chunkS = o.warmupS / 5;
   const start = now();
-  let previous = first;
+  let best = first;
+  let flat = 0;
   let batch = Math.max(1, Math.round(chunkS / first));
   for (;;) {
     const t0 = now();
     for (let i = 0; i < batch; i++) step();
     const per = (now() - t0) / batch;
+    flat = per > best * 0.97 ? flat + 1 : 0;
+    best = Math.min(best, per);
     const elapsed = now() - start;
-    if (elapsed >= o.maxWarmupS || (elapsed >= o.warmupS && per > previous * 0.97)) return per;
-    previous = per;
+    if (elapsed >= o.maxWarmupS || (elapsed >= o.warmupS && flat >= 3)) return best;
     batch = Math.max(1, Math.round(chunkS / per));
   }
 }
@@ -73,5 +78,5 @@ export async function time(step: Step, o: TimingOptions): Promise<Timing> {
     for (let i = 0; i < k; i++) step();
     perSample.push((now() - start) / k);
   }
-  return { seconds: median(perSample), perSample, iterationsPerSample: k };
+  return { seconds: median(perSample), minSeconds: Math.min(...perSample), perSample, iterationsPerSample: k };
 }

@@ -5,7 +5,8 @@
 //                    [--perceptron-epochs N | --no-perceptron] [--memory [STEPS]] [--out FILE]
 //                    [--profile-xor [STEPS]]
 //
-// Each engine runs in its own process. Prints a table and writes JSON with the machine and the
+// Each engine runs each workload in a process of its own, engines taking turns workload by
+// workload. Prints a table and writes JSON with the machine and the
 // versions (bench/results/latest.json; quick runs go to latest-quick.json). --memory runs only
 // the memory-flatness check (1,000,000 XOR steps by default) into bench/results/memory.json;
 // --profile-xor only profiles the XOR training step into bench/results/xor-profile.txt.
@@ -88,7 +89,6 @@ function runEngine(engine: string, o: Options): EngineResult | { engine: string;
   const ids = WORKLOADS.filter((w) => w.id !== "perceptron" && (!o.only || o.only.includes(w.id))).map((w) => w.id);
   if (ids.length === 0) return { engine, error: "no workloads selected" };
   const extra = [...(o.quick ? ["--quick"] : []), "--only", ids.join(",")];
-  process.stderr.write(`${engine}:\n`);
   const r =
     engine === "pytorch"
       ? spawnSync(PYTHON, [join(ROOT, "bench", "pytorch", "bench.py"), ...extra], { cwd: ROOT, env: pytorchEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26 })
@@ -253,14 +253,19 @@ function main(): void {
   }
   const engineInfo: Record<string, unknown> = {};
   const results: Record<string, Record<string, WorkloadResult>> = {};
-  for (const e of o.engines) {
-    const r = runEngine(e, o);
-    if ("error" in r) {
-      engineInfo[e] = { error: r.error };
-      continue;
+  // Workload by workload, every engine in turn (a process each), so that the figures compared in a
+  // row are taken within seconds of each other on a machine whose load changes by the minute.
+  const ids = WORKLOADS.filter((w) => w.id !== "perceptron" && (!o.only || o.only.includes(w.id))).map((w) => w.id);
+  for (const id of ids) {
+    for (const e of o.engines) {
+      const r = runEngine(e, { ...o, only: [id] });
+      if ("error" in r) {
+        engineInfo[e] ??= { error: r.error };
+        continue;
+      }
+      engineInfo[e] = r.info;
+      results[e] = { ...results[e], ...r.results };
     }
-    engineInfo[e] = r.info;
-    results[e] = r.results;
   }
   const perceptron: Record<string, PerceptronResult> = {};
   if (o.perceptronEpochs !== null) {

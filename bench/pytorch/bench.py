@@ -17,8 +17,8 @@ import time
 import torch
 from torch import nn, optim
 
-FULL = dict(warmup_s=0.5, max_warmup_s=5, sample_s=0.25, samples=9, budget_s=20)
-QUICK = dict(warmup_s=0.2, max_warmup_s=1.5, sample_s=0.05, samples=3, budget_s=4)
+FULL = dict(warmup_s=1, max_warmup_s=6, sample_s=0.25, samples=9, budget_s=20)
+QUICK = dict(warmup_s=0.5, max_warmup_s=2, sample_s=0.05, samples=3, budget_s=4)
 XOR_BATCH = 64
 MLP_BATCH = 128
 N = 1 << 20
@@ -26,22 +26,24 @@ T = dict(seq=128, d_model=512, heads=8, ffn=2048)
 
 
 def warm_up(step, first, o):
-    """As bench/harness.ts: chunks until warmup_s passed and the time per iteration stops falling."""
+    """As bench/harness.ts: chunks until warmup_s passed and three chunks in a row stopped improving."""
     if first >= o["warmup_s"]:
         return first
     chunk_s = o["warmup_s"] / 5
     start = time.perf_counter()
-    previous = first
+    best = first
+    flat = 0
     batch = max(1, round(chunk_s / first))
     while True:
         t0 = time.perf_counter()
         for _ in range(batch):
             step()
         per = (time.perf_counter() - t0) / batch
+        flat = flat + 1 if per > best * 0.97 else 0
+        best = min(best, per)
         elapsed = time.perf_counter() - start
-        if elapsed >= o["max_warmup_s"] or (elapsed >= o["warmup_s"] and per > previous * 0.97):
-            return per
-        previous = per
+        if elapsed >= o["max_warmup_s"] or (elapsed >= o["warmup_s"] and flat >= 3):
+            return best
         batch = max(1, round(chunk_s / per))
 
 
@@ -61,7 +63,7 @@ def measure(step, o):
     s = sorted(per_sample)
     m = len(s) // 2
     med = s[m] if len(s) % 2 else (s[m - 1] + s[m]) / 2
-    return {"seconds": med, "perSample": per_sample, "iterationsPerSample": k}
+    return {"seconds": med, "minSeconds": min(per_sample), "perSample": per_sample, "iterationsPerSample": k}
 
 
 def xor_step():
