@@ -1,6 +1,6 @@
 // The backward pass: walks the graph from the outputs in reverse topological order, adding up
 // each node's incoming gradients before running it, exactly once, and accumulating into leaves.
-import { AccumulateGrad, type Edge, type Grad, type Node, edgeOf, withGradMode } from "../ops/node.js";
+import { AccumulateGrad, type Edge, edgeOf, type Grad, isGradEnabled, type Node, setGradEnabled } from "../ops/node.js";
 import { backendOf, sumTo } from "../ops/util.js";
 import { formatShape, shapeEquals } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -35,11 +35,12 @@ function fit(grad: Tensor, meta: { shape: number[]; dtype: Tensor["dtype"] }, no
  */
 export function runBackward(roots: Tensor[], seeds: Tensor[], opts: BackwardOptions, capture?: Tensor[]): Array<Tensor | null> {
   const retain = opts.retainGraph ?? opts.createGraph ?? false;
-  const rootEdges = roots.map((r) => {
+  const rootEdges: Edge[] = [];
+  for (const r of roots) {
     const e = edgeOf(r);
     if (!e) throw new Error("element 0 of tensors does not require grad and does not have a grad_fn");
-    return e;
-  });
+    rootEdges.push(e);
+  }
   // Count how many edges point at each node, so a node runs only when all its inputs are in.
   const deps = new Map<Node, number>();
   const stack: Node[] = [];
@@ -50,30 +51,28 @@ export function runBackward(roots: Tensor[], seeds: Tensor[], opts: BackwardOpti
     }
   }
   while (stack.length) {
-    const node = stack.pop()!;
-    for (const next of node.next) {
-      if (!next) continue;
-      const seen = deps.has(next.node);
-      deps.set(next.node, (deps.get(next.node) ?? 0) + 1);
-      if (!seen) stack.push(next.node);
+    const next = stack.pop()!.next;
+    for (let i = 0; i < next.length; i++) {
+      const edge = next[i];
+      if (!edge) continue;
+      const count = deps.get(edge.node);
+      if (count === undefined) {
+        deps.set(edge.node, 1);
+        stack.push(edge.node);
+      } else deps.set(edge.node, count + 1);
     }
   }
   const captured = capture ? new Map<Tensor, Tensor | null>(capture.map((t) => [t, null])) : null;
   const captureEdges = capture?.map((t) => edgeOf(t)) ?? null;
+  // The gradients gathered so far for each node's outputs.
   const pending = new Map<Node, Array<Tensor | null>>();
-  const add = (edge: Edge, g: Tensor) => {
-    let buf = pending.get(edge.node);
-    if (!buf) {
-      buf = new Array(edge.node.outputs.length).fill(null);
-      pending.set(edge.node, buf);
-    }
-    const prev = buf[edge.nr];
-    buf[edge.nr] = prev ? prev.add(g) : g;
-  };
-  for (let i = 0; i < rootEdges.length; i++) add(rootEdges[i], seeds[i]);
-  const ready: Node[] = [...new Set(rootEdges.map((e) => e.node))].filter((n) => deps.get(n) === 0);
+  for (let i = 0; i < rootEdges.length; i++) addGrad(pending, rootEdges[i], seeds[i]);
+  const ready: Node[] = [];
+  for (const e of rootEdges) if (deps.get(e.node) === 0 && !ready.includes(e.node)) ready.push(e.node);
 
-  withGradMode(opts.createGraph ?? false, () => {
+  const prevGradMode = isGradEnabled();
+  setGradEnabled(opts.createGraph ?? false);
+  try {
     while (ready.length) {
       const node = ready.pop()!;
       const grads = pending.get(node) ?? [];
@@ -92,23 +91,44 @@ export function runBackward(roots: Tensor[], seeds: Tensor[], opts: BackwardOpti
         continue;
       }
       runHooks(node, grads);
-      let inputGrads: Grad[] = [];
-      if (grads.some((g) => g)) {
-        const filled = grads.map((g, i) => g ?? zerosFor(node, i));
-        inputGrads = node.apply(filled);
+      let inputGrads: Grad[] = NO_GRADS;
+      if (grads.some(isSet)) {
+        // The buffer is this node's alone now: outputs no gradient reached get zeros in place.
+        for (let i = 0; i < grads.length; i++) if (!grads[i]) grads[i] = zerosFor(node, i);
+        inputGrads = node.apply(grads as Tensor[]);
         if (!retain) node.release();
       }
-      node.next.forEach((edge, i) => {
-        if (!edge) return;
+      const next = node.next;
+      for (let i = 0; i < next.length; i++) {
+        const edge = next[i];
+        if (!edge) continue;
         const g = inputGrads[i];
-        if (g) add(edge, fit(g, edge.node.outputs[edge.nr], node));
+        if (g) addGrad(pending, edge, fit(g, edge.node.outputs[edge.nr], node));
         const left = deps.get(edge.node)! - 1;
         deps.set(edge.node, left);
         if (left === 0) ready.push(edge.node);
-      });
+      }
     }
-  });
+  } finally {
+    setGradEnabled(prevGradMode);
+  }
   return capture ? capture.map((t) => captured!.get(t) ?? null) : [];
+}
+
+const NO_GRADS: Grad[] = [];
+function isSet(g: Tensor | null | undefined): boolean {
+  return Boolean(g);
+}
+
+/** Adds g to the gradient pending for the edge's node output (summing when several edges meet). */
+function addGrad(pending: Map<Node, Array<Tensor | null>>, edge: Edge, g: Tensor): void {
+  let buf = pending.get(edge.node);
+  if (!buf) {
+    buf = new Array(edge.node.outputs.length).fill(null);
+    pending.set(edge.node, buf);
+  }
+  const prev = buf[edge.nr];
+  buf[edge.nr] = prev ? prev.add(g) : g;
 }
 
 function zerosFor(node: Node, i: number): Tensor {

@@ -156,8 +156,7 @@ export function record(
   backward: (gy: Tensor) => Grad[],
   saved: ReadonlyArray<Tensor> = [],
 ): Tensor {
-  const next = inputs.map((t) => (t ? edgeOf(t) : null));
-  const node = new Node(name, next, (g) => backward(g[0]), saved.map((t) => saveOf(t, [out])), [meta(out)]);
+  const node = new Node(name, edgesOf(inputs), (g) => backward(g[0]), savedOf(saved, out), [meta(out)]);
   out.gradFn = node;
   out.outputNr = 0;
   out.setRequiresGradUnchecked(true);
@@ -180,6 +179,24 @@ export function recordMulti(
     o.setRequiresGradUnchecked(true);
   });
   return outs;
+}
+
+// Loops rather than map(): record() runs for every differentiable op.
+function edgesOf(inputs: ReadonlyArray<Tensor | null | undefined>): Array<Edge | null> {
+  const next = new Array<Edge | null>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    next[i] = t ? edgeOf(t) : null;
+  }
+  return next;
+}
+function savedOf(saved: ReadonlyArray<Tensor>, out: Tensor): SavedTensor[] {
+  const list = new Array<SavedTensor>(saved.length);
+  for (let i = 0; i < saved.length; i++) {
+    const t = saved[i];
+    list[i] = t === out ? { tensor: t, version: t.version, outputNr: 0 } : { tensor: t, version: t.version };
+  }
+  return list;
 }
 
 function saveOf(t: Tensor, outs: readonly Tensor[]): SavedTensor {
