@@ -1,6 +1,6 @@
 // Strided copies with broadcasting and dtype casts: contiguous(), to(dtype), copy_, cat, stack.
 import { bool, type DType, type TypedArray } from "../../tensor/dtype.js";
-import { broadcastStrides, formatShape, numelOf } from "../../tensor/shape.js";
+import { broadcastStrides, formatShape, numelOf, shapeEquals } from "../../tensor/shape.js";
 import { gatherStrided } from "../../tensor/strided.js";
 import { Tensor } from "../../tensor/tensor.js";
 
@@ -34,6 +34,16 @@ export function assign(dst: Tensor, src: Tensor | number): void {
     const v = dst.dtype === bool ? (src !== 0 ? 1 : 0) : dst.dtype.isFloatingPoint ? src : Math.trunc(src);
     if (dst.isContiguous()) out.fill(v, dst.offset, dst.offset + n);
     else walk(shape, dst.strides, dst.offset, null, null, 0, (p) => { out[p] = v; });
+    return;
+  }
+  // The common case (an optimizer's copy_, a gradient accumulated into .grad): same dtype and
+  // shape, both contiguous, different memory. Small copies loop; large ones use set().
+  if (src.dtype === dst.dtype && src.storage !== dst.storage && shapeEquals(src.shape, shape) && src.isContiguous() && dst.isContiguous()) {
+    const sd = src.storage.data;
+    const so = src.offset;
+    const dOff = dst.offset;
+    if (n <= 64) for (let i = 0; i < n; i++) out[dOff + i] = sd[so + i];
+    else (out as Float64Array).set(sd.subarray(so, so + n) as Float64Array, dOff);
     return;
   }
   for (let d = 0; d < src.shape.length; d++) {

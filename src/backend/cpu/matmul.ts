@@ -6,6 +6,8 @@ import { Tensor } from "../../tensor/tensor.js";
 const K_BLOCK = 256;
 /** Below this many elements, b is read in place through its strides instead of copied first. */
 const SMALL_B = 4096;
+/** Up to this many output columns, each output element is summed on its own (see below). */
+const FEW_COLUMNS = 8;
 
 // One output row's float64 accumulator, kept between calls: small products (a linear layer's
 // forward and backward on a small batch) would otherwise allocate one per call.
@@ -20,7 +22,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const A = a.storage.data;
   // b is read row by row in the inner loop: give it unit column stride, unless it is small enough
   // that reading it through its strides (a transposed weight) costs less than copying it.
-  const bc = b.strides[2] === 1 || k * n <= SMALL_B ? b : copyContiguous(b);
+  const bc = b.strides[2] === 1 || k * n <= SMALL_B || n <= FEW_COLUMNS ? b : copyContiguous(b);
   const B = bc.storage.data;
   const as0 = a.strides[0];
   const as1 = a.strides[1];
@@ -28,6 +30,28 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const bs0 = bc.strides[0];
   const bRow = bc.strides[1];
   const bCol = bc.strides[2];
+  if (n <= FEW_COLUMNS) {
+    // Few output columns (a small layer): one running sum per output element. The sums add the
+    // same products in the same order as the row loop below, so the results are identical.
+    let o = 0;
+    for (let t = 0; t < batch; t++) {
+      const aBase = a.offset + t * as0;
+      const bBase = bc.offset + t * bs0;
+      for (let i = 0; i < m; i++) {
+        const aRow = aBase + i * as1;
+        for (let j = 0; j < n; j++) {
+          const bCol0 = bBase + j * bCol;
+          let sum = 0;
+          for (let p = 0; p < k; p++) {
+            const aip = A[aRow + p * as2];
+            if (aip !== 0) sum += aip * B[bCol0 + p * bRow];
+          }
+          out[o++] = sum;
+        }
+      }
+    }
+    return Tensor.make([batch, m, n], a.dtype, out, a.device);
+  }
   if (rowAcc.length < n) rowAcc = new Float64Array(n);
   const acc = rowAcc;
   for (let t = 0; t < batch; t++) {

@@ -1,30 +1,46 @@
 // Reductions over any set of dimensions. The reduced dimensions are moved last and read as one
 // contiguous run per output element, so one simple loop serves every case.
 import { int64 } from "../../tensor/dtype.js";
-import { numelOf } from "../../tensor/shape.js";
 import { gatherStrided } from "../../tensor/strided.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { ReduceKind } from "../backend.js";
 
 export function reduce(x: Tensor, dims: number[], kind: ReduceKind, withIndices: boolean) {
   const nd = x.shape.length;
-  const reduced = new Set(dims);
-  const keep: number[] = [];
-  for (let d = 0; d < nd; d++) if (!reduced.has(d)) keep.push(d);
-  const order = [...keep, ...dims];
-  const outShape = x.shape.map((s, d) => (reduced.has(d) ? 1 : s));
-  const outer = numelOf(keep.map((d) => x.shape[d]));
-  const inner = numelOf(dims.map((d) => x.shape[d]));
+  // The kept dimensions first, then the reduced ones; plain loops, as small reductions are all
+  // bookkeeping (a bias gradient, a loss's mean).
+  const order = new Array<number>(nd);
+  const outShape = x.shape.slice();
+  let outer = 1;
+  let inner = 1;
+  let at = 0;
+  for (let d = 0; d < nd; d++) {
+    if (dims.includes(d)) continue;
+    order[at++] = d;
+    outer *= x.shape[d];
+  }
+  for (const d of dims) {
+    order[at++] = d;
+    inner *= x.shape[d];
+    outShape[d] = 1;
+  }
+  let identity = true;
+  for (let i = 0; i < nd; i++) if (order[i] !== i) identity = false;
   // Read x in (kept..., reduced...) order: the identity order needs no copy when contiguous.
   let src: ArrayLike<number>;
   let base = 0;
-  const identity = order.every((d, i) => d === i);
   if (identity && x.isContiguous()) {
     src = x.storage.data;
     base = x.offset;
   } else {
     const buf = new x.dtype.ArrayType(outer * inner);
-    gatherStrided(x.storage.data, order.map((d) => x.shape[d]), order.map((d) => x.strides[d]), x.offset, buf);
+    const shape = new Array<number>(nd);
+    const strides = new Array<number>(nd);
+    for (let i = 0; i < nd; i++) {
+      shape[i] = x.shape[order[i]];
+      strides[i] = x.strides[order[i]];
+    }
+    gatherStrided(x.storage.data, shape, strides, x.offset, buf);
     src = buf;
   }
   const out = new x.dtype.ArrayType(outer);
