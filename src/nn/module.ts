@@ -121,6 +121,7 @@ export class Module {
   /** PyTorch's `module(*inputs)`: forward pre-hooks, forward, forward hooks. */
   call(...inputs: any[]): any {
     const s = stateOf(this);
+    if (s.preHooks.size === 0 && s.hooks.size === 0) return this.forward(...inputs);
     let args = inputs;
     for (const hook of s.preHooks.values()) {
       const r = hook(this, args);

@@ -89,7 +89,8 @@ export class Sequential<T extends Module[] = Module[]> extends Module {
 
   override forward(input: unknown): any {
     let x = input;
-    for (const m of this.layers()) x = m.call(x);
+    // The registry's own list, without the filtered copies layers() makes: this runs every step.
+    for (const [, m] of registeredChildren(this)) if (m !== null) x = m.call(x);
     return x;
   }
 }
