@@ -1,5 +1,6 @@
 // The backward pass: walks the graph from the outputs in reverse topological order, adding up
 // each node's incoming gradients before running it, exactly once, and accumulating into leaves.
+import type { BinaryKernel } from "../backend/backend.js";
 import { AccumulateGrad, type Edge, edgeOf, type Grad, isGradEnabled, type Node, setGradEnabled } from "../ops/node.js";
 import { backendOf, sumTo } from "../ops/util.js";
 import { formatShape, shapeEquals } from "../tensor/shape.js";
@@ -116,6 +117,7 @@ export function runBackward(roots: Tensor[], seeds: Tensor[], opts: BackwardOpti
 }
 
 const NO_GRADS: Grad[] = [];
+const ACCUMULATE: BinaryKernel = { name: "add", fn: (a, b) => a + b };
 function isSet(g: Tensor | null | undefined): boolean {
   return Boolean(g);
 }
@@ -161,6 +163,11 @@ function accumulate(leaf: Tensor, g: Tensor | null): void {
     leaf.grad = g.requiresGrad ? g : backendOf(g).copy(g, g.dtype);
   } else if (g.requiresGrad || leaf.grad.requiresGrad) {
     leaf.grad = leaf.grad.add(g);
+  } else if (leaf.grad.dtype === g.dtype && leaf.grad.device === g.device && shapeEquals(leaf.grad.shape, g.shape)) {
+    // .grad += g, as PyTorch's AccumulateGrad: the sum straight from the kernel (no op layers,
+    // no graph: neither side requires grad here), written back into the same gradient tensor.
+    const b = backendOf(g);
+    b.assign(leaf.grad, b.binary(leaf.grad, g, ACCUMULATE, g.dtype, g.shape.slice()));
   } else {
     backendOf(g).assign(leaf.grad, leaf.grad.add(g));
   }

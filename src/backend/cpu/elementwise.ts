@@ -44,6 +44,8 @@ export function binary(a: Tensor, b: Tensor | number, k: BinaryKernel, outDtype:
     sameShapeLoop(k, a.storage.data, a.offset, b.storage.data, b.offset, out, n);
   } else if (b.numel() === 1 && shapeEquals(a.shape, outShape)) {
     scalarLoop(k, flat(a), b.storage.data[b.offset], out, n);
+  } else if (isTrailingRow(b, outShape) && shapeEquals(a.shape, outShape) && a.isContiguous()) {
+    rowLoop(k, a.storage.data, a.offset, b.storage.data, b.offset, b.numel(), out, n);
   } else {
     broadcastLoop(k, a, b, out, outShape);
   }
@@ -89,6 +91,32 @@ function sameShapeLoop(k: BinaryKernel, x: TypedArray, xo: number, y: TypedArray
       const f = k.fn;
       for (let i = 0; i < n; i++) out[i] = f(x[xo + i], y[yo + i]);
     }
+  }
+}
+
+/**
+ * Whether b is contiguous and its shape is the trailing part of outShape (leading 1s aside), so
+ * that it repeats whole every b.numel() elements of the output: a bias added to every row.
+ */
+function isTrailingRow(b: Tensor, outShape: number[]): boolean {
+  const lead = outShape.length - b.shape.length;
+  if (lead < 0 || !b.isContiguous()) return false;
+  let d = 0;
+  while (d < b.shape.length && b.shape[d] === 1 && outShape[lead + d] !== 1) d++;
+  for (; d < b.shape.length; d++) if (b.shape[d] !== outShape[lead + d]) return false;
+  return true;
+}
+
+// a (contiguous, the output's shape) with b repeated every m elements: no odometer per row.
+function rowLoop(k: BinaryKernel, x: TypedArray, xo: number, y: TypedArray, yo: number, m: number, out: TypedArray, n: number): void {
+  const name = k.name;
+  const f = k.fn;
+  for (let r = 0; r < n; r += m) {
+    const xr = xo + r;
+    if (name === "add") for (let j = 0; j < m; j++) out[r + j] = x[xr + j] + y[yo + j];
+    else if (name === "mul") for (let j = 0; j < m; j++) out[r + j] = x[xr + j] * y[yo + j];
+    else if (name === "sub") for (let j = 0; j < m; j++) out[r + j] = x[xr + j] - y[yo + j];
+    else for (let j = 0; j < m; j++) out[r + j] = f(x[xr + j], y[yo + j]);
   }
 }
 
