@@ -37,7 +37,12 @@ export function randpermInto(gen: Generator, out: TypedArray, n: number = out.le
   }
   for (let i = 0; i < n; i++) out[i] = i;
   for (let i = 0; i < n - 1; i++) {
-    const z = eng.random() % (n - i);
+    // w mod d without %: a word above 2**31 is a double in V8, and % on doubles is a slow fmod
+    // call (a DataLoader shuffles every epoch). floor(w / d) is exact: w / d sits at least 1 / w
+    // (>= 2**-32) below the next integer, far more than a double's rounding error.
+    const w = eng.random();
+    const d = n - i;
+    const z = w - Math.floor(w / d) * d;
     const sav = out[i];
     out[i] = out[i + z];
     out[i + z] = sav;
