@@ -26,6 +26,12 @@ export function tensor(data: Data, opts: TensorOptions = {}): Tensor {
     const c = backendOf(data).copy(data.detach(), opts.dtype ?? data.dtype);
     return finish(device === c.device ? c : Tensor.make(c.shape, c.dtype, c.storage.data, device), opts);
   }
+  // A flat list of numbers (a dataset's getItem builds one per sample): no shape walk.
+  if (Array.isArray(data) && typeof data[0] === "number") {
+    const dtype = opts.dtype ?? getDefaultDtype();
+    const values = flatNumbers(data, dtype);
+    if (values !== null) return finish(Tensor.make([data.length], dtype, values, device), opts);
+  }
   const shape: number[] = [];
   // The shape comes from the first element at each depth; every other branch is checked against it.
   let probe: Data = data;
@@ -47,6 +53,18 @@ export function tensor(data: Data, opts: TensorOptions = {}): Tensor {
   const out = new dtype.ArrayType(n);
   fillFrom(data, 0, shape, dtype, out, 0);
   return finish(Tensor.make(shape, dtype, out, device), opts);
+}
+
+/** The values of an array of plain numbers in dtype, or null when an element is anything else. */
+function flatNumbers(data: readonly unknown[], dtype: DType): TypedArray | null {
+  const n = data.length;
+  const values = new dtype.ArrayType(n);
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    if (typeof v !== "number") return null;
+    values[i] = storedValue(v, dtype);
+  }
+  return values;
 }
 
 /** A value as dtype stores it: 0/1 for bool, truncated toward zero for integers. */
