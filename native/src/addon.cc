@@ -292,6 +292,12 @@ napi_value GemmStrided(napi_env env, napi_callback_info info) {
 
 const int64_t kUnit[1] = {1};
 
+// rows * cols, refused when it would not fit the index type.
+int64_t elements(Args& args, int64_t rows, int64_t cols) {
+  if (cols != 0 && rows > INT64_MAX / cols) args.fail(true, "rows", "times cols is too large");
+  return rows * cols;
+}
+
 Region vector_region(Args& args, const Array& a, const char* name, int64_t offset, int64_t n) {
   return region(args, a, name, offset, &n, kUnit, 1);
 }
@@ -365,7 +371,7 @@ napi_value BinaryRow(napi_env env, napi_callback_info info) {
     same_type(args, a, y, "y");
     int64_t oa = args.size(2, "aOffset"), ob = args.size(4, "bOffset"), oy = args.size(6, "yOffset");
     int64_t rows = args.size(7, "rows"), cols = args.size(8, "cols");
-    int64_t total = rows * cols;
+    int64_t total = elements(args, rows, cols);
     Region ra = vector_region(args, a, "a", oa, total), ry = vector_region(args, y, "y", oy, total);
     Region rb = vector_region(args, b, "b", ob, rows == 0 ? 0 : cols);
     check_in_place(args, ry, ra, "y");
@@ -421,7 +427,7 @@ napi_value SumDim(napi_env env, napi_callback_info info) {
     int64_t ox = args.size(1, "xOffset"), rows = args.size(2, "rows"), cols = args.size(3, "cols");
     int64_t dim = args.size(4, "dim"), oo = args.size(6, "outOffset");
     if (dim > 1) args.fail(true, "dim", "must be 0 or 1");
-    Region rx = vector_region(args, x, "x", ox, rows * cols);
+    Region rx = vector_region(args, x, "x", ox, elements(args, rows, cols));
     Region ro = vector_region(args, out, "out", oo, dim == 0 ? cols : rows);
     if (overlap(rx, ro)) args.fail(true, "out", "must not overlap x");
     if (x.type == napi_float32_array)
@@ -441,7 +447,8 @@ napi_value Softmax(napi_env env, napi_callback_info info) {
     int64_t ox = args.size(1, "xOffset"), oy = args.size(3, "yOffset");
     int64_t rows = args.size(4, "rows"), cols = args.size(5, "cols");
     bool log = args.boolean(6, "log");
-    Region rx = vector_region(args, x, "x", ox, rows * cols), ry = vector_region(args, y, "y", oy, rows * cols);
+    const int64_t total = elements(args, rows, cols);
+    Region rx = vector_region(args, x, "x", ox, total), ry = vector_region(args, y, "y", oy, total);
     check_in_place(args, ry, rx, "y");
     if (x.type == napi_float32_array)
       kn::softmax(at<float>(x, ox), at<float>(y, oy), rows, cols, log);

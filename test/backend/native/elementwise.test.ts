@@ -313,6 +313,7 @@ test("elementwise: threads do not change results; bad arguments throw", (t) => {
     assert.throws(() => k.binary(BinaryOp.add, a, 0, new Float64Array(10) as unknown as Float32Array, 0, a, 0, 10), TypeError);
     assert.throws(() => k.sumDim(a, 0, 2, 5, 2 as 0, a, 0), /dim must be 0 or 1/);
     assert.throws(() => k.softmax(a, 0, a, 0, 3, 4, false), RangeError);
+    assert.throws(() => k.softmax(a, 0, a, 0, 2 ** 40, 2 ** 40, false), /too large/);
     // Exact in-place use is allowed.
     const b = new Float32Array([1, 2, 3]);
     k.binaryScalar(BinaryOp.mul, b, 0, 2, b, 0, 3);
