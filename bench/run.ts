@@ -285,6 +285,14 @@ function main(): void {
   const pt1 = results.pytorch?.["matmul-1024-1thread"]?.seconds;
   if (pt1 !== undefined) extras.push(`PyTorch matmul-1024 on 1 thread: ${fmt((2 * 1024 ** 3) / pt1 / 1e9)} GFLOP/s`);
   for (const r of rs) if (r.note) extras.push(`${r.id}: ${r.note}`);
+  // A median far above the fastest sample means other processes took the CPU during the samples.
+  const disturbed: string[] = [];
+  for (const [e, byId] of Object.entries(results)) {
+    for (const [id, t] of Object.entries(byId)) {
+      if (t.seconds !== undefined && t.minSeconds !== undefined && t.seconds > 1.5 * t.minSeconds) disturbed.push(`${e} ${id} (median ${fmt(t.seconds * 1e6)} µs, fastest ${fmt(t.minSeconds * 1e6)} µs)`);
+    }
+  }
+  if (disturbed.length) extras.push(`disturbed (median > 1.5x the fastest sample): ${disturbed.join("; ")}`);
   const k = engineInfo.kindling as Record<string, unknown> | undefined;
   console.log(`\nkindling ${k?.version ?? "?"} (${k?.commit ?? "?"}), backend: ${k?.backend ?? "?"}; ${m.cpu}, ${m.cores} cores, node ${m.node}`);
   console.log(text);
