@@ -3,7 +3,7 @@
 // off (0.9 ** 4 is 0.6561000000000001 in V8, 0.6561 in Python), which shows in float64 runs.
 // Integral exponents are computed in double-double (about 100 bits) and rounded once; other
 // exponents fall back to Math.pow.
-import { productError } from "./fma.js";
+import { productError } from "../random/fma.js";
 
 const MAX_EXACT_EXPONENT = 2 ** 31;
 

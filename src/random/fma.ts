@@ -58,17 +58,25 @@ export function fma32(a: number, b: number, c: number): number {
 // Veltkamp splitting constant 2**27 + 1.
 const SPLIT = 134217729;
 
-/** a*b + c rounded once to float64 (no overflow or underflow in the intermediate values). */
-export function fma64(a: number, b: number, c: number): number {
-  // Exact product uh + ul (Dekker).
-  const uh = a * b;
+/**
+ * The rounding error of a product: a*b - p exactly, where p = fl(a*b) (Dekker's TwoProduct with
+ * Veltkamp's split; finite operands below 2**996).
+ */
+export function productError(a: number, b: number, p: number): number {
   let t = SPLIT * a;
   const ah = t - (t - a);
   const al = a - ah;
   t = SPLIT * b;
   const bh = t - (t - b);
   const bl = b - bh;
-  const ul = al * bl - (uh - ah * bh - al * bh - ah * bl);
+  return al * bl - (p - ah * bh - al * bh - ah * bl);
+}
+
+/** a*b + c rounded once to float64 (no overflow or underflow in the intermediate values). */
+export function fma64(a: number, b: number, c: number): number {
+  // Exact product uh + ul (Dekker).
+  const uh = a * b;
+  const ul = productError(a, b, uh);
   // th + tl = c + uh exactly (TwoSum).
   const th = c + uh;
   const bv = th - c;

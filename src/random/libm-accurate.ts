@@ -6,23 +6,17 @@
 // (about 100 bits), so rounding their result once to a double agrees with glibc wherever glibc
 // is correctly rounded. They are slower than Math.* and used only where doubles reach the output.
 
+import { productError } from "./fma.js";
+
 // Double-double helpers: a value is hi + lo with |lo| <= ulp(hi) / 2. Results go through module
 // variables (rh, rl) so that no pair objects are allocated per call.
 let rh = 0;
 let rl = 0;
 
-const SPLIT = 134217729; // 2**27 + 1
-
 function twoProd(a: number, b: number): void {
   const p = a * b;
-  let t = SPLIT * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLIT * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
   rh = p;
-  rl = al * bl - (p - ah * bh - al * bh - ah * bl);
+  rl = productError(a, b, p);
 }
 
 // Accurate double-double addition (both error terms carried), safe under cancellation.
