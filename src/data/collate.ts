@@ -12,6 +12,7 @@
 // torch.stack.
 
 import { stack } from "../ops/view.js";
+import { allocArray } from "../tensor/alloc.js";
 import { bool, type DType, float32, float64, int32, int64, type TypedArray, uint8 } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 
@@ -94,7 +95,7 @@ export function stackTensors(tensors: readonly Tensor[]): Tensor {
   if (!fast) return stack(tensors, 0);
   let m = 1;
   for (let k = 0; k < rank; k++) m *= shape[k];
-  const out = new dtype.ArrayType(tensors.length * m);
+  const out = allocArray(dtype, tensors.length * m);
   let pos = 0;
   for (let i = 0; i < tensors.length; i++) {
     const t = tensors[i];
@@ -114,7 +115,7 @@ export function stackTensors(tensors: readonly Tensor[]): Tensor {
 
 function collateNumbers(batch: readonly unknown[]): Tensor {
   const n = batch.length;
-  const out = new Float64Array(n);
+  const out = allocArray(float64, n);
   let integral = true;
   for (let i = 0; i < n; i++) {
     const v = batch[i];
@@ -130,7 +131,7 @@ function collateNumbers(batch: readonly unknown[]): Tensor {
 }
 
 function collateBigInts(batch: readonly unknown[]): Tensor {
-  const out = new Float64Array(batch.length);
+  const out = allocArray(int64, batch.length);
   for (let i = 0; i < batch.length; i++) {
     const v = batch[i];
     if (typeof v === "bigint") out[i] = Number(v);
@@ -142,7 +143,7 @@ function collateBigInts(batch: readonly unknown[]): Tensor {
 }
 
 function collateBooleans(batch: readonly unknown[]): Tensor {
-  const out = new Uint8Array(batch.length);
+  const out = allocArray(bool, batch.length);
   for (let i = 0; i < batch.length; i++) {
     const v = batch[i];
     if (typeof v === "boolean") out[i] = v ? 1 : 0;

@@ -1,6 +1,7 @@
 // Making tensors: from JavaScript data, and the constant-filled and range constructors.
 import { fma32, fma64 } from "../random/fma.js";
 import { bool, type DType, float32, float64, getDefaultDtype, int32, int64, type TypedArray, uint8 } from "../tensor/dtype.js";
+import { allocArray } from "../tensor/alloc.js";
 import { shapeArgs } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { checkDevice } from "./device.js";
@@ -50,7 +51,7 @@ export function tensor(data: Data, opts: TensorOptions = {}): Tensor {
   const dtype = opts.dtype ?? inferred;
   let n = 1;
   for (let d = 0; d < shape.length; d++) n *= shape[d];
-  const out = new dtype.ArrayType(n);
+  const out = allocArray(dtype, n);
   fillFrom(data, 0, shape, dtype, out, 0);
   return finish(Tensor.make(shape, dtype, out, device), opts);
 }
@@ -58,7 +59,7 @@ export function tensor(data: Data, opts: TensorOptions = {}): Tensor {
 /** The values of an array of plain numbers in dtype, or null when an element is anything else. */
 function flatNumbers(data: readonly unknown[], dtype: DType): TypedArray | null {
   const n = data.length;
-  const values = new dtype.ArrayType(n);
+  const values = allocArray(dtype, n);
   for (let i = 0; i < n; i++) {
     const v = data[i];
     if (typeof v !== "number") return null;

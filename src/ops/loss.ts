@@ -2,6 +2,7 @@
 // implements as one native op (binary_cross_entropy, mse_loss, huber_loss, nll_loss, ...) are one
 // node here too, reduction included, so the result's grad_fn prints the same name; their element
 // arithmetic is rounded as PyTorch's kernels round it (float32 step by step).
+import { allocArray } from "../tensor/alloc.js";
 import { type DType, float32 } from "../tensor/dtype.js";
 import { formatShape, shapeEquals } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -73,7 +74,7 @@ function floatValues(t: Tensor): ArrayLike<number> {
 /** fn(i) for every element index, into a new tensor of `like`'s dtype and shape. */
 function pointwise(like: Tensor, fn: (i: number) => number): Tensor {
   const n = like.numel();
-  const out = new like.dtype.ArrayType(n);
+  const out = allocArray(like.dtype, n);
   for (let i = 0; i < n; i++) out[i] = fn(i);
   return Tensor.make(like.shape.slice(), like.dtype, out, like.device);
 }

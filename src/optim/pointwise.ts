@@ -6,6 +6,7 @@
 // every multiply, which moves results by an ulp now and then; optimizers run thousands of
 // these, so they use these helpers. For float32 the fused step is computed in float64, where the
 // product of two float32 values is exact, and rounded once to float32; float64 uses fma.ts.
+import { allocArray } from "../tensor/alloc.js";
 import { float32, float64 } from "../tensor/dtype.js";
 import { shapeEquals } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -31,7 +32,7 @@ function fused32(a: Tensor, b: Tensor | number, c: Tensor): Tensor | null {
   if (typeof b !== "number" && (b.device !== "cpu" || !shapeEquals(b.shape, c.shape))) return null;
   const av = a.values();
   const cv = c.values();
-  const out = new Float32Array(cv.length);
+  const out = allocArray(float32, cv.length);
   if (typeof b === "number") {
     const k = Math.fround(b);
     for (let i = 0; i < out.length; i++) out[i] = cv[i] + av[i] * k;

@@ -18,7 +18,11 @@ export class DType {
     readonly category: Category,
     /** Rank within its category: the wider type wins a promotion. */
     readonly rank: number,
-    readonly ArrayType: { new (n: number): TypedArray; new (a: ArrayLike<number>): TypedArray },
+    readonly ArrayType: {
+      new (n: number): TypedArray;
+      new (a: ArrayLike<number>): TypedArray;
+      new (buffer: ArrayBuffer, byteOffset: number, length: number): TypedArray;
+    },
   ) {}
 
   toString(): string {

@@ -1,6 +1,7 @@
 // The Tensor: a strided view of a Storage, plus the autograd fields the graph needs.
 // Operations (add, matmul, sum, ...) are attached to the prototype by src/ops, so this layer
 // stays free of any kernel or graph code.
+import { allocArray } from "./alloc.js";
 import { type DType, getDefaultDtype, int64, bool as boolDtype, type TypedArray } from "./dtype.js";
 import { formatTensor } from "./format.js";
 import { contiguousStrides, isContiguous, numelOf, normalizeDim, } from "./shape.js";
@@ -48,7 +49,7 @@ export class Tensor {
   /** A new contiguous tensor over fresh (or given) memory. */
   static make(shape: number[], dtype: DType, data?: TypedArray, device: Device = "cpu"): Tensor {
     const n = numelOf(shape);
-    const buf = data ?? new dtype.ArrayType(n);
+    const buf = data ?? allocArray(dtype, n);
     return new Tensor(new Storage(buf, device), shape, contiguousStrides(shape), 0, dtype);
   }
 
@@ -131,7 +132,7 @@ export class Tensor {
       if (this.offset === 0 && data.length === n) return data;
       return data.subarray(this.offset, this.offset + n);
     }
-    const out = new this.dtype.ArrayType(n);
+    const out = allocArray(this.dtype, n);
     gatherStrided(data, this.shape, this.strides, this.offset, out);
     return out;
   }

@@ -1,5 +1,6 @@
 // Gather/scatter/index_select/index_add on contiguous copies: each reads as
 // (outer, dim, inner) blocks, the layout PyTorch's own kernels use.
+import { allocArray } from "../../tensor/alloc.js";
 import { formatShape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 
@@ -26,7 +27,7 @@ function checkIndex(i: number, size: number, op: string, dim: number, x: Tensor,
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const xs = x.values();
   const idx = index.values();
-  const out = new x.dtype.ArrayType(idx.length);
+  const out = allocArray(x.dtype, idx.length);
   const shape = index.shape;
   if (shape.length !== x.shape.length && x.shape.length > 0) {
     throw new RangeError(`gather: Index tensor must have the same number of dimensions as input tensor (got ${formatShape(shape)} and ${formatShape(x.shape)})`);
@@ -89,7 +90,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const idx = index.values();
   const [outer, size, inner] = blocks(x.shape, dim);
   const k = idx.length;
-  const out = new x.dtype.ArrayType(outer * k * inner);
+  const out = allocArray(x.dtype, outer * k * inner);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
       const i = checkIndex(idx[j], size, "index_select", dim, x, index);

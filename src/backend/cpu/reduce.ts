@@ -1,5 +1,6 @@
 // Reductions over any set of dimensions. The reduced dimensions are moved last and read as one
 // contiguous run per output element, so one simple loop serves every case.
+import { allocArray } from "../../tensor/alloc.js";
 import { int64 } from "../../tensor/dtype.js";
 import { gatherStrided } from "../../tensor/strided.js";
 import { Tensor } from "../../tensor/tensor.js";
@@ -33,7 +34,7 @@ export function reduce(x: Tensor, dims: number[], kind: ReduceKind, withIndices:
     src = x.storage.data;
     base = x.offset;
   } else {
-    const buf = new x.dtype.ArrayType(outer * inner);
+    const buf = allocArray(x.dtype, outer * inner);
     const shape = new Array<number>(nd);
     const strides = new Array<number>(nd);
     for (let i = 0; i < nd; i++) {
@@ -43,8 +44,8 @@ export function reduce(x: Tensor, dims: number[], kind: ReduceKind, withIndices:
     gatherStrided(x.storage.data, shape, strides, x.offset, buf);
     src = buf;
   }
-  const out = new x.dtype.ArrayType(outer);
-  const idx = withIndices ? new Float64Array(outer) : null;
+  const out = allocArray(x.dtype, outer);
+  const idx = withIndices ? allocArray(int64, outer) : null;
   for (let o = 0; o < outer; o++) {
     const start = base + o * inner;
     switch (kind) {
