@@ -132,6 +132,7 @@ export {
 export { gather, index, indexSelect, maskedFill, maskedSelect, nonzero, scatter, scatterAdd, type IndexItem } from "./ops/indexing.js";
 export { autograd, enableGrad, inferenceMode, isGradEnabled, noGrad, setGradEnabled } from "./autograd/index.js";
 export { broadcastShapes } from "./tensor/shape.js";
+export { backends } from "./backend/native/index.js";
 
 /** torch.cuda: kindling runs no CUDA kernels, so CUDA is never available. */
 export const cuda = {

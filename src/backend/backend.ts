@@ -45,6 +45,12 @@ export interface Backend {
   indexSelect(x: Tensor, dim: number, index: Tensor): Tensor;
   /** A copy of base with src's slices added at index along dim (torch.index_add). */
   indexAdd(base: Tensor, dim: number, index: Tensor, src: Tensor): Tensor;
+  /**
+   * Optional: softmax (log = false) or log-softmax (log = true) of x along dim, as PyTorch's kernel
+   * computes it, or null where this backend leaves it to the ops (which then compose it from
+   * amax, sub, exp, sum and div).
+   */
+  softmax?(x: Tensor, dim: number, log: boolean): Tensor | null;
 }
 
 const backends = new Map<string, Backend>();

@@ -238,9 +238,8 @@ export function softmax(x: Tensor, dim: number): Tensor {
   checkFloat(x, "softmax");
   const d = normalizeDim(dim, x.dim(), "softmax");
   const xd = x.detach();
-  const shifted = xd.sub(xd.amax(d, { keepdim: true }));
-  const e = shifted.exp();
-  const y = e.div(e.sum(d, { keepdim: true }));
+  // A backend with a softmax kernel (the native one, for large inputs) computes it in one pass.
+  const y = backendOf(x).softmax?.(xd, d, false) ?? softmaxComposed(xd, d);
   if (needsGrad(x)) record("SoftmaxBackward0", [x], y, (gy) => [y.mul(gy.sub(gy.mul(y).sum(d, { keepdim: true })))], [y]);
   return y;
 }
@@ -249,10 +248,20 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   checkFloat(x, "log_softmax");
   const d = normalizeDim(dim, x.dim(), "log_softmax");
   const xd = x.detach();
-  const shifted = xd.sub(xd.amax(d, { keepdim: true }));
-  const y = shifted.sub(shifted.exp().sum(d, { keepdim: true }).log());
+  const y = backendOf(x).softmax?.(xd, d, true) ?? logSoftmaxComposed(xd, d);
   if (needsGrad(x)) record("LogSoftmaxBackward0", [x], y, (gy) => [gy.sub(y.exp().mul(gy.sum(d, { keepdim: true })))], [y]);
   return y;
+}
+
+function softmaxComposed(xd: Tensor, d: number): Tensor {
+  const shifted = xd.sub(xd.amax(d, { keepdim: true }));
+  const e = shifted.exp();
+  return e.div(e.sum(d, { keepdim: true }));
+}
+
+function logSoftmaxComposed(xd: Tensor, d: number): Tensor {
+  const shifted = xd.sub(xd.amax(d, { keepdim: true }));
+  return shifted.sub(shifted.exp().sum(d, { keepdim: true }).log());
 }
 
 export function softmin(x: Tensor, dim: number): Tensor {

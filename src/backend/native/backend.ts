@@ -1,0 +1,219 @@
+// The CPU backend with the native kernels behind it: large float32/float64 work (matrix products,
+// contiguous elementwise ops, sums, softmax) goes to the C++ addon, everything else to the
+// TypeScript backend it wraps. Small problems stay in TypeScript on purpose: a call into the
+// addon costs about a microsecond, more than a whole small kernel (the XOR model's products are
+// 64x2x2), and staying there keeps small programs' numbers exactly what they were.
+//
+// What the addon computes, against the TypeScript kernels:
+// - add/sub/mul/div, neg, relu and the sigmoid/relu backward kernels: the same bits;
+// - exp, log, tanh, sigmoid: within 1-2 ulps (vectorised polynomials instead of Math.*);
+// - sums: float64 accumulation in a fixed order of pieces (TypeScript adds in one sequence), so
+//   float32 results nearly always agree and float64 results differ in the last bits at most;
+// - float32 matrix products accumulate in float32 with FMA, as PyTorch's CPU path does (the
+//   TypeScript kernel accumulates in float64);
+// - softmax: exp(x - max) * (1 / sum), as PyTorch's kernel; the ops' composition divides by sum.
+import { type DType, float32, float64 } from "../../tensor/dtype.js";
+import { numelOf, shapeEquals } from "../../tensor/shape.js";
+import { Tensor } from "../../tensor/tensor.js";
+import type { Backend, BinaryKernel, ReduceKind, UnaryKernel } from "../backend.js";
+import { BackwardOp, BinaryOp, type FloatArray, type NativeKernels, UnaryOp } from "./addon.js";
+
+/**
+ * Sizes from which the addon runs a problem. Measured through both backends on the project's
+ * 2-core machine (AVX-512, warm, best of five; µs TypeScript / native): matmul 64x2x2 (256
+ * multiply-adds) 1.1 / 1.8, 8x8x8 1.7 / 1.2, 16x16x16 8.4 / 1.6; float32 add of 1024 elements
+ * 3.1 / 1.7, exp 10.8 / 1.5, sum 1.5 / 0.55; softmax of 1024 as 16x64 23 / 3. The addon wins from
+ * about 512 (a call into it costs ~1 µs); the thresholds sit where it is about twice as fast, so
+ * the XOR model's products (256) and every small program stay in TypeScript with their numbers.
+ */
+export const nativeThresholds = {
+  /** Multiply-adds (batch * M * N * K) of a matrix product. */
+  matmulMacs: 2048,
+  /** Output elements of an elementwise op. */
+  elementwise: 2048,
+  /** Input elements of a sum. */
+  sum: 2048,
+  /** Input elements of a softmax. */
+  softmax: 2048,
+};
+
+const unaryOps: Record<string, UnaryOp> = UnaryOp;
+const binaryOps: Record<string, BinaryOp> = { add: BinaryOp.add, sub: BinaryOp.sub, mul: BinaryOp.mul, div: BinaryOp.div };
+// With the tensor on the right of a 0-d left operand (2 - x as x.rsub(2)): the swapped opcode.
+const swappedOps: Record<string, BinaryOp> = { add: BinaryOp.add, sub: BinaryOp.rsub, mul: BinaryOp.mul, div: BinaryOp.rdiv };
+// The backward kernels the ops layer names, whose addon versions compute PyTorch's formula in
+// the same steps. tanh_backward is not among them: the ops fuse 1 - y * y into one rounding (as
+// PyTorch's compiled kernel does), the addon rounds twice.
+const backwardOps: Record<string, BackwardOp> = { sigmoid_backward: BackwardOp.sigmoid, relu_backward: BackwardOp.relu };
+
+function isFloat(d: DType): boolean {
+  return d === float32 || d === float64;
+}
+
+function data(t: Tensor): FloatArray {
+  return t.storage.data as FloatArray;
+}
+
+/** Whether b repeats whole along the output's leading dims: contiguous, shape a suffix of outShape (leading 1s aside). */
+function isTrailingRow(b: Tensor, outShape: number[]): boolean {
+  const lead = outShape.length - b.shape.length;
+  if (lead < 0 || !b.isContiguous()) return false;
+  let d = 0;
+  while (d < b.shape.length && b.shape[d] === 1) d++;
+  for (; d < b.shape.length; d++) if (b.shape[d] !== outShape[lead + d]) return false;
+  return true;
+}
+
+/** Product of shape[from..to). */
+function extent(shape: number[], from: number, to: number): number {
+  let n = 1;
+  for (let d = from; d < to; d++) n *= shape[d];
+  return n;
+}
+
+/** The optional backend method: softmax (or log-softmax) along dim, or null to let the ops compose it. */
+export type SoftmaxKernel = (x: Tensor, dim: number, log: boolean) => Tensor | null;
+
+/** A Backend that sends large float work to `k` and everything else to `base`. */
+export function createNativeBackend(k: NativeKernels, base: Backend): Backend & { softmax: SoftmaxKernel } {
+  const t = nativeThresholds;
+
+  function unary(x: Tensor, kern: UnaryKernel, outDtype: DType): Tensor {
+    const op = unaryOps[kern.name];
+    if (op !== undefined && x.dtype === outDtype && isFloat(outDtype) && x.isContiguous()) {
+      const n = x.numel();
+      if (n >= t.elementwise) {
+        const out = new outDtype.ArrayType(n) as FloatArray;
+        k.unary(op, data(x), x.offset, out, 0, n);
+        return Tensor.make(x.shape.slice(), outDtype, out, x.device);
+      }
+    }
+    return base.unary(x, kern, outDtype);
+  }
+
+  function binary(a: Tensor, b: Tensor | number, kern: BinaryKernel, outDtype: DType, outShape: number[]): Tensor {
+    const out = isFloat(outDtype) && a.dtype === outDtype && (typeof b === "number" || b.dtype === outDtype) ? nativeBinary(a, b, kern.name, outDtype, outShape) : null;
+    return out ?? base.binary(a, b, kern, outDtype, outShape);
+  }
+
+  function nativeBinary(a: Tensor, b: Tensor | number, name: string, dtype: DType, outShape: number[]): Tensor | null {
+    const n = numelOf(outShape);
+    if (n < t.elementwise) return null;
+    const op = binaryOps[name];
+    const back = backwardOps[name];
+    if (op === undefined && back === undefined) return null;
+    const aFull = shapeEquals(a.shape, outShape) && a.isContiguous();
+    let out: FloatArray | null = null;
+    if (typeof b === "number") {
+      if (op === undefined || !aFull) return null;
+      out = new dtype.ArrayType(n) as FloatArray;
+      k.binaryScalar(op, data(a), a.offset, b, out, 0, n);
+    } else if (aFull && shapeEquals(b.shape, outShape) && b.isContiguous()) {
+      out = new dtype.ArrayType(n) as FloatArray;
+      if (op !== undefined) k.binary(op, data(a), a.offset, data(b), b.offset, out, 0, n);
+      else k.backward(back, data(a), a.offset, data(b), b.offset, out, 0, n);
+    } else if (op === undefined) {
+      return null;
+    } else if (aFull && b.numel() === 1) {
+      out = new dtype.ArrayType(n) as FloatArray;
+      k.binaryScalar(op, data(a), a.offset, data(b)[b.offset], out, 0, n);
+    } else if (a.numel() === 1 && shapeEquals(b.shape, outShape) && b.isContiguous()) {
+      out = new dtype.ArrayType(n) as FloatArray;
+      k.binaryScalar(swappedOps[name], data(b), b.offset, data(a)[a.offset], out, 0, n);
+    } else if (aFull && isTrailingRow(b, outShape)) {
+      const cols = b.numel();
+      out = new dtype.ArrayType(n) as FloatArray;
+      k.binaryRow(op, data(a), a.offset, data(b), b.offset, out, 0, n / cols, cols);
+    } else {
+      return null;
+    }
+    return Tensor.make(outShape, dtype, out, a.device);
+  }
+
+  function reduce(x: Tensor, dims: number[], kind: ReduceKind, withIndices: boolean) {
+    if (kind === "sum" && isFloat(x.dtype) && x.isContiguous()) {
+      const values = nativeSum(x, dims);
+      if (values) return { values, indices: null };
+    }
+    return base.reduce(x, dims, kind, withIndices);
+  }
+
+  // Sums over one run of consecutive dims (dims is sorted and distinct): x read as
+  // [outer, reduced, inner], which covers full sums, row sums and column sums.
+  function nativeSum(x: Tensor, dims: number[]): Tensor | null {
+    const n = x.numel();
+    if (n < t.sum) return null;
+    const first = dims[0];
+    const last = dims[dims.length - 1];
+    if (last - first !== dims.length - 1) return null;
+    const shape = x.shape;
+    const outShape = shape.slice();
+    for (const d of dims) outShape[d] = 1;
+    const outer = extent(shape, 0, first);
+    const reduced = extent(shape, first, last + 1);
+    const inner = extent(shape, last + 1, shape.length);
+    const src = data(x);
+    const out = new x.dtype.ArrayType(outer * inner) as FloatArray;
+    if (outer === 1 && inner === 1) {
+      out[0] = k.sum(src, x.offset, n);
+    } else if (inner === 1) {
+      k.sumDim(src, x.offset, outer, reduced, 1, out, 0);
+    } else if (outer === 1) {
+      k.sumDim(src, x.offset, reduced, inner, 0, out, 0);
+    } else {
+      // One column-sum call per outer block: only when each block is large enough to pay for it.
+      if (reduced * inner < t.sum) return null;
+      for (let o = 0; o < outer; o++) k.sumDim(src, x.offset + o * reduced * inner, reduced, inner, 0, out, o * inner);
+    }
+    return Tensor.make(outShape, x.dtype, out, x.device);
+  }
+
+  function matmul(a: Tensor, b: Tensor): Tensor {
+    const batch = a.shape[0];
+    const m = a.shape[1];
+    const kk = a.shape[2];
+    const n = b.shape[2];
+    if (
+      a.dtype === b.dtype &&
+      isFloat(a.dtype) &&
+      batch * m * n * kk >= t.matmulMacs &&
+      a.strides[0] >= 0 && a.strides[1] >= 0 && a.strides[2] >= 0 &&
+      b.strides[0] >= 0 && b.strides[1] >= 0 && b.strides[2] >= 0
+    ) {
+      const out = new a.dtype.ArrayType(batch * m * n) as FloatArray;
+      k.gemmStrided(
+        m, n, kk, 1,
+        data(a), a.offset, a.strides[1], a.strides[2],
+        data(b), b.offset, b.strides[1], b.strides[2],
+        0, out, 0, n, 1,
+        batch, a.strides[0], b.strides[0], m * n,
+      );
+      return Tensor.make([batch, m, n], a.dtype, out, a.device);
+    }
+    return base.matmul(a, b);
+  }
+
+  function softmax(x: Tensor, dim: number, log: boolean): Tensor | null {
+    const n = x.numel();
+    if (!isFloat(x.dtype) || n < t.softmax || dim !== x.dim() - 1 || !x.isContiguous()) return null;
+    const cols = x.shape[dim];
+    const out = new x.dtype.ArrayType(n) as FloatArray;
+    k.softmax(data(x), x.offset, out, 0, n / cols, cols, log);
+    return Tensor.make(x.shape.slice(), x.dtype, out, x.device);
+  }
+
+  return {
+    name: "cpu (native C++ kernels, TypeScript for small problems)",
+    unary,
+    binary,
+    assign: base.assign,
+    copy: base.copy,
+    reduce,
+    matmul,
+    gather: base.gather,
+    scatter: base.scatter,
+    indexSelect: base.indexSelect,
+    indexAdd: base.indexAdd,
+    softmax,
+  };
+}
