@@ -30,6 +30,19 @@ function fit(grad: Tensor, meta: { shape: number[]; dtype: Tensor["dtype"] }, no
   return g;
 }
 
+/** The id of the latest backward pass; each pass marks the nodes it works on with its own. */
+let lastTask = 0;
+/** How many backward passes are running (more than one: a hook started another). */
+let running = 0;
+
+/** A node's bookkeeping as a pass found it, for a nested pass to put back when it ends. */
+interface SavedState {
+  node: Node;
+  task: number;
+  dependencies: number;
+  grads: Array<Tensor | null> | null;
+}
+
 /**
  * Runs backward from `roots` with their seed gradients. Leaves get `.grad` accumulated, unless
  * `capture` is given: then the gradients reaching those tensors are returned instead (autograd.grad).
@@ -42,50 +55,54 @@ export function runBackward(roots: Tensor[], seeds: Tensor[], opts: BackwardOpti
     if (!e) throw new Error("element 0 of tensors does not require grad and does not have a grad_fn");
     rootEdges.push(e);
   }
-  // Count how many edges point at each node, so a node runs only when all its inputs are in.
-  const deps = new Map<Node, number>();
-  const stack: Node[] = [];
-  for (const e of rootEdges) {
-    if (!deps.has(e.node)) {
-      deps.set(e.node, 0);
-      stack.push(e.node);
-    }
-  }
-  while (stack.length) {
-    const next = stack.pop()!.next;
-    for (let i = 0; i < next.length; i++) {
-      const edge = next[i];
-      if (!edge) continue;
-      const count = deps.get(edge.node);
-      if (count === undefined) {
-        deps.set(edge.node, 1);
-        stack.push(edge.node);
-      } else deps.set(edge.node, count + 1);
-    }
-  }
-  const captured = capture ? new Map<Tensor, Tensor | null>(capture.map((t) => [t, null])) : null;
-  const captureEdges = capture?.map((t) => edgeOf(t)) ?? null;
-  // The gradients gathered so far for each node's outputs.
-  const pending = new Map<Node, Array<Tensor | null>>();
-  for (let i = 0; i < rootEdges.length; i++) addGrad(pending, rootEdges[i], seeds[i]);
-  const ready: Node[] = [];
-  for (const e of rootEdges) if (deps.get(e.node) === 0 && !ready.includes(e.node)) ready.push(e.node);
-
+  const task = ++lastTask;
+  // A pass started from inside another (by a hook) may share nodes with it: it keeps their
+  // state as it found it and puts it back at the end, so the outer pass goes on undisturbed.
+  const saved: SavedState[] | null = running > 0 ? [] : null;
+  running++;
   const prevGradMode = isGradEnabled();
-  setGradEnabled(opts.createGraph ?? false);
   try {
+    // Count how many edges point at each node, so a node runs only when all its inputs are in.
+    const stack: Node[] = [];
+    for (const e of rootEdges) {
+      if (e.node.backwardTask !== task) {
+        join(e.node, task, saved);
+        stack.push(e.node);
+      }
+    }
+    while (stack.length) {
+      const next = stack.pop()!.next;
+      for (let i = 0; i < next.length; i++) {
+        const edge = next[i];
+        if (!edge) continue;
+        const node = edge.node;
+        if (node.backwardTask !== task) {
+          join(node, task, saved);
+          stack.push(node);
+        }
+        node.backwardDependencies++;
+      }
+    }
+    const captured = capture ? new Map<Tensor, Tensor | null>(capture.map((t) => [t, null])) : null;
+    const captureEdges = capture?.map((t) => edgeOf(t)) ?? null;
+    for (let i = 0; i < rootEdges.length; i++) addGrad(rootEdges[i], seeds[i]);
+    const ready: Node[] = [];
+    for (const e of rootEdges) if (e.node.backwardDependencies === 0 && !ready.includes(e.node)) ready.push(e.node);
+
+    setGradEnabled(opts.createGraph ?? false);
     while (ready.length) {
       const node = ready.pop()!;
-      const grads = pending.get(node) ?? [];
-      pending.delete(node);
+      const grads = node.backwardGrads ?? [];
+      node.backwardGrads = null;
       if (captureEdges && captured) {
-        captureEdges.forEach((ce, i) => {
+        for (let i = 0; i < captureEdges.length; i++) {
+          const ce = captureEdges[i];
           if (ce && ce.node === node && grads[ce.nr]) {
             const t = capture![i];
             const prev = captured.get(t);
             captured.set(t, prev ? prev.add(grads[ce.nr]!) : grads[ce.nr]!);
           }
-        });
+        }
       }
       if (node instanceof AccumulateGrad) {
         if (!captured) accumulate(node.variable, grads[0]);
@@ -104,16 +121,31 @@ export function runBackward(roots: Tensor[], seeds: Tensor[], opts: BackwardOpti
         const edge = next[i];
         if (!edge) continue;
         const g = inputGrads[i];
-        if (g) addGrad(pending, edge, fit(g, edge.node.outputs[edge.nr], node));
-        const left = deps.get(edge.node)! - 1;
-        deps.set(edge.node, left);
-        if (left === 0) ready.push(edge.node);
+        if (g) addGrad(edge, fit(g, edge.node.outputs[edge.nr], node));
+        if (--edge.node.backwardDependencies === 0) ready.push(edge.node);
       }
     }
+    return capture ? capture.map((t) => captured!.get(t) ?? null) : [];
   } finally {
     setGradEnabled(prevGradMode);
+    running--;
+    if (saved) {
+      for (let i = saved.length - 1; i >= 0; i--) {
+        const s = saved[i];
+        s.node.backwardTask = s.task;
+        s.node.backwardDependencies = s.dependencies;
+        s.node.backwardGrads = s.grads;
+      }
+    }
   }
-  return capture ? capture.map((t) => captured!.get(t) ?? null) : [];
+}
+
+/** Makes node part of backward pass `task`, with no dependencies counted and no gradients yet. */
+function join(node: Node, task: number, saved: SavedState[] | null): void {
+  if (saved) saved.push({ node, task: node.backwardTask, dependencies: node.backwardDependencies, grads: node.backwardGrads });
+  node.backwardTask = task;
+  node.backwardDependencies = 0;
+  node.backwardGrads = null;
 }
 
 const NO_GRADS: Grad[] = [];
@@ -123,11 +155,14 @@ function isSet(g: Tensor | null | undefined): boolean {
 }
 
 /** Adds g to the gradient pending for the edge's node output (summing when several edges meet). */
-function addGrad(pending: Map<Node, Array<Tensor | null>>, edge: Edge, g: Tensor): void {
-  let buf = pending.get(edge.node);
+function addGrad(edge: Edge, g: Tensor): void {
+  const node = edge.node;
+  let buf = node.backwardGrads;
   if (!buf) {
-    buf = new Array(edge.node.outputs.length).fill(null);
-    pending.set(edge.node, buf);
+    const n = node.outputs.length;
+    buf = new Array<Tensor | null>(n);
+    for (let i = 0; i < n; i++) buf[i] = null;
+    node.backwardGrads = buf;
   }
   const prev = buf[edge.nr];
   buf[edge.nr] = prev ? prev.add(g) : g;

@@ -60,6 +60,14 @@ export class Node implements GradFn {
   private freed = false;
   /** Hooks registered on non-leaf outputs (retainGrad, registerHook), by output number. */
   outputHooks: Array<Array<(g: Tensor) => Tensor | undefined | void>> | null = null;
+  // The backward engine's bookkeeping (src/autograd/engine.ts), kept here rather than in Maps
+  // keyed by node, which cost several hash lookups per node per backward. Valid only while
+  // `backwardTask` is the id of the backward pass that is running.
+  backwardTask = 0;
+  /** Edges from nodes of that pass still to run that point here. */
+  backwardDependencies = 0;
+  /** The gradients gathered so far for this node's outputs. */
+  backwardGrads: Array<Tensor | null> | null = null;
 
   constructor(
     readonly name: string,
