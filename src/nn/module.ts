@@ -33,6 +33,24 @@ interface ModuleState {
   nonPersistent: Set<string>;
   preHooks: Map<number, ForwardPreHook>;
   hooks: Map<number, ForwardHook>;
+  /**
+   * What the last sync saw: the own keys in order and what each held (a ValueClass). A module
+   * whose keys and classes are unchanged would sync to the same registry, so the walk is skipped
+   * (Sequential.forward reads the registry every step). Null after anything else changed `order`.
+   */
+  seenKeys: string[] | null;
+  seenClasses: ValueClass[];
+}
+
+/** What sync distinguishes in a property's value. */
+const enum ValueClass {
+  Nullish,
+  Param,
+  Module,
+  Other,
+}
+function classOf(v: unknown): ValueClass {
+  return v instanceof Parameter ? ValueClass.Param : v instanceof Module ? ValueClass.Module : v === null || v === undefined ? ValueClass.Nullish : ValueClass.Other;
 }
 
 const states = new WeakMap<Module, ModuleState>();
@@ -54,7 +72,9 @@ function setValue(m: Module, name: string, v: unknown): void {
 /** Brings the registry up to date with the instance's own properties (class fields are defined after Module's constructor). */
 function sync(m: Module): ModuleState {
   const s = stateOf(m);
-  for (const key of Object.keys(m)) {
+  const keys = Object.keys(m);
+  if (unchangedSinceSync(m, s, keys)) return s;
+  for (const key of keys) {
     const v = memberOf(m, key);
     const known = s.order.get(key);
     if (known === "buffer") continue;
@@ -69,7 +89,20 @@ function sync(m: Module): ModuleState {
     s.order.set(key, kind);
   }
   for (const key of s.order.keys()) if (!Object.hasOwn(m, key)) s.order.delete(key);
+  const classes = new Array<ValueClass>(keys.length);
+  for (let i = 0; i < keys.length; i++) classes[i] = classOf(memberOf(m, keys[i]));
+  s.seenKeys = keys;
+  s.seenClasses = classes;
   return s;
+}
+
+function unchangedSinceSync(m: Module, s: ModuleState, keys: string[]): boolean {
+  const seen = s.seenKeys;
+  if (seen === null || seen.length !== keys.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== seen[i] || classOf(memberOf(m, keys[i])) !== s.seenClasses[i]) return false;
+  }
+  return true;
 }
 
 function entries<K extends Kind>(m: Module, kind: K): Array<[string, (K extends "module" ? Module : K extends "param" ? Parameter : Tensor) | null]> {
@@ -110,7 +143,7 @@ function addIndent(s: string, spaces: number): string {
 
 export class Module {
   constructor() {
-    states.set(this, { training: true, order: new Map(), nonPersistent: new Set(), preHooks: new Map(), hooks: new Map() });
+    states.set(this, { training: true, order: new Map(), nonPersistent: new Set(), preHooks: new Map(), hooks: new Map(), seenKeys: null, seenClasses: [] });
   }
 
   /** The computation; subclasses define it. `call(...)` runs it with the forward hooks. */
@@ -160,6 +193,7 @@ export class Module {
     }
     setValue(this, name, param);
     if (!s.order.has(name)) s.order.set(name, "param");
+    s.seenKeys = null;
   }
 
   registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
@@ -171,6 +205,7 @@ export class Module {
     }
     setValue(this, name, tensor);
     if (!s.order.has(name)) s.order.set(name, "buffer");
+    s.seenKeys = null;
     if (opts.persistent === false) s.nonPersistent.add(name);
     else s.nonPersistent.delete(name);
   }
@@ -182,6 +217,7 @@ export class Module {
     if (name in this && memberOf(this, name) != null && s.order.get(name) !== "module") throw new Error(`attribute '${name}' already exists`);
     setValue(this, name, module);
     if (!s.order.has(name)) s.order.set(name, "module");
+    s.seenKeys = null;
   }
   registerModule(name: string, module: Module | null): void {
     this.addModule(name, module);

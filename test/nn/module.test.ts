@@ -186,6 +186,37 @@ test("registration follows definition order, reassignment and explicit registrat
   assert.equal(m.getSubmodule("extra").constructor.name, "Tanh");
 });
 
+test("the registry follows every change between reads, including ones that keep the number of properties", () => {
+  class M extends nn.Module {
+    late: nn.Module | null = null;
+    x: unknown = 5;
+    fc = new nn.Linear(1, 1);
+  }
+  const m = new M();
+  const rec = m as unknown as Record<string, unknown>;
+  const children = () => m.namedChildren().map(([k]) => k);
+  const params = () => m.namedParameters().map(([k]) => k);
+  assert.deepEqual(children(), ["fc"]);
+  m.late = new nn.Tanh(); // null -> module, registered when first seen as one
+  assert.deepEqual(children(), ["fc", "late"]);
+  rec.x = new nn.Parameter(torch.zeros(1)); // plain value -> parameter
+  assert.deepEqual(params(), ["x", "fc.weight", "fc.bias"]);
+  rec.x = new nn.ReLU(); // parameter -> module
+  assert.deepEqual(params(), ["fc.weight", "fc.bias"]);
+  assert.deepEqual(children(), ["fc", "late", "x"]);
+  rec.fc = 3; // module -> plain value: unregistered
+  assert.deepEqual(children(), ["late", "x"]);
+  delete rec.late; // one property gone, another added: same count
+  rec.other = new nn.Sigmoid();
+  assert.deepEqual(children(), ["x", "other"]);
+  const seq = new nn.Sequential(new nn.Linear(2, 2), new nn.Sigmoid());
+  const input = torch.ones(1, 2);
+  seq.forward(input);
+  (seq as unknown as Record<string, unknown>)["1"] = new nn.Tanh();
+  assert.equal(seq.at(1).constructor.name, "Tanh");
+  assert.deepEqual(seq.forward(input).tolist(), seq.at(0).forward(input).tanh().tolist());
+});
+
 test("shared parameters are listed once", () => {
   const lin = new nn.Linear(2, 2);
   const seq = new nn.Sequential(lin, lin);
