@@ -30,9 +30,20 @@ export function reduce(x: Tensor, dims: number[], kind: ReduceKind, withIndices:
   // Read x in (kept..., reduced...) order: the identity order needs no copy when contiguous.
   let src: ArrayLike<number>;
   let base = 0;
+  // Output o reads `inner` elements from its start, `step` apart. One reduced dim of a contiguous
+  // x (a bias gradient: a sum over the batch) is read in place rather than gathered first: the
+  // same elements in the same order, `after` (the size of the dims behind it) apart.
+  let step = 1;
+  let after = 0;
   if (identity && x.isContiguous()) {
     src = x.storage.data;
     base = x.offset;
+  } else if (dims.length === 1 && x.isContiguous()) {
+    src = x.storage.data;
+    base = x.offset;
+    after = 1;
+    for (let d = dims[0] + 1; d < nd; d++) after *= x.shape[d];
+    step = after;
   } else {
     const buf = allocArray(x.dtype, outer * inner);
     const shape = new Array<number>(nd);
@@ -47,17 +58,17 @@ export function reduce(x: Tensor, dims: number[], kind: ReduceKind, withIndices:
   const out = allocArray(x.dtype, outer);
   const idx = withIndices ? allocArray(int64, outer) : null;
   for (let o = 0; o < outer; o++) {
-    const start = base + o * inner;
+    const start = after === 0 ? base + o * inner : base + Math.floor(o / after) * inner * after + (o % after);
     switch (kind) {
       case "sum": {
         let acc = 0;
-        for (let i = 0; i < inner; i++) acc += src[start + i];
+        for (let i = 0; i < inner; i++) acc += src[start + i * step];
         out[o] = acc;
         break;
       }
       case "prod": {
         let acc = 1;
-        for (let i = 0; i < inner; i++) acc *= src[start + i];
+        for (let i = 0; i < inner; i++) acc *= src[start + i * step];
         out[o] = acc;
         break;
       }
@@ -69,7 +80,7 @@ export function reduce(x: Tensor, dims: number[], kind: ReduceKind, withIndices:
         const isMax = kind === "max";
         if (!Number.isNaN(best)) {
           for (let i = 1; i < inner; i++) {
-            const v = src[start + i];
+            const v = src[start + i * step];
             if (Number.isNaN(v)) {
               best = v;
               at = i;

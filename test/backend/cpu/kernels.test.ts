@@ -49,6 +49,7 @@ function layouts(seed: number): Array<[string, Tensor]> {
     ["flipped", base.flip([1, 2]).flip([1, 2]).flip([0]).contiguous().flip([0])],
     ["negative strides", base.flip([2])],
     ["sliced", wide.slice(0, 1, 3).slice(2, 0, 8, 2)],
+    ["contiguous at an offset", wide.slice(2, 0, 4).contiguous().slice(0, 1, 3)],
     ["expanded", torch.tensor(values(4, seed), { dtype: float64 }).reshape(1, 1, 4).expand(2, 3, 4)],
   ];
 }
