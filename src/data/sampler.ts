@@ -83,6 +83,29 @@ class ChunkIterator implements Iterator<number> {
       if (this.chunk.length > 0) return { done: false, value: this.chunk[this.pos++] };
     }
   }
+
+  /**
+   * What up to `count` next() calls would give, written into out from index `at`; returns the
+   * index after the last one written. Copies straight from the current chunk, and draws the next
+   * chunk exactly when next() would: a BatchSampler takes whole batches this way.
+   */
+  fill(out: number[], at: number, count: number): number {
+    const end = at + count;
+    while (at < end) {
+      const chunk = this.chunk;
+      let p = this.pos;
+      if (p < chunk.length) {
+        const stop = Math.min(end, at + chunk.length - p);
+        while (at < stop) out[at++] = chunk[p++];
+        this.pos = p;
+      } else {
+        const r = this.next();
+        if (r.done) break;
+        out[at++] = r.value;
+      }
+    }
+    return at;
+  }
 }
 
 export interface RandomSamplerOptions {
@@ -247,10 +270,13 @@ export class BatchSampler extends Sampler<number[]> {
         if (inner === null) inner = this.sampler[Symbol.iterator]();
         const batch = new Array<number>(size);
         let k = 0;
-        while (k < size) {
-          const r = inner.next();
-          if (r.done) break;
-          batch[k++] = r.value;
+        if (inner instanceof ChunkIterator) k = inner.fill(batch, 0, size);
+        else {
+          while (k < size) {
+            const r = inner.next();
+            if (r.done) break;
+            batch[k++] = r.value;
+          }
         }
         if (k === size) return { done: false, value: batch };
         finished = true;

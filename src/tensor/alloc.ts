@@ -30,7 +30,7 @@ let used = 0;
 /** A zeroed array of n elements of dtype's storage type, for a tensor's data. */
 export function allocArray(dtype: DType, n: number): TypedArray {
   const bytes = n * dtype.itemsize;
-  if (bytes <= IN_HEAP_MAX_BYTES || bytes > SLAB_MAX_BYTES) return new dtype.ArrayType(n);
+  if (bytes <= IN_HEAP_MAX_BYTES || bytes > SLAB_MAX_BYTES) return fresh(dtype.ArrayType, n);
   // Offsets stay multiples of 8, which every element type's alignment divides.
   const taken = (bytes + 7) & ~7;
   if (used + taken > SLAB_BYTES) {
@@ -39,7 +39,22 @@ export function allocArray(dtype: DType, n: number): TypedArray {
     slab = new ArrayBuffer(SLAB_BYTES);
     used = 0;
   }
-  const out = new dtype.ArrayType(slab, used, n);
+  const out = view(dtype.ArrayType, slab, used, n);
   used += taken;
   return out;
+}
+
+// One `new` per array type: a single `new ArrayType(...)` that sees every type is megamorphic,
+// and V8 then constructs through its generic path, several times slower.
+function fresh(Type: DType["ArrayType"], n: number): TypedArray {
+  if (Type === Float32Array) return new Float32Array(n);
+  if (Type === Float64Array) return new Float64Array(n);
+  if (Type === Uint8Array) return new Uint8Array(n);
+  return new Type(n);
+}
+function view(Type: DType["ArrayType"], buffer: ArrayBuffer, byteOffset: number, n: number): TypedArray {
+  if (Type === Float32Array) return new Float32Array(buffer, byteOffset, n);
+  if (Type === Float64Array) return new Float64Array(buffer, byteOffset, n);
+  if (Type === Uint8Array) return new Uint8Array(buffer, byteOffset, n);
+  return new Type(buffer, byteOffset, n);
 }

@@ -65,6 +65,34 @@ test("samplers: draws start at the first next(), not when the iterator is made",
   assert.notDeepEqual(torch.getRngState(), before);
 });
 
+test("samplers: a BatchSampler over random samplers groups their indices and draws as they do, chunk borders included", () => {
+  const inner = (seed: number, replacement: boolean, numSamples: number) =>
+    new data.RandomSampler(range(5), { generator: new torch.Generator().manualSeed(seed), replacement, numSamples });
+  for (const replacement of [false, true]) {
+    for (const numSamples of [3, 5, 12, 40, 70]) {
+      for (const batchSize of [1, 4, 5, 7, 64]) {
+        for (const dropLast of [false, true]) {
+          const where = `replacement ${replacement}, numSamples ${numSamples}, batchSize ${batchSize}, dropLast ${dropLast}`;
+          const plain = inner(1, replacement, numSamples);
+          const flat = [...plain];
+          const expected: number[][] = [];
+          for (let i = 0; i < flat.length; i += batchSize) expected.push(flat.slice(i, i + batchSize));
+          if (dropLast && expected.length > 0 && expected[expected.length - 1].length < batchSize) expected.pop();
+          const batched = new data.BatchSampler(inner(1, replacement, numSamples), batchSize, dropLast);
+          assert.deepEqual([...batched], expected, where);
+          // Both generators drew the same words: the next draw agrees.
+          assert.equal(batched.sampler instanceof data.RandomSampler && batched.sampler.generator!.initialSeed(), 1, where);
+          assert.deepEqual(
+            torch.rand(2, { generator: (batched.sampler as data.RandomSampler).generator }).tolist(),
+            torch.rand(2, { generator: plain.generator }).tolist(),
+            where,
+          );
+        }
+      }
+    }
+  }
+});
+
 test("samplers: PyTorch's argument errors", () => {
   assert.throws(() => new data.RandomSampler(range(0)), { message: "numSamples should be a positive integer value, but got numSamples=0" });
   assert.throws(() => new data.RandomSampler(range(3), { numSamples: 1.5 }), /numSamples should be a positive integer/);
