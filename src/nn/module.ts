@@ -43,7 +43,7 @@ interface ModuleState {
 }
 
 /** What sync distinguishes in a property's value. */
-const enum ValueClass {
+enum ValueClass {
   Nullish,
   Param,
   Module,

@@ -1,13 +1,11 @@
 // In-place ops (add_, mul_, copy_, zero_, ...): compute out of place, write the values back into
 // the tensor's memory, bump the shared version counter, and move the tensor's history onto the
 // new node, as PyTorch does.
-import { bool } from "../tensor/dtype.js";
+import { bool, scalarTypeName } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { isGradEnabled, record } from "./node.js";
 import { backendOf } from "./util.js";
-
-const TYPE_NAMES: Record<string, string> = { float32: "Float", float64: "Double", int32: "Int", int64: "Long", uint8: "Byte", bool: "Bool" };
 
 /** The errors PyTorch raises before an in-place change that would corrupt autograd. */
 export function checkInplace(self: Tensor, result?: Tensor, src?: Tensor): void {
@@ -25,7 +23,7 @@ export function checkInplace(self: Tensor, result?: Tensor, src?: Tensor): void 
   if (result && result.dtype !== self.dtype) {
     const promoted = result.dtype.category > self.dtype.category;
     if (promoted) {
-      throw new TypeError(`result type ${TYPE_NAMES[result.dtype.name]} can't be cast to the desired output type ${TYPE_NAMES[self.dtype.name]}`);
+      throw new TypeError(`result type ${scalarTypeName(result.dtype)} can't be cast to the desired output type ${scalarTypeName(self.dtype)}`);
     }
   }
 }

@@ -1,6 +1,6 @@
 // Graph nodes: what an op records so backward can run. Each op calls record() right after its
 // forward, handing over its backward formula; the engine in src/autograd walks these nodes.
-import type { DType } from "../tensor/dtype.js";
+import { type DType, tensorTypeName } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
 import type { GradFn, Tensor } from "../tensor/tensor.js";
 
@@ -30,15 +30,6 @@ export function withGradMode<T>(on: boolean, fn: () => T): T {
     gradEnabled = prev;
   }
 }
-
-const TYPE_NAMES: Record<string, string> = {
-  float32: "FloatTensor",
-  float64: "DoubleTensor",
-  int32: "IntTensor",
-  int64: "LongTensor",
-  uint8: "ByteTensor",
-  bool: "BoolTensor",
-};
 
 interface SavedTensor {
   tensor: Tensor;
@@ -102,7 +93,7 @@ export class Node implements GradFn {
               : "";
         throw new Error(
           `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
-            `[torch.${TYPE_NAMES[t.dtype.name]} ${formatShape(t.shape)}]${where} is at version ${t.version}; ` +
+            `[torch.${tensorTypeName(t.dtype)} ${formatShape(t.shape)}]${where} is at version ${t.version}; ` +
             `expected version ${s.version} instead. Hint: the operation that modified it ran after ${this.name} saved it; ` +
             "clone the tensor before changing it in place.",
         );

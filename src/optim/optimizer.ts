@@ -6,6 +6,7 @@
 // Group options are camelCase on `paramGroups` (group.weightDecay) and PyTorch's snake_case inside
 // state dicts (weight_decay); per-parameter state keeps PyTorch's names (exp_avg, momentum_buffer).
 import { enableGrad, noGrad } from "../autograd/index.js";
+import { tensorTypeName } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { warn } from "./warn.js";
 
@@ -34,18 +35,9 @@ export interface OptimizerStateDict {
   param_groups: Array<Record<string, unknown>>;
 }
 
-const TYPE_NAMES: Record<string, string> = {
-  float32: "FloatTensor",
-  float64: "DoubleTensor",
-  int32: "IntTensor",
-  int64: "LongTensor",
-  uint8: "ByteTensor",
-  bool: "BoolTensor",
-};
-
 /** Python's torch.typename for the values an optimizer may be handed. */
 export function typename(v: unknown): string {
-  if (v instanceof Tensor) return `torch.${TYPE_NAMES[v.dtype.name] ?? "Tensor"}`;
+  if (v instanceof Tensor) return `torch.${tensorTypeName(v.dtype)}`;
   if (v === null || v === undefined) return "NoneType";
   if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
   if (typeof v === "boolean") return "bool";

@@ -105,3 +105,22 @@ export function castScalar(v: number, d: DType): number {
   if (Number.isNaN(v)) return 0;
   return Math.trunc(v);
 }
+
+const SCALAR_TYPE_NAMES: Record<DTypeName, string> = {
+  float32: "Float",
+  float64: "Double",
+  int32: "Int",
+  int64: "Long",
+  uint8: "Byte",
+  bool: "Bool",
+};
+
+/** PyTorch's C++ scalar-type name ("Float", "Long"), which its error messages print. */
+export function scalarTypeName(d: DType | DTypeName): string {
+  return SCALAR_TYPE_NAMES[typeof d === "string" ? d : d.name];
+}
+
+/** PyTorch's legacy tensor type name ("FloatTensor"), as in torch.typename and autograd's messages. */
+export function tensorTypeName(d: DType | DTypeName): string {
+  return `${scalarTypeName(d)}Tensor`;
+}
