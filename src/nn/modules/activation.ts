@@ -122,20 +122,10 @@ export class ELU extends Module {
   }
 }
 
-export class CELU extends Module {
-  alpha: number;
-  inplace: boolean;
-  constructor(alpha: number | { alpha?: number; inplace?: boolean } = 1, inplace = false) {
-    super();
-    const o = typeof alpha === "number" ? { alpha, inplace } : alpha;
-    this.alpha = o.alpha ?? 1;
-    this.inplace = o.inplace ?? false;
-  }
+/** CELU takes ELU's arguments and repr; only the function differs. */
+export class CELU extends ELU {
   override forward(input: Tensor): Tensor {
     return F.celu(input, { alpha: this.alpha, inplace: this.inplace });
-  }
-  override extraRepr(): string {
-    return `alpha=${pyFloat(this.alpha)}${inplaceRepr(this.inplace, ", ")}`;
   }
 }
 
