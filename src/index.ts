@@ -106,6 +106,7 @@ export {
 } from "./ops/math.js";
 export { relu, softmax, logSoftmax } from "./ops/activation.js";
 export { all, amax, amin, any, argmax, argmin, cumsum, logsumexp, max, mean, min, norm, prod, std, sum, variance as var, type ValuesIndices } from "./ops/reduction.js";
+export { argsort, sort, topk, type SortOptions, type TopkOptions } from "./ops/sorting.js";
 export { addmm, bmm, dot, matmul, mm, mv, outer } from "./ops/linalg.js";
 export {
   broadcastTo,

@@ -11,6 +11,7 @@ import * as la from "./linalg.js";
 import * as m from "./math.js";
 import { needsGrad, record } from "./node.js";
 import * as red from "./reduction.js";
+import * as srt from "./sorting.js";
 import type { Dims, ReduceOptions, ValuesIndices, VarOptions } from "./reduction.js";
 import { backendOf, castTo, type TensorOrScalar } from "./util.js";
 import * as v from "./view.js";
@@ -158,6 +159,9 @@ declare module "../tensor/tensor.js" {
     data: Tensor;
     // indexing
     gather(dim: number, index: Tensor): Tensor;
+    sort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): ValuesIndices;
+    argsort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): Tensor;
+    topk(k: number, dim?: number | srt.TopkOptions, opts?: srt.TopkOptions): ValuesIndices;
     scatter(dim: number, index: Tensor, src: TensorOrScalar): Tensor;
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
@@ -324,6 +328,9 @@ Object.defineProperty(P, "data", {
 });
 // indexing
 def("gather", function (d, i) { return idx.gather(this, d, i); });
+def("sort", function (d, o) { return srt.sort(this, d, o); });
+def("argsort", function (d, o) { return srt.argsort(this, d, o); });
+def("topk", function (k, d, o) { return srt.topk(this, k, d, o); });
 def("scatter", function (d, i, s) { return idx.scatter(this, d, i, s); });
 def("scatterAdd", function (d, i, s) { return idx.scatterAdd(this, d, i, s); });
 def("indexSelect", function (d, i) { return idx.indexSelect(this, d, i); });
