@@ -12,6 +12,10 @@
 #include <cstring>
 #include <string>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "kernels.h"
 #include "ops.h"
 #include "thread_pool.h"
@@ -498,9 +502,28 @@ napi_value SetIsa(napi_env env, napi_callback_info info) {
   });
 }
 
+// Keeps large freed blocks mapped. glibc hands out big blocks with mmap (or shrinks its heaps
+// with madvise) and maps them afresh on the next request, so every new multi-megabyte tensor
+// array (node allocates typed arrays with calloc) is faulted in by the kernel page by page: for a
+// 1M-element float32 op that cost several times the arithmetic. Serving them from the heap and
+// trimming only past kTrimBytes of free memory lets a freed array's pages be reused, as
+// a caching allocator would. (A pool of our own cannot do it: node runs the finalizers of
+// external ArrayBuffers from the event loop, so a synchronous training loop never gets blocks
+// back.) This tunes the C library for the whole process; it changes where memory comes from,
+// never what is in it (calloc still zeroes), and a process keeps at most kTrimBytes more.
+void keep_large_blocks_mapped() {
+#if defined(__GLIBC__)
+  constexpr int kMmapBytes = 32 << 20;   // glibc's largest heap-served request (HEAP_MAX_SIZE / 2)
+  constexpr int kTrimBytes = 256 << 20;  // free memory a heap keeps before returning it
+  mallopt(M_MMAP_THRESHOLD, kMmapBytes);
+  mallopt(M_TRIM_THRESHOLD, kTrimBytes);
+#endif
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
+  keep_large_blocks_mapped();
   const napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"gemmStrided", nullptr, GemmStrided, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
