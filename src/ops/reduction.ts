@@ -278,16 +278,12 @@ export function logsumexp(x: Tensor, dim: Dims, opts?: { keepdim?: boolean }): T
   const m = rawReduce(xd.detach(), dims, "max", true).values;
   // A row of -inf (or +inf) must not produce NaN from inf - inf.
   const shift = backendOf(m).unary(m, { name: "finite_or_zero", fn: (v) => (Number.isFinite(v) ? v : 0) }, m.dtype);
-  const y = withoutGrad(() => xd.detach().sub(shift).exp().sum(dims, { keepdim: true }).log().add(shift));
+  const y = withGradMode(false, () => xd.detach().sub(shift).exp().sum(dims, { keepdim: true }).log().add(shift));
   const out = keepdim ? y : y.reshape(reducedShape(x.shape, dims, false));
   if (needsGrad(x)) {
     record("LogsumexpBackward0", [x], out, (gy) => [unreduce(gy, x, dims, keepdim).mul(x.sub(unreduce(out, x, dims, keepdim)).exp())], [x, out]);
   }
   return out;
-}
-
-function withoutGrad<T>(fn: () => T): T {
-  return withGradMode(false, fn);
 }
 
 // all/any count the zeros / non-zeros, so an empty reduction gives True / False as in PyTorch.

@@ -1,8 +1,8 @@
 // Views: tensors that share memory with their input (PyTorch's view semantics), and the copies
 // (contiguous, clone, reshape when a view is impossible). Each view's backward maps the gradient
 // back onto the input's shape.
-import { bool, type DType } from "../tensor/dtype.js";
-import { broadcastShapes, contiguousStrides, formatShape, inferShape, normalizeDim, shapeArgs, viewStrides } from "../tensor/shape.js";
+import { type DType, promoteTypes } from "../tensor/dtype.js";
+import { broadcastShapes, contiguousStrides, formatShape, inferShape, normalizeDim, viewStrides } from "../tensor/shape.js";
 import { Storage } from "../tensor/storage.js";
 import { Tensor } from "../tensor/tensor.js";
 import { anyNeedsGrad, needsGrad, record, recordMulti, withGradMode } from "./node.js";
@@ -357,7 +357,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       }
     }
     if (p.device !== ref.device) throw new Error(`torch.cat(): all input tensors must be on the same device. Received ${ref.device} and ${p.device}`);
-    dtype = promoteDtype(dtype, p.dtype);
+    dtype = promoteTypes(dtype, p.dtype);
   }
   const shape = ref.shape.slice();
   shape[d] = parts.reduce((a, p) => a + p.shape[d], 0);
@@ -381,12 +381,6 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   return out;
 }
 
-function promoteDtype(a: DType, b: DType): DType {
-  if (a === b) return a;
-  if (a.category !== b.category) return a.category > b.category ? a : b;
-  return a.rank >= b.rank ? a : b;
-}
-
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new RangeError("stack expects a non-empty TensorList");
   const ref = tensors[0];
@@ -400,9 +394,3 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (anyNeedsGrad(tensors)) record("StackBackward0", tensors, out, (gy) => gy.unbind(d));
   return out;
 }
-
-export function boolMaskCheck(mask: Tensor, op: string): void {
-  if (mask.dtype !== bool) throw new TypeError(`${op}: expected a mask of dtype torch.bool, got ${mask.dtype}`);
-}
-
-export { shapeArgs };

@@ -1,7 +1,7 @@
 // Gather/scatter/index_select/index_add on contiguous copies: each reads as
 // (outer, dim, inner) blocks, the layout PyTorch's own kernels use.
 import { allocArray } from "../../tensor/alloc.js";
-import { formatShape } from "../../tensor/shape.js";
+import { contiguousStrides, formatShape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 
 function blocks(shape: readonly number[], dim: number): [number, number, number] {
@@ -33,8 +33,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     throw new RangeError(`gather: Index tensor must have the same number of dimensions as input tensor (got ${formatShape(shape)} and ${formatShape(x.shape)})`);
   }
   const xsize = x.shape.length ? x.shape[dim] : 1;
-  const xStrides = x.shape.length ? contiguous(x.shape) : [];
-  const iStrides = contiguous(shape);
+  const xStrides = x.shape.length ? contiguousStrides(x.shape) : [];
+  const iStrides = contiguousStrides(shape);
   for (let d = 0; d < shape.length; d++) {
     if (d !== dim && shape[d] > x.shape[d]) {
       throw new RangeError(`gather: Size does not match at dimension ${d} expected index ${formatShape(shape)} to be smaller than self ${formatShape(x.shape)} apart from dimension ${dim}`);
@@ -61,10 +61,10 @@ export function scatter(base: Tensor, dim: number, index: Tensor, src: Tensor | 
   const idx = index.values();
   const shape = index.shape;
   const nd = shape.length;
-  const bStrides = contiguous(base.shape);
-  const iStrides = contiguous(shape);
+  const bStrides = contiguousStrides(base.shape);
+  const iStrides = contiguousStrides(shape);
   const srcVals = typeof src === "number" ? null : src.values();
-  const srcStrides = typeof src === "number" ? null : contiguous(src.shape);
+  const srcStrides = typeof src === "number" ? null : contiguousStrides(src.shape);
   const size = base.shape.length ? base.shape[dim] : 1;
   const coord = new Array<number>(nd).fill(0);
   for (let p = 0; p < idx.length; p++) {
@@ -121,12 +121,3 @@ export function indexAdd(base: Tensor, dim: number, index: Tensor, src: Tensor):
   return Tensor.make(base.shape.slice(), base.dtype, out, base.device);
 }
 
-function contiguous(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    s[d] = acc;
-    acc *= shape[d];
-  }
-  return s;
-}
