@@ -18,6 +18,14 @@
 //   transferring or structured-cloning `data.buffer` would move or copy the whole slab.
 import type { DType, TypedArray } from "./dtype.js";
 
+/** From this many bytes, `allocUninit` skips zeroing (below it, zeroing costs less than the call). */
+const UNINIT_MIN_BYTES = 4096;
+
+/** Node's `Buffer.allocUnsafeSlow`: its own ArrayBuffer, not zeroed. Absent in browsers. */
+const allocUnsafeSlow: ((bytes: number) => Uint8Array) | undefined = (
+  globalThis as { Buffer?: { allocUnsafeSlow?: (bytes: number) => Uint8Array } }
+).Buffer?.allocUnsafeSlow;
+
 /** Arrays at or below this many bytes already live in V8's heap, where allocating them is cheap. */
 const IN_HEAP_MAX_BYTES = 64;
 /** Arrays above this many bytes get their own buffer: their data outweighs the allocation. */
@@ -42,6 +50,23 @@ export function allocArray(dtype: DType, n: number): TypedArray {
   const out = view(dtype.ArrayType, slab, used, n);
   used += taken;
   return out;
+}
+
+/**
+ * An array of n elements of dtype's storage type whose contents are unspecified, for a kernel that
+ * writes every element (elementwise results, matrix products, copies).
+ *
+ * Zeroing is most of the cost of a large fresh array: `new Float32Array(2 ** 20)` callocs and
+ * clears 4 MB, about twice what a 1M-element add then costs, and the clearing evicts the inputs
+ * from the cache. PyTorch's allocator hands out uninitialised memory (`torch.empty`); under Node,
+ * `Buffer.allocUnsafeSlow` does the same through V8's own allocator, so the garbage collector
+ * counts and frees the memory exactly as for `new Float32Array`. Elsewhere (the browser) and for
+ * small arrays this is `allocArray`.
+ */
+export function allocUninit(dtype: DType, n: number): TypedArray {
+  const bytes = n * dtype.itemsize;
+  if (bytes < UNINIT_MIN_BYTES || allocUnsafeSlow === undefined) return allocArray(dtype, n);
+  return view(dtype.ArrayType, allocUnsafeSlow(bytes).buffer as ArrayBuffer, 0, n);
 }
 
 // One `new` per array type: a single `new ArrayType(...)` that sees every type is megamorphic,

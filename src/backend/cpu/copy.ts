@@ -1,5 +1,5 @@
 // Strided copies with broadcasting and dtype casts: contiguous(), to(dtype), copy_, cat, stack.
-import { allocArray } from "../../tensor/alloc.js";
+import { allocArray, allocUninit } from "../../tensor/alloc.js";
 import { bool, type DType, type TypedArray } from "../../tensor/dtype.js";
 import { broadcastStrides, formatShape, numelOf, shapeEquals } from "../../tensor/shape.js";
 import { gatherStrided } from "../../tensor/strided.js";
@@ -12,12 +12,12 @@ export function copy(x: Tensor, dtype: DType): Tensor {
   const conv = converter(x.dtype, dtype);
   let out: TypedArray;
   if (!conv && dtype.ArrayType === x.dtype.ArrayType && x.isContiguous()) {
-    out = allocArray(dtype, n);
+    out = allocUninit(dtype, n);
     (out as Float64Array).set(src.subarray(x.offset, x.offset + n) as Float64Array);
   } else {
-    out = allocArray(dtype, n);
+    out = allocUninit(dtype, n);
     const vals = x.isContiguous() ? src.subarray(x.offset, x.offset + n) : (() => {
-      const tmp = allocArray(x.dtype, n);
+      const tmp = allocUninit(x.dtype, n);
       gatherStrided(src, x.shape, x.strides, x.offset, tmp);
       return tmp;
     })();

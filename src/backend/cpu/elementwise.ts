@@ -1,6 +1,6 @@
 // Elementwise kernels. Contiguous inputs run one flat loop; the four arithmetic ops get loops of
 // their own so the hot paths call no function per element; everything else maps `fn`.
-import { allocArray } from "../../tensor/alloc.js";
+import { allocUninit } from "../../tensor/alloc.js";
 import { type DType, float32, type TypedArray } from "../../tensor/dtype.js";
 import { broadcastStrides, numelOf, shapeEquals } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
@@ -14,7 +14,7 @@ function flat(x: Tensor): TypedArray {
 export function unary(x: Tensor, k: UnaryKernel, outDtype: DType): Tensor {
   const src = flat(x);
   const n = src.length;
-  const out = allocArray(outDtype, n);
+  const out = allocUninit(outDtype, n);
   const f = outDtype === float32 && k.f32 ? k.f32 : k.fn;
   switch (k.name) {
     case "neg":
@@ -37,7 +37,7 @@ export function unary(x: Tensor, k: UnaryKernel, outDtype: DType): Tensor {
 
 export function binary(a: Tensor, b: Tensor | number, k: BinaryKernel, outDtype: DType, outShape: number[]): Tensor {
   const n = numelOf(outShape);
-  const out = allocArray(outDtype, n);
+  const out = allocUninit(outDtype, n);
   if (typeof b === "number") {
     const x = flat(a);
     scalarLoop(k, x, b, out, n);

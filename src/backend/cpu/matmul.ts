@@ -1,7 +1,7 @@
 // Batched matrix product in TypeScript. Rows of the output are accumulated in float64 (one
 // rounding per element, within PyTorch's float32 results' own rounding noise), and k is blocked
 // so a panel of b stays in cache while the rows of a stream past it.
-import { allocArray } from "../../tensor/alloc.js";
+import { allocUninit } from "../../tensor/alloc.js";
 import { Tensor } from "../../tensor/tensor.js";
 
 const K_BLOCK = 256;
@@ -19,7 +19,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const m = a.shape[1];
   const k = a.shape[2];
   const n = b.shape[2];
-  const out = allocArray(a.dtype, batch * m * n);
+  const out = allocUninit(a.dtype, batch * m * n);
   const A = a.storage.data;
   // b is read row by row in the inner loop: give it unit column stride, unless it is small enough
   // that reading it through its strides (a transposed weight) costs less than copying it.

@@ -12,6 +12,7 @@
 // - float32 matrix products accumulate in float32 with FMA, as PyTorch's CPU path does (the
 //   TypeScript kernel accumulates in float64);
 // - softmax: exp(x - max) * (1 / sum), as PyTorch's kernel; the ops' composition divides by sum.
+import { allocUninit } from "../../tensor/alloc.js";
 import { type DType, float32, float64 } from "../../tensor/dtype.js";
 import { numelOf, shapeEquals } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
@@ -83,7 +84,7 @@ export function createNativeBackend(k: NativeKernels, base: Backend): Backend & 
     if (op !== undefined && x.dtype === outDtype && isFloat(outDtype) && x.isContiguous()) {
       const n = x.numel();
       if (n >= t.elementwise) {
-        const out = new outDtype.ArrayType(n) as FloatArray;
+        const out = allocUninit(outDtype, n) as FloatArray;
         k.unary(op, data(x), x.offset, out, 0, n);
         return Tensor.make(x.shape.slice(), outDtype, out, x.device);
       }
@@ -106,23 +107,23 @@ export function createNativeBackend(k: NativeKernels, base: Backend): Backend & 
     let out: FloatArray | null = null;
     if (typeof b === "number") {
       if (op === undefined || !aFull) return null;
-      out = new dtype.ArrayType(n) as FloatArray;
+      out = allocUninit(dtype, n) as FloatArray;
       k.binaryScalar(op, data(a), a.offset, b, out, 0, n);
     } else if (aFull && shapeEquals(b.shape, outShape) && b.isContiguous()) {
-      out = new dtype.ArrayType(n) as FloatArray;
+      out = allocUninit(dtype, n) as FloatArray;
       if (op !== undefined) k.binary(op, data(a), a.offset, data(b), b.offset, out, 0, n);
       else k.backward(back, data(a), a.offset, data(b), b.offset, out, 0, n);
     } else if (op === undefined) {
       return null;
     } else if (aFull && b.numel() === 1) {
-      out = new dtype.ArrayType(n) as FloatArray;
+      out = allocUninit(dtype, n) as FloatArray;
       k.binaryScalar(op, data(a), a.offset, data(b)[b.offset], out, 0, n);
     } else if (a.numel() === 1 && shapeEquals(b.shape, outShape) && b.isContiguous()) {
-      out = new dtype.ArrayType(n) as FloatArray;
+      out = allocUninit(dtype, n) as FloatArray;
       k.binaryScalar(swappedOps[name], data(b), b.offset, data(a)[a.offset], out, 0, n);
     } else if (aFull && isTrailingRow(b, outShape)) {
       const cols = b.numel();
-      out = new dtype.ArrayType(n) as FloatArray;
+      out = allocUninit(dtype, n) as FloatArray;
       k.binaryRow(op, data(a), a.offset, data(b), b.offset, out, 0, n / cols, cols);
     } else {
       return null;
@@ -153,7 +154,7 @@ export function createNativeBackend(k: NativeKernels, base: Backend): Backend & 
     const reduced = extent(shape, first, last + 1);
     const inner = extent(shape, last + 1, shape.length);
     const src = data(x);
-    const out = new x.dtype.ArrayType(outer * inner) as FloatArray;
+    const out = allocUninit(x.dtype, outer * inner) as FloatArray;
     if (outer === 1 && inner === 1) {
       out[0] = k.sum(src, x.offset, n);
     } else if (inner === 1) {
@@ -180,7 +181,7 @@ export function createNativeBackend(k: NativeKernels, base: Backend): Backend & 
       a.strides[0] >= 0 && a.strides[1] >= 0 && a.strides[2] >= 0 &&
       b.strides[0] >= 0 && b.strides[1] >= 0 && b.strides[2] >= 0
     ) {
-      const out = new a.dtype.ArrayType(batch * m * n) as FloatArray;
+      const out = allocUninit(a.dtype, batch * m * n) as FloatArray;
       k.gemmStrided(
         m, n, kk, 1,
         data(a), a.offset, a.strides[1], a.strides[2],
@@ -197,7 +198,7 @@ export function createNativeBackend(k: NativeKernels, base: Backend): Backend & 
     const n = x.numel();
     if (!isFloat(x.dtype) || n < t.softmax || dim !== x.dim() - 1 || !x.isContiguous()) return null;
     const cols = x.shape[dim];
-    const out = new x.dtype.ArrayType(n) as FloatArray;
+    const out = allocUninit(x.dtype, n) as FloatArray;
     k.softmax(data(x), x.offset, out, 0, n / cols, cols, log);
     return Tensor.make(x.shape.slice(), x.dtype, out, x.device);
   }
