@@ -106,15 +106,55 @@ function recordLoss(
   targetGrad?: (gy: Tensor) => Tensor | null,
   extra: Tensor[] = [],
 ): Tensor {
-  if (!isGradEnabled() || !anyNeedsGrad([input, target, ...extra])) return out;
+  return recordLossWith(name, input, target, out, (gy) => lossGrad(input, gy, elementGrad), graphGrad, targetGrad, extra);
+}
+
+/** recordLoss with the input's whole gradient computed by `inputGrad(gy)` (a loop of its own). */
+function recordLossWith(
+  name: string,
+  input: Tensor,
+  target: Tensor,
+  out: Tensor,
+  inputGrad: (gy: Tensor) => Tensor,
+  graphGrad: (gy: Tensor) => Tensor,
+  targetGrad?: (gy: Tensor) => Tensor | null,
+  extra: Tensor[] = [],
+): Tensor {
+  if (!isGradEnabled() || !(input.requiresGrad || target.requiresGrad || anyNeedsGrad(extra))) return out;
   return record(name, [input, target], out, (gy) => {
     // Grad mode is on inside backward only with createGraph: then build the gradient from
     // differentiable ops so second derivatives work; otherwise use the exact kernel arithmetic.
     if (isGradEnabled()) return [input.requiresGrad ? graphGrad(gy) : null, target.requiresGrad && targetGrad ? targetGrad(gy) : null];
-    const gi = input.requiresGrad ? lossGrad(input, gy, elementGrad) : null;
+    const gi = input.requiresGrad ? inputGrad(gy) : null;
     const gt = target.requiresGrad && targetGrad ? targetGrad(gy) : null;
     return [gi, gt];
   }, [input, target]);
+}
+
+/**
+ * One element of binary cross-entropy, -(y log x + (1 - y) log(1 - x)) with each log clamped at
+ * -100, as PyTorch's float kernel rounds it: (y - 1) * log(1 - x) - y * log(x), every step in
+ * float32. A label of exactly 0 or 1 zeroes one of the products; its log is then not computed
+ * (a log is most of an element's cost), only the sign of the zero it would have given: 0 * log
+ * is -0 unless the log is +0, and the log is +0 only when its argument is exactly 1.
+ */
+function bceElement32(xv: number, yv: number): number {
+  if (!(xv >= 0 && xv <= 1)) throw new RangeError("all elements of input should be between 0 and 1");
+  const oneMinusX = Math.fround(1 - xv);
+  if (yv === 1) return Math.fround((oneMinusX === 1 ? 0 : -0) - Math.max(Math.fround(Math.log(xv)), -100));
+  const log1mX = Math.max(Math.fround(Math.log(oneMinusX)), -100);
+  if (yv === 0) return Math.fround(-log1mX - (xv === 1 ? 0 : -0));
+  const logX = Math.max(Math.fround(Math.log(xv)), -100);
+  return Math.fround(Math.fround(Math.fround(yv - 1) * log1mX) - Math.fround(yv * logX));
+}
+/** bceElement32 in float64. */
+function bceElement64(xv: number, yv: number): number {
+  if (!(xv >= 0 && xv <= 1)) throw new RangeError("all elements of input should be between 0 and 1");
+  const oneMinusX = 1 - xv;
+  if (yv === 1) return (oneMinusX === 1 ? 0 : -0) - Math.max(Math.log(xv), -100);
+  const log1mX = Math.max(Math.log(oneMinusX), -100);
+  if (yv === 0) return -log1mX - (xv === 1 ? 0 : -0);
+  return (yv - 1) * log1mX - yv * Math.max(Math.log(xv), -100);
 }
 
 // PyTorch declares this constant as a float, so even float64 gradients use float32's 1e-12.
@@ -134,31 +174,49 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
   const r = rounder(input.dtype);
   const x = floatValues(input);
   const y = floatValues(target);
-  let elem = pointwise(input, (i) => {
-    const xv = x[i];
-    const yv = y[i];
-    if (!(xv >= 0 && xv <= 1)) throw new RangeError("all elements of input should be between 0 and 1");
-    const log1mX = Math.max(r(Math.log(r(1 - xv))), -100);
-    const logX = Math.max(r(Math.log(xv)), -100);
-    return r(r(r(yv - 1) * log1mX) - r(yv * logX));
-  });
+  const f32 = input.dtype === float32;
+  const n = input.numel();
+  const losses = allocArray(input.dtype, n);
+  for (let i = 0; i < n; i++) losses[i] = f32 ? bceElement32(x[i], y[i]) : bceElement64(x[i], y[i]);
+  let elem = Tensor.make(input.shape.slice(), input.dtype, losses, input.device);
   const w = weight ? floatValues(weight) : null;
   if (w) {
     const unweighted = floatValues(elem);
     elem = pointwise(input, (i) => r(unweighted[i] * w[i]));
   }
   const out = reduce(elem, reduction);
-  const n = input.numel();
   const eps = r(EPSILON);
-  return recordLoss(
+  return recordLossWith(
     "BinaryCrossEntropyBackward0",
     input,
     target,
     out,
-    (i, g) => {
-      let v = r(r(g * r(x[i] - y[i])) / Math.max(r(r(1 - x[i]) * x[i]), eps));
-      if (w) v = r(v * w[i]);
-      return reduction === "mean" ? r(v / n) : v;
+    (gy) => {
+      if (w) {
+        return lossGrad(input, gy, (i, g) => {
+          const v = r(r(r(g * r(x[i] - y[i])) / Math.max(r(r(1 - x[i]) * x[i]), eps)) * w[i]);
+          return reduction === "mean" ? r(v / n) : v;
+        });
+      }
+      // Unweighted, the common case: one loop, no call per element.
+      const g = gy.dim() === 0 ? null : floatValues(gy.expand(input.shape));
+      const g0 = g === null ? gy.item() : 0;
+      const grad = allocArray(input.dtype, n);
+      const mean = reduction === "mean";
+      if (f32) {
+        for (let i = 0; i < n; i++) {
+          const xi = x[i];
+          const v = Math.fround(Math.fround((g === null ? g0 : g[i]) * Math.fround(xi - y[i])) / Math.max(Math.fround(Math.fround(1 - xi) * xi), eps));
+          grad[i] = mean ? Math.fround(v / n) : v;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const xi = x[i];
+          const v = ((g === null ? g0 : g[i]) * (xi - y[i])) / Math.max((1 - xi) * xi, eps);
+          grad[i] = mean ? v / n : v;
+        }
+      }
+      return Tensor.make(input.shape.slice(), input.dtype, grad, input.device);
     },
     (gy) => {
       let gi = gy.mul(input.sub(target)).div(input.rsub(1).mul(input).clampMin(eps));
