@@ -462,6 +462,45 @@ napi_value Softmax(napi_env env, napi_callback_info info) {
   });
 }
 
+// addScaledInPlace(c, cOffset, a, aOffset, s, n): c[i] += a[i] * s, rounded once
+napi_value AddScaledInPlace(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "addScaledInPlace", 6);
+    Array c = args.array(0, "c"), a = args.array(2, "a");
+    same_type(args, c, a, "a");
+    int64_t oc = args.size(1, "cOffset"), oa = args.size(3, "aOffset"), n = args.size(5, "n");
+    double s = args.number(4, "s");
+    Region rc = vector_region(args, c, "c", oc, n), ra = vector_region(args, a, "a", oa, n);
+    check_in_place(args, rc, ra, "c");
+    if (c.type == napi_float32_array)
+      kn::fma_inplace(at<float>(c, oc), at<float>(a, oa), static_cast<const float*>(nullptr), float(s), n);
+    else
+      kn::fma_inplace(at<double>(c, oc), at<double>(a, oa), static_cast<const double*>(nullptr), s, n);
+    return undefined(env);
+  });
+}
+
+// addProductInPlace(c, cOffset, a, aOffset, b, bOffset, n): c[i] += a[i] * b[i], rounded once
+napi_value AddProductInPlace(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "addProductInPlace", 7);
+    Array c = args.array(0, "c"), a = args.array(2, "a"), b = args.array(4, "b");
+    same_type(args, c, a, "a");
+    same_type(args, c, b, "b");
+    int64_t oc = args.size(1, "cOffset"), oa = args.size(3, "aOffset"), ob = args.size(5, "bOffset");
+    int64_t n = args.size(6, "n");
+    Region rc = vector_region(args, c, "c", oc, n), ra = vector_region(args, a, "a", oa, n);
+    Region rb = vector_region(args, b, "b", ob, n);
+    check_in_place(args, rc, ra, "c");
+    check_in_place(args, rc, rb, "c");
+    if (c.type == napi_float32_array)
+      kn::fma_inplace(at<float>(c, oc), at<float>(a, oa), at<float>(b, ob), 0.0f, n);
+    else
+      kn::fma_inplace(at<double>(c, oc), at<double>(a, oa), at<double>(b, ob), 0.0, n);
+    return undefined(env);
+  });
+}
+
 napi_value NumThreads(napi_env env, napi_callback_info) { return number_value(env, kn::num_threads()); }
 
 napi_value SetNumThreads(napi_env env, napi_callback_info info) {
@@ -535,6 +574,8 @@ NAPI_MODULE_INIT() {
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sumDim", nullptr, SumDim, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"addScaledInPlace", nullptr, AddScaledInPlace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"addProductInPlace", nullptr, AddProductInPlace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"numThreads", nullptr, NumThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"isa", nullptr, IsaName, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

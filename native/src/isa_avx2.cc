@@ -17,6 +17,7 @@ namespace kn::avx2 {
 #define KN_SGEMM_NV 2
 #define KN_DGEMM_MR 6
 #define KN_DGEMM_NV 2
+#define KN_HAS_FMA 1
 
 static inline __m256 vfma(__m256 a, __m256 b, __m256 c) { return _mm256_fmadd_ps(a, b, c); }
 static inline __m256d vfma(__m256d a, __m256d b, __m256d c) { return _mm256_fmadd_pd(a, b, c); }

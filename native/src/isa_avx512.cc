@@ -20,6 +20,7 @@ namespace kn::avx512 {
 #define KN_SGEMM_NV 2
 #define KN_DGEMM_MR 12
 #define KN_DGEMM_NV 2
+#define KN_HAS_FMA 1
 
 static inline __m512 vfma(__m512 a, __m512 b, __m512 c) { return _mm512_fmadd_ps(a, b, c); }
 static inline __m512d vfma(__m512d a, __m512d b, __m512d c) { return _mm512_fmadd_pd(a, b, c); }

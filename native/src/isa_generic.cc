@@ -10,6 +10,7 @@ namespace kn::generic {
 #define KN_SGEMM_NV 2
 #define KN_DGEMM_MR 6
 #define KN_DGEMM_NV 2
+#define KN_HAS_FMA 0
 
 typedef float vf_ __attribute__((vector_size(16)));
 typedef double vd_ __attribute__((vector_size(16)));

@@ -44,6 +44,8 @@ struct TypedKernels {
   void (*sum_rows_into)(const T* x, int64_t rows, int64_t cols, int64_t ld, double* acc);
   // Softmax (or log-softmax) of each of `rows` contiguous rows of `cols` elements.
   void (*softmax)(const T* x, T* y, int64_t rows, int64_t cols, bool log);
+  // c[i] = c[i] + a[i] * (b ? b[i] : s), the multiply-add rounded once (see kernels.inc).
+  void (*fma_inplace)(T* c, const T* a, const T* b, T s, int64_t n);
 };
 
 struct Isa {

@@ -153,6 +153,12 @@ void softmax(const T* x, T* y, int64_t rows, int64_t cols, bool log) {
   chunked(rows, grain, [&](int64_t i, int64_t j) { f(x + i * cols, y + i * cols, j - i, cols, log); });
 }
 
+template <class T>
+void fma_inplace(T* c, const T* a, const T* b, T s, int64_t n) {
+  auto f = kernels<T>().fma_inplace;
+  chunked(n, kCheapGrain, [&](int64_t i, int64_t j) { f(c + i, a + i, b ? b + i : nullptr, s, j - i); });
+}
+
 #define KN_INSTANTIATE(T)                                                            \
   template void gemm<T>(const GemmArgs<T>&, int64_t, int64_t, int64_t, int64_t);     \
   template void unary<T>(int, const T*, T*, int64_t);                                \
@@ -162,7 +168,8 @@ void softmax(const T* x, T* y, int64_t rows, int64_t cols, bool log) {
   template void backward<T>(int, const T*, const T*, T*, int64_t);                   \
   template double sum<T>(const T*, int64_t);                                         \
   template void sum_dim<T>(const T*, int64_t, int64_t, int, T*);                     \
-  template void softmax<T>(const T*, T*, int64_t, int64_t, bool);
+  template void softmax<T>(const T*, T*, int64_t, int64_t, bool);                   \
+  template void fma_inplace<T>(T*, const T*, const T*, T, int64_t);
 KN_INSTANTIATE(float)
 KN_INSTANTIATE(double)
 

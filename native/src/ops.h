@@ -29,5 +29,8 @@ template <class T>
 void sum_dim(const T* x, int64_t rows, int64_t cols, int dim, T* out);
 template <class T>
 void softmax(const T* x, T* y, int64_t rows, int64_t cols, bool log);
+// c[i] = c[i] + a[i] * (b ? b[i] : s), rounded once (the optimizers' in-place update).
+template <class T>
+void fma_inplace(T* c, const T* a, const T* b, T s, int64_t n);
 
 }  // namespace kn

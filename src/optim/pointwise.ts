@@ -6,11 +6,18 @@
 // every multiply, which moves results by an ulp now and then; optimizers run thousands of
 // these, so they use these helpers. For float32 the fused step is computed in float64, where the
 // product of two float32 values is exact, and rounded once to float32; float64 uses fma.ts.
+//
+// The in-place forms write straight into the tensor's memory when nothing is recorded (an
+// optimizer's step runs under noGrad) and the operands are contiguous and of one shape and dtype:
+// the backend's addMulInPlace for large tensors (the native kernels), a loop here otherwise.
+// That skips a temporary of the parameter's size and the copy back, and gives the same bits.
+import { backendFor } from "../backend/backend.js";
+import { isGradEnabled } from "../ops/node.js";
 import { allocArray } from "../tensor/alloc.js";
 import { float32, float64 } from "../tensor/dtype.js";
 import { shapeEquals } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { fmaTensor } from "./fma.js";
+import { fma, fmaTensor } from "./fma.js";
 
 /** a * b + c with one rounding, or null when the operands are not float32/float64 of one shape. */
 function fused(a: Tensor, b: Tensor | number, c: Tensor): Tensor | null {
@@ -43,6 +50,47 @@ function fused32(a: Tensor, b: Tensor | number, c: Tensor): Tensor | null {
   return Tensor.make(c.shape.slice(), float32, out, c.device);
 }
 
+/** Whether x reads c's memory shifted (a partial overlap): an in-place loop would then read values it already wrote. */
+function overlapsShifted(x: Tensor, c: Tensor): boolean {
+  if (x.storage !== c.storage || x.offset === c.offset) return false;
+  const n = c.numel();
+  return x.offset < c.offset + n && c.offset < x.offset + n;
+}
+
+/**
+ * c += a * b in place, rounded once, where that can be done without a temporary: c, a (and b)
+ * contiguous, of one shape, all float32 or all float64, on the CPU, and nothing for autograd to
+ * record. Bumps c's version as every in-place op does. False where the caller must take the
+ * general path.
+ */
+function fusedInPlace(c: Tensor, a: Tensor, b: Tensor | number): boolean {
+  const dtype = c.dtype;
+  if ((dtype !== float32 && dtype !== float64) || c.device !== "cpu" || a.device !== "cpu" || a.dtype !== dtype) return false;
+  if (!c.isContiguous() || !a.isContiguous() || !shapeEquals(a.shape, c.shape) || overlapsShifted(a, c)) return false;
+  if (typeof b !== "number" && (b.device !== "cpu" || b.dtype !== dtype || !b.isContiguous() || !shapeEquals(b.shape, c.shape) || overlapsShifted(b, c))) return false;
+  if (isGradEnabled() && (c.requiresGrad || a.requiresGrad || (typeof b !== "number" && b.requiresGrad))) return false;
+  if (!backendFor(c.device).addMulInPlace?.(c, a, b)) {
+    const cv = c.values();
+    const av = a.values();
+    if (dtype === float32) {
+      if (typeof b === "number") {
+        const k = Math.fround(b);
+        for (let i = 0; i < cv.length; i++) cv[i] = cv[i] + av[i] * k;
+      } else {
+        const bv = b.values();
+        for (let i = 0; i < cv.length; i++) cv[i] = cv[i] + av[i] * bv[i];
+      }
+    } else if (typeof b === "number") {
+      for (let i = 0; i < cv.length; i++) cv[i] = fma(av[i], b, cv[i]);
+    } else {
+      const bv = b.values();
+      for (let i = 0; i < cv.length; i++) cv[i] = fma(av[i], bv[i], cv[i]);
+    }
+  }
+  c.storage.version++;
+  return true;
+}
+
 /** self + alpha * other, out of place, rounded once (PyTorch's add kernel). */
 export function addScaled(self: Tensor, other: Tensor, alpha: number): Tensor {
   const r = fused(other, alpha, self);
@@ -51,6 +99,7 @@ export function addScaled(self: Tensor, other: Tensor, alpha: number): Tensor {
 
 /** self += alpha * other, rounded once (PyTorch's add_ kernel). */
 export function addScaled_(self: Tensor, other: Tensor, alpha: number): Tensor {
+  if (fusedInPlace(self, other, alpha)) return self;
   const r = fused(other, alpha, self);
   return r ? self.copy_(r) : self.add_(other, { alpha });
 }
@@ -65,6 +114,7 @@ export function addcmul(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor
 /** self += value * t1 * t2, as PyTorch's addcmul_ kernel rounds it. */
 export function addcmul_(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
   const scaled = t1.mul(value);
+  if (fusedInPlace(self, scaled, t2)) return self;
   const r = fused(scaled, t2, self);
   return r ? self.copy_(r) : self.add_(scaled.mul(t2));
 }

@@ -141,6 +141,16 @@ export interface NativeKernels {
    * matrix, as PyTorch computes it: exp(x - max) * (1 / sum), or (x - max) - log(sum).
    */
   softmax<T extends FloatArray>(x: T, xOffset: number, y: T, yOffset: number, rows: number, cols: number, log: boolean): void;
+  /**
+   * c[i] = c[i] + a[i] * s for i < n, in place, the multiply-add rounded once as PyTorch's fused CPU
+   * kernels (add_ with alpha) round it: float32 is computed in float64 (the product of two float32
+   * values is exact there; s is first rounded to float32) and the sum rounded to float64, then to
+   * float32, as JavaScript computes `c[i] + a[i] * s` into a Float32Array; float64 uses a fused
+   * multiply-add. a may be c itself.
+   */
+  addScaledInPlace<T extends FloatArray>(c: T, cOffset: number, a: T, aOffset: number, s: number, n: number): void;
+  /** c[i] = c[i] + a[i] * b[i] for i < n, in place, rounded as addScaledInPlace. a and b may be c itself. */
+  addProductInPlace<T extends FloatArray>(c: T, cOffset: number, a: T, aOffset: number, b: T, bOffset: number, n: number): void;
   /** Threads the kernels use (KINDLING_NUM_THREADS, else the number of cores). */
   numThreads(): number;
   /** Sets the threads used from now on (1 .. 1024). Results do not depend on it. */

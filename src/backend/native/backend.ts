@@ -36,6 +36,8 @@ export const nativeThresholds = {
   sum: 2048,
   /** Input elements of a softmax. */
   softmax: 2048,
+  /** Elements of an in-place multiply-add (an optimizer's update). */
+  addMul: 2048,
 };
 
 const unaryOps: Record<string, UnaryOp> = UnaryOp;
@@ -76,7 +78,10 @@ function extent(shape: number[], from: number, to: number): number {
 export type SoftmaxKernel = (x: Tensor, dim: number, log: boolean) => Tensor | null;
 
 /** A Backend that sends large float work to `k` and everything else to `base`. */
-export function createNativeBackend(k: NativeKernels, base: Backend): Backend & { softmax: SoftmaxKernel } {
+/** The optional backend method: c += a * b in place, rounded once; false where it is not taken. */
+export type AddMulKernel = (c: Tensor, a: Tensor, b: Tensor | number) => boolean;
+
+export function createNativeBackend(k: NativeKernels, base: Backend): Backend & { softmax: SoftmaxKernel; addMulInPlace: AddMulKernel } {
   const t = nativeThresholds;
 
   function unary(x: Tensor, kern: UnaryKernel, outDtype: DType): Tensor {
@@ -203,6 +208,18 @@ export function createNativeBackend(k: NativeKernels, base: Backend): Backend & 
     return Tensor.make(x.shape.slice(), x.dtype, out, x.device);
   }
 
+  function addMulInPlace(c: Tensor, a: Tensor, b: Tensor | number): boolean {
+    const n = c.numel();
+    if (n < t.addMul || !isFloat(c.dtype) || a.dtype !== c.dtype || !c.isContiguous() || !a.isContiguous() || !shapeEquals(a.shape, c.shape)) return false;
+    if (typeof b === "number") {
+      k.addScaledInPlace(data(c), c.offset, data(a), a.offset, b, n);
+      return true;
+    }
+    if (b.dtype !== c.dtype || !b.isContiguous() || !shapeEquals(b.shape, c.shape)) return false;
+    k.addProductInPlace(data(c), c.offset, data(a), a.offset, data(b), b.offset, n);
+    return true;
+  }
+
   return {
     name: "cpu (native C++ kernels, TypeScript for small problems)",
     unary,
@@ -216,5 +233,6 @@ export function createNativeBackend(k: NativeKernels, base: Backend): Backend & 
     indexSelect: base.indexSelect,
     indexAdd: base.indexAdd,
     softmax,
+    addMulInPlace,
   };
 }
