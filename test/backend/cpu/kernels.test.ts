@@ -184,3 +184,24 @@ test("gather, scatter and index_select agree with their definitions on strided i
   for (const [i, j] of indices([3, 3])) assert.equal(at(sel, [i, j]), at(x, [i, [2, 2, 0][j]]));
   assert.throws(() => cpuBackend.indexSelect(x, 1, torch.tensor([4n])), /index out of range in self/);
 });
+
+test("matmul with an inner dimension of 1 or 2 (the unrolled loop) agrees with the definition, zeros and NaN included", () => {
+  for (const k of [1, 2]) {
+    const av = values(2 * 3 * k, 11 + k);
+    av[0] = 0;
+    av[1] = Number.NaN;
+    const a = torch.tensor(av, { dtype: float64 }).reshape(2, 3, k);
+    const b = torch.tensor(values(2 * k * 4, 13 + k), { dtype: float64 }).reshape(2, k, 4);
+    for (const [na, x] of [["a", a], ["a flipped", a.flip([1])]] as Array<[string, Tensor]>) {
+      for (const [nb, y] of [["b", b], ["b transposed memory", b.transpose(1, 2).contiguous().transpose(1, 2)]] as Array<[string, Tensor]>) {
+        const out = cpuBackend.matmul(x, y);
+        for (const [t, i, j] of indices([2, 3, 4])) {
+          // Products of a zero factor are skipped, as in the general loop (so 0 * NaN adds nothing).
+          let s = 0;
+          for (let p = 0; p < k; p++) if (at(x, [t, i, p]) !== 0) s += at(x, [t, i, p]) * at(y, [t, p, j]);
+          assert.ok(Object.is(at(out, [t, i, j]), s), `k=${k} ${na} @ ${nb} at ${[t, i, j]}: ${at(out, [t, i, j])} vs ${s}`);
+        }
+      }
+    }
+  }
+});
