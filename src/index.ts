@@ -39,14 +39,18 @@ export {
 } from "./ops/random.js";
 export {
   add,
+  allclose,
   atan2,
   div,
   eq,
+  equal,
   floorDivide,
   fmod,
   ge,
   gt,
   heaviside,
+  isclose,
+  type IscloseOptions,
   le,
   logicalAnd,
   logicalOr,

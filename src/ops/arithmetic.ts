@@ -3,7 +3,7 @@
 // and casts them to its dtype, as PyTorch's engine does.
 import type { BinaryKernel } from "../backend/backend.js";
 import { fma32, fma64 } from "../random/fma.js";
-import { bool, castScalar, type DType, float32, float64, getDefaultDtype } from "../tensor/dtype.js";
+import { bool, castScalar, type DType, float32, float64, getDefaultDtype, scalarTypeName } from "../tensor/dtype.js";
 import { broadcastShapes } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./node.js";
@@ -326,4 +326,38 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
     ], [condition]);
   }
   return out;
+}
+
+export interface IscloseOptions {
+  rtol?: number;
+  atol?: number;
+  equalNan?: boolean;
+}
+
+/**
+ * torch.isclose, in PyTorch's steps: a == b (equal infinities included; NaNs too with equalNan),
+ * or a finite |a - b| <= atol + |rtol * b|. Both must have one dtype.
+ */
+export function isclose(a: Tensor, b: Tensor, opts: IscloseOptions = {}): Tensor {
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = opts;
+  if (a.dtype !== b.dtype) throw new TypeError(`${scalarTypeName(a.dtype)} did not match ${scalarTypeName(b.dtype)}`);
+  if (!(rtol >= 0)) throw new RangeError(`rtol must be greater than or equal to zero, but got ${rtol}`);
+  if (!(atol >= 0)) throw new RangeError(`atol must be greater than or equal to zero, but got ${atol}`);
+  let close = a.eq(b);
+  if (equalNan) close = close.logicalOr(a.isnan().logicalAnd(b.isnan()));
+  if (rtol === 0 && atol === 0) return close;
+  const actual = a.sub(b).abs();
+  return close.logicalOr(actual.isfinite().logicalAnd(actual.le(b.mul(rtol).abs().add(atol))));
+}
+
+/** torch.allclose: whether isclose holds everywhere (shapes broadcast, as in PyTorch). */
+export function allclose(a: Tensor, b: Tensor, opts: IscloseOptions = {}): boolean {
+  return (isclose(a, b, opts).all().item() as unknown) === true;
+}
+
+/** torch.equal: the same shape and the same values (NaN never equals itself; dtypes may differ). */
+export function equal(a: Tensor, b: Tensor): boolean {
+  if (!(b instanceof Tensor)) throw new TypeError(`equal(): argument 'other' (position 2) must be Tensor, not ${typeof b}`);
+  if (a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) return false;
+  return (eq(a, b).all().item() as unknown) === true;
 }

@@ -228,15 +228,9 @@ def("atan2", function (o) { return ar.atan2(this, o); });
 for (const name of ["eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor"] as const) {
   def(name, function (o) { return ar[name](this, o); });
 }
-def("equal", function (o: Tensor) {
-  return this.shape.length === o.shape.length && this.shape.every((s, i) => s === o.shape[i]) && ar.eq(this, o).all().item() === (true as unknown as number);
-});
-def("isclose", function (o: Tensor, opts = {}) {
-  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = opts;
-  const close = this.sub(o).abs().le(o.abs().mul(rtol).add(atol)).logicalOr(this.eq(o));
-  return equalNan ? close.logicalOr(this.isnan().logicalAnd(o.isnan())) : close;
-});
-def("allclose", function (o: Tensor, opts) { return (this.isclose(o, opts).all().item() as unknown) === true; });
+def("equal", function (o: Tensor) { return ar.equal(this, o); });
+def("isclose", function (o: Tensor, opts = {}) { return ar.isclose(this, o, opts); });
+def("allclose", function (o: Tensor, opts) { return ar.allclose(this, o, opts); });
 def("logicalNot", function () { return m.logicalNot(this); });
 def("where", function (cond, other) { return ar.where(cond, this, other); });
 def("heaviside", function (values) { return ar.heaviside(this, values); });
