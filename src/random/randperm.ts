@@ -2,6 +2,7 @@
 
 import type { TypedArray } from "../tensor/dtype.js";
 import type { Generator } from "./generator.js";
+import { temper } from "./mt19937.js";
 
 /** n from which PyTorch 2.6+ switches to its 64-bit algorithm: floor((2**32 - 1) / 20). */
 export const RANDPERM_LARGE_N = 214748364;
@@ -36,17 +37,53 @@ export function randpermInto(gen: Generator, out: TypedArray, n: number = out.le
     return out;
   }
   for (let i = 0; i < n; i++) out[i] = i;
-  for (let i = 0; i < n - 1; i++) {
-    // w mod d without %: a word above 2**31 is a double in V8, and % on doubles is a slow fmod
-    // call (a DataLoader shuffles every epoch). floor(w / d) is exact: w / d sits at least 1 / w
-    // (>= 2**-32) below the next integer, far more than a double's rounding error.
-    const w = eng.random();
-    const d = n - i;
-    const z = w - Math.floor(w / d) * d;
-    const sav = out[i];
-    out[i] = out[i + z];
-    out[i + z] = sav;
+  if (n > 0xffffffff) {
+    // n - i may not fit in 32 bits (no JS engine holds such an array today): the general form.
+    // floor(w / d) is exact: w / d sits at least 1 / w (>= 2**-32) below the next integer, far
+    // more than a double's rounding error.
+    for (let i = 0; i < n - 1; i++) {
+      const w = eng.random();
+      const d = n - i;
+      const z = w - Math.floor(w / d) * d;
+      const sav = out[i];
+      out[i] = out[i + z];
+      out[i + z] = sav;
+    }
+    return out;
   }
+  // The engine's words are drawn here rather than through eng.random(): the same words in the
+  // same order, with left/next kept as random() keeps them and written back at the end. Words
+  // come in runs between twists, so the shuffling loop holds no call. Each word is tempered from
+  // the int32 view and both w and d = n - i are made uint32s with `>>> 0` (exact: n < 2**32), so
+  // V8 computes w % d as one integer division; typed as plain numbers it was a double fmod call,
+  // or a floor division that cost as much. A DataLoader with shuffle draws a permutation every
+  // epoch: randperm(1000) ~12.8 -> ~8.2 µs of CPU time.
+  const words = eng.words;
+  let left = eng.left;
+  let next = eng.next;
+  const last = n - 1;
+  let i = 0;
+  while (i < last) {
+    if (left === 1) {
+      // random() would decrement left to 0 and twist (left = 624, next = 0), then draw without
+      // decrementing again: as if the twist had set left to 625.
+      eng.twist();
+      left = eng.left + 1;
+      next = eng.next;
+    }
+    // left - 1 words remain before the next twist.
+    const stop = Math.min(last, i + left - 1);
+    left -= stop - i;
+    for (; i < stop; i++) {
+      const w = temper(words[next++]) >>> 0;
+      const z = (w % ((n - i) >>> 0)) >>> 0;
+      const sav = out[i];
+      out[i] = out[i + z];
+      out[i + z] = sav;
+    }
+  }
+  eng.left = left;
+  eng.next = next;
   return out;
 }
 
