@@ -5,7 +5,7 @@
 // The iterators are written out by hand rather than as generator functions: the DataLoader pulls
 // every index through them, and a plain next() is markedly cheaper than resuming a generator.
 
-import { drawSeed, defaultGenerator, Generator, multinomial, randint_, randperm } from "../random/index.js";
+import { drawSeed, defaultGenerator, Generator, multinomial, randint_, randperm, randpermPrefix } from "../random/index.js";
 import { Tensor } from "../tensor/tensor.js";
 
 /** Something a DataLoader can draw indices from; `length` is optional, as Python's __len__. */
@@ -166,7 +166,8 @@ export class RandomSampler extends Sampler<number> {
       return {
         full: Math.floor(numSamples / n),
         fullChunk: () => randperm(gen, n),
-        lastChunk: () => randperm(gen, n).subarray(0, numSamples % n),
+        // PyTorch slices a whole randperm(n); the same words are drawn, the unused tail untempered.
+        lastChunk: () => randpermPrefix(gen, n, numSamples % n),
       };
     });
   }

@@ -18,6 +18,6 @@ export { random_, randint_ } from "./integers.js";
 export { MT19937 } from "./mt19937.js";
 export { multinomial } from "./multinomial.js";
 export { normal_, normalScalarSample, normalTensor_ } from "./normal.js";
-export { RANDPERM_LARGE_N, type RandpermOptions, randperm, randpermInto } from "./randperm.js";
+export { RANDPERM_LARGE_N, type RandpermOptions, randperm, randpermInto, randpermPrefix } from "./randperm.js";
 export { drawSeed } from "./seed-draw.js";
 export { uniform_ } from "./uniform.js";

@@ -88,6 +88,30 @@ export class MT19937 {
     return temper(this.words[this.next++]) >>> 0;
   }
 
+  /**
+   * Advances the engine exactly as `count` random() calls would, twisting where they would,
+   * without tempering the words nobody reads (the tail of a permutation only its first entries
+   * of which are wanted).
+   */
+  discard(count: number): void {
+    let left = this.left;
+    let next = this.next;
+    while (count > 0) {
+      if (left === 1) {
+        // As in random(): the draw that finds left = 1 twists, then leaves left at 624.
+        this.twist();
+        left = MERSENNE_STATE_N + 1;
+        next = 0;
+      }
+      const run = Math.min(count, left - 1);
+      left -= run;
+      next += run;
+      count -= run;
+    }
+    this.left = left;
+    this.next = next;
+  }
+
   /** A double uniform in [0, 1) from two words (first word is the high half): (r & (2**53-1)) * 2**-53. */
   randomDouble(): number {
     const hi = this.random() & 0x1fffff;

@@ -37,11 +37,21 @@ export function randpermInto(gen: Generator, out: TypedArray, n: number = out.le
     return out;
   }
   for (let i = 0; i < n; i++) out[i] = i;
+  shuffleSteps(gen, out, n, n - 1);
+  return out;
+}
+
+/**
+ * The first `steps` steps of randperm_cpu's shuffle of out[0..n-1] (steps <= n - 1), one word
+ * each: z = random() mod (n - i); swap out[i], out[i + z].
+ */
+function shuffleSteps(gen: Generator, out: TypedArray, n: number, steps: number): void {
+  const eng = gen.engine;
   if (n > 0xffffffff) {
     // n - i may not fit in 32 bits (no JS engine holds such an array today): the general form.
     // floor(w / d) is exact: w / d sits at least 1 / w (>= 2**-32) below the next integer, far
     // more than a double's rounding error.
-    for (let i = 0; i < n - 1; i++) {
+    for (let i = 0; i < steps; i++) {
       const w = eng.random();
       const d = n - i;
       const z = w - Math.floor(w / d) * d;
@@ -49,7 +59,7 @@ export function randpermInto(gen: Generator, out: TypedArray, n: number = out.le
       out[i] = out[i + z];
       out[i + z] = sav;
     }
-    return out;
+    return;
   }
   // The engine's words are drawn here rather than through eng.random(): the same words in the
   // same order, with left/next kept as random() keeps them and written back at the end. Words
@@ -61,9 +71,8 @@ export function randpermInto(gen: Generator, out: TypedArray, n: number = out.le
   const words = eng.words;
   let left = eng.left;
   let next = eng.next;
-  const last = n - 1;
   let i = 0;
-  while (i < last) {
+  while (i < steps) {
     if (left === 1) {
       // random() would decrement left to 0 and twist (left = 624, next = 0), then draw without
       // decrementing again: as if the twist had set left to 625.
@@ -72,7 +81,7 @@ export function randpermInto(gen: Generator, out: TypedArray, n: number = out.le
       next = eng.next;
     }
     // left - 1 words remain before the next twist.
-    const stop = Math.min(last, i + left - 1);
+    const stop = Math.min(steps, i + left - 1);
     left -= stop - i;
     for (; i < stop; i++) {
       const w = temper(words[next++]) >>> 0;
@@ -84,7 +93,25 @@ export function randpermInto(gen: Generator, out: TypedArray, n: number = out.le
   }
   eng.left = left;
   eng.next = next;
-  return out;
+}
+
+/**
+ * torch.randperm(n, generator=gen)[:k] as int64 values, drawing the same n - 1 words. Steps from
+ * k on swap only entries at k or later, so the first k entries are final after k steps and the
+ * rest of the words are skipped untempered. RandomSampler ends every pass with such a slice,
+ * usually empty (k = numSamples % n), which then costs a twist or two instead of a permutation.
+ */
+export function randpermPrefix(gen: Generator, n: number, k: number): Float64Array {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be non-negative, got ${n}`);
+  if (!Number.isInteger(k) || k < 0 || k > n) throw new RangeError(`randpermPrefix: k must be in [0, n], got ${k}`);
+  const steps = Math.min(k, Math.max(n - 1, 0));
+  const out = new Float64Array(steps === 0 ? k : n);
+  if (steps > 0) {
+    for (let i = 0; i < n; i++) out[i] = i;
+    shuffleSteps(gen, out, n, steps);
+  } else if (k === 1) out[0] = 0;
+  gen.engine.discard(Math.max(n - 1, 0) - steps);
+  return k === out.length ? out : out.subarray(0, k);
 }
 
 /** torch.randperm(n, generator=gen) as int64 values in a Float64Array (kindling's int64 storage). */

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Generator, randpermInto } from "../../src/random/index.js";
+import { Generator, randpermInto, randpermPrefix } from "../../src/random/index.js";
 
 /** randperm_cpu as written: z = random() % (n - i); swap r[i], r[i + z]. */
 function reference(gen: Generator, n: number): number[] {
@@ -49,4 +49,33 @@ test("randpermInto: the first n entries of a longer array, words for values of a
   assert.deepEqual(Array.from(out.subarray(0, 7)), reference(new Generator(123), 7));
   assert.throws(() => randpermInto(g, new Float64Array(3), 4), /output holds 3 elements, fewer than n=4/);
   assert.throws(() => randpermInto(g, new Float64Array(3), -1), /non-negative/);
+});
+
+test("MT19937.discard: the engine where count random() calls leave it", () => {
+  for (const skip of [0, 1, 2, 622, 623, 624, 625]) {
+    for (const count of [0, 1, 2, 622, 623, 624, 625, 1248, 2000]) {
+      const a = engineAt(9, skip);
+      const b = engineAt(9, skip);
+      a.engine.discard(count);
+      for (let k = 0; k < count; k++) b.random();
+      assert.deepEqual(a.getStateBytes(), b.getStateBytes(), `skip ${skip}, count ${count}`);
+      assert.equal(a.random(), b.random());
+    }
+  }
+});
+
+test("randpermPrefix(gen, n, k): randperm(n)[:k] with the same words drawn", () => {
+  for (const skip of [0, 1, 400, 623, 624]) {
+    for (const n of [0, 1, 2, 3, 17, 624, 625, 1000, 1300]) {
+      for (const k of new Set([0, 1, 2, Math.floor(n / 2), n - 2, n - 1, n].filter((x) => x >= 0 && x <= n))) {
+        const a = engineAt(11, skip);
+        const b = engineAt(11, skip);
+        const prefix = randpermPrefix(a, n, k);
+        assert.ok(prefix instanceof Float64Array);
+        assert.deepEqual(Array.from(prefix), reference(b, n).slice(0, k), `skip ${skip}, n ${n}, k ${k}`);
+        assert.deepEqual(a.getStateBytes(), b.getStateBytes(), `state after skip ${skip}, n ${n}, k ${k}`);
+      }
+    }
+  }
+  assert.throws(() => randpermPrefix(new Generator(1), 3, 4), /k must be in \[0, n\]/);
 });
