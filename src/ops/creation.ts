@@ -3,6 +3,7 @@ import { fma32, fma64 } from "../random/fma.js";
 import { bool, type DType, float32, float64, getDefaultDtype, int32, int64, type TypedArray, uint8 } from "../tensor/dtype.js";
 import { allocArray } from "../tensor/alloc.js";
 import { shapeArgs } from "../tensor/shape.js";
+import { Storage } from "../tensor/storage.js";
 import { Tensor } from "../tensor/tensor.js";
 import { checkDevice } from "./device.js";
 import { backendOf, splitOptions } from "./util.js";
@@ -23,15 +24,20 @@ function finish(t: Tensor, opts: TensorOptions): Tensor {
 /** torch.tensor: numbers make float32 (the default dtype), BigInts int64, booleans bool (API.md). */
 export function tensor(data: Data, opts: TensorOptions = {}): Tensor {
   const device = checkDevice(opts.device ?? "cpu");
-  if (data instanceof Tensor) {
-    const c = backendOf(data).copy(data.detach(), opts.dtype ?? data.dtype);
-    return finish(device === c.device ? c : Tensor.make(c.shape, c.dtype, c.storage.data, device), opts);
-  }
-  // A flat list of numbers (a dataset's getItem builds one per sample): no shape walk.
+  // A flat list of numbers (a dataset's getItem builds one or two per sample, a DataLoader
+  // epoch thousands): no shape walk, and the tensor built directly, its shape and strides known.
   if (Array.isArray(data) && typeof data[0] === "number") {
     const dtype = opts.dtype ?? getDefaultDtype();
     const values = flatNumbers(data, dtype);
-    if (values !== null) return finish(Tensor.make([data.length], dtype, values, device), opts);
+    if (values !== null) {
+      const t = new Tensor(new Storage(values, device), [values.length], [1], 0, dtype);
+      if (opts.requiresGrad) t.requiresGrad = true;
+      return t;
+    }
+  }
+  if (data instanceof Tensor) {
+    const c = backendOf(data).copy(data.detach(), opts.dtype ?? data.dtype);
+    return finish(device === c.device ? c : Tensor.make(c.shape, c.dtype, c.storage.data, device), opts);
   }
   const shape: number[] = [];
   // The shape comes from the first element at each depth; every other branch is checked against it.
@@ -60,6 +66,15 @@ export function tensor(data: Data, opts: TensorOptions = {}): Tensor {
 function flatNumbers(data: readonly unknown[], dtype: DType): TypedArray | null {
   const n = data.length;
   const values = allocArray(dtype, n);
+  if (dtype.isFloatingPoint) {
+    // The common case, with storedValue's per-element dtype tests taken out of the loop.
+    for (let i = 0; i < n; i++) {
+      const v = data[i];
+      if (typeof v !== "number") return null;
+      values[i] = v;
+    }
+    return values;
+  }
   for (let i = 0; i < n; i++) {
     const v = data[i];
     if (typeof v !== "number") return null;
