@@ -16,6 +16,7 @@
 #include <malloc.h>
 #endif
 
+#include "cascade_sum.h"
 #include "kernels.h"
 #include "ops.h"
 #include "thread_pool.h"
@@ -573,6 +574,7 @@ NAPI_MODULE_INIT() {
       {"backward", nullptr, Backward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sumDim", nullptr, SumDim, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"cascadeSum", nullptr, CascadeSumNapi, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"addScaledInPlace", nullptr, AddScaledInPlace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"addProductInPlace", nullptr, AddProductInPlace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

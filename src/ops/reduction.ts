@@ -43,8 +43,8 @@ function reducedShape(shape: readonly number[], dims: number[], keepdim: boolean
 
 function rawReduce(x: Tensor, dims: number[], kind: "sum" | "prod" | "max" | "min", keepdim: boolean, withIndices = false) {
   if (dims.length === 0) {
-    // A 0-d tensor reduces to itself.
-    const v = backendOf(x).copy(x, x.dtype);
+    // A 0-d tensor reduces to itself; a sum adds it to PyTorch's starting 0, so -0 sums to +0.
+    const v = kind === "sum" ? backendOf(x).binary(x, 0, kernels.add, x.dtype, []) : backendOf(x).copy(x, x.dtype);
     return { values: v, indices: withIndices ? Tensor.make(x.shape.slice(), int64) : null };
   }
   const r = backendOf(x).reduce(x, dims, kind, withIndices);

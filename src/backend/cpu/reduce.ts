@@ -1,12 +1,15 @@
 // Reductions over any set of dimensions. The reduced dimensions are moved last and read as one
 // contiguous run per output element, so one simple loop serves every case.
 import { allocArray } from "../../tensor/alloc.js";
-import { int64 } from "../../tensor/dtype.js";
+import { float32, float64, int64 } from "../../tensor/dtype.js";
 import { gatherStrided } from "../../tensor/strided.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { ReduceKind } from "../backend.js";
+import { cascadeSum } from "./sum.js";
 
 export function reduce(x: Tensor, dims: number[], kind: ReduceKind, withIndices: boolean) {
+  // Float sums follow PyTorch's order of additions (sum.ts); integer sums are exact in any order.
+  if (kind === "sum" && (x.dtype === float32 || x.dtype === float64)) return { values: cascadeSum(x, dims), indices: null };
   const nd = x.shape.length;
   // The kept dimensions first, then the reduced ones; plain loops, as small reductions are all
   // bookkeeping (a bias gradient, a loss's mean).

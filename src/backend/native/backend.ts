@@ -7,8 +7,7 @@
 // What the addon computes, against the TypeScript kernels:
 // - add/sub/mul/div, neg, relu and the sigmoid/relu backward kernels: the same bits;
 // - exp, log, tanh, sigmoid: within 1-2 ulps (vectorised polynomials instead of Math.*);
-// - sums: float64 accumulation in a fixed order of pieces (TypeScript adds in one sequence), so
-//   float32 results nearly always agree and float64 results differ in the last bits at most;
+// - float sums: PyTorch's order of additions in the element type (cpu/sum.ts), the same bits;
 // - float32 matrix products accumulate in float32 with FMA, as PyTorch's CPU path does (the
 //   TypeScript kernel accumulates in float64);
 // - softmax: exp(x - max) * (1 / sum), as PyTorch's kernel; the ops' composition divides by sum.
@@ -17,6 +16,7 @@ import { type DType, float32, float64 } from "../../tensor/dtype.js";
 import { numelOf, shapeEquals } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { Backend, BinaryKernel, ReduceKind, UnaryKernel } from "../backend.js";
+import { cascadeSum, type SumBlocksKernel } from "../cpu/sum.js";
 import { BackwardOp, BinaryOp, type FloatArray, type NativeKernels, UnaryOp } from "./addon.js";
 
 /**
@@ -65,13 +65,6 @@ function isTrailingRow(b: Tensor, outShape: number[]): boolean {
   while (d < b.shape.length && b.shape[d] === 1) d++;
   for (; d < b.shape.length; d++) if (b.shape[d] !== outShape[lead + d]) return false;
   return true;
-}
-
-/** Product of shape[from..to). */
-function extent(shape: number[], from: number, to: number): number {
-  let n = 1;
-  for (let d = from; d < to; d++) n *= shape[d];
-  return n;
 }
 
 /** The optional backend method: softmax (or log-softmax) along dim, or null to let the ops compose it. */
@@ -136,42 +129,11 @@ export function createNativeBackend(k: NativeKernels, base: Backend): Backend & 
     return Tensor.make(outShape, dtype, out, a.device);
   }
 
+  // Float sums take PyTorch's order of additions (cpu/sum.ts); the addon runs its loops.
+  const sumBlocks = (k as { cascadeSum?: SumBlocksKernel }).cascadeSum;
   function reduce(x: Tensor, dims: number[], kind: ReduceKind, withIndices: boolean) {
-    if (kind === "sum" && isFloat(x.dtype) && x.isContiguous()) {
-      const values = nativeSum(x, dims);
-      if (values) return { values, indices: null };
-    }
+    if (kind === "sum" && isFloat(x.dtype) && x.numel() >= t.sum && sumBlocks) return { values: cascadeSum(x, dims, sumBlocks), indices: null };
     return base.reduce(x, dims, kind, withIndices);
-  }
-
-  // Sums over one run of consecutive dims (dims is sorted and distinct): x read as
-  // [outer, reduced, inner], which covers full sums, row sums and column sums.
-  function nativeSum(x: Tensor, dims: number[]): Tensor | null {
-    const n = x.numel();
-    if (n < t.sum) return null;
-    const first = dims[0];
-    const last = dims[dims.length - 1];
-    if (last - first !== dims.length - 1) return null;
-    const shape = x.shape;
-    const outShape = shape.slice();
-    for (const d of dims) outShape[d] = 1;
-    const outer = extent(shape, 0, first);
-    const reduced = extent(shape, first, last + 1);
-    const inner = extent(shape, last + 1, shape.length);
-    const src = data(x);
-    const out = allocUninit(x.dtype, outer * inner) as FloatArray;
-    if (outer === 1 && inner === 1) {
-      out[0] = k.sum(src, x.offset, n);
-    } else if (inner === 1) {
-      k.sumDim(src, x.offset, outer, reduced, 1, out, 0);
-    } else if (outer === 1) {
-      k.sumDim(src, x.offset, reduced, inner, 0, out, 0);
-    } else {
-      // One column-sum call per outer block: only when each block is large enough to pay for it.
-      if (reduced * inner < t.sum) return null;
-      for (let o = 0; o < outer; o++) k.sumDim(src, x.offset + o * reduced * inner, reduced, inner, 0, out, o * inner);
-    }
-    return Tensor.make(outShape, x.dtype, out, x.device);
   }
 
   function matmul(a: Tensor, b: Tensor): Tensor {

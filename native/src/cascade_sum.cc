@@ -1,0 +1,249 @@
+// cascadeSum: float32/float64 sums in PyTorch 1.13's exact order of additions, the C++ twin of
+// src/backend/cpu/sum.ts (which explains the algorithm: TensorIterator's layout, done in
+// TypeScript and passed in here, and SumKernel.cpp's cascade sum with AVX2 lanes and four-way
+// interleaving, done here). Every addition rounds to the element type, as PyTorch's float32
+// accumulators do; the build has no -ffast-math, so the compiler keeps the order (it may only
+// vectorise across the independent columns).
+//
+// cascadeSum(x, xOffset, out, shape, inStrides, outStrides): x and out typed arrays of one float
+// type, out zero-filled; shape/inStrides/outStrides (arrays of numbers, elements, fastest dim
+// first) the coalesced iteration layout, outStrides 0 on reduced dims. Adds the sums into out.
+#include "cascade_sum.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace {
+
+inline int64_t CeilLog2(int64_t x) {
+  if (x <= 2) return 1;
+  return 64 - __builtin_clzll(static_cast<uint64_t>(x - 1));
+}
+
+// multi_row_sum: `size` rows `rowStride` apart, each NV groups of L adjacent elements (group k
+// at k * colStride), i.e. NV * L column sums carried through four levels.
+template <typename T, int NV, int L>
+void MultiRowSum(const T* base, int64_t rowStride, int64_t colStride, int64_t size, T* ret) {
+  constexpr int C = NV * L;
+  T acc[4][C];
+  for (int j = 0; j < 4; ++j)
+    for (int c = 0; c < C; ++c) acc[j][c] = T(0);
+  const int64_t levelPower = std::max<int64_t>(4, CeilLog2(size) / 4);
+  const int64_t levelStep = int64_t(1) << levelPower;
+  const int64_t levelMask = levelStep - 1;
+  int64_t i = 0;
+  while (i + levelStep <= size) {
+    for (int64_t j = 0; j < levelStep; ++j, ++i) {
+      const T* row = base + i * rowStride;
+      for (int k = 0; k < NV; ++k)
+        for (int l = 0; l < L; ++l) acc[0][k * L + l] += row[k * colStride + l];
+    }
+    for (int j = 1; j < 4; ++j) {
+      for (int c = 0; c < C; ++c) {
+        acc[j][c] += acc[j - 1][c];
+        acc[j - 1][c] = T(0);
+      }
+      if ((i & (levelMask << (j * levelPower))) != 0) break;
+    }
+  }
+  for (; i < size; ++i) {
+    const T* row = base + i * rowStride;
+    for (int k = 0; k < NV; ++k)
+      for (int l = 0; l < L; ++l) acc[0][k * L + l] += row[k * colStride + l];
+  }
+  for (int j = 1; j < 4; ++j)
+    for (int c = 0; c < C; ++c) acc[0][c] += acc[j][c];
+  for (int c = 0; c < C; ++c) ret[c] = acc[0][c];
+}
+
+// row_sum: `size` vectors of L lanes `stride` apart as four interleaved sums, added at the end.
+template <typename T, int L>
+void RowSum(const T* base, int64_t stride, int64_t size, T* ret) {
+  constexpr int kIlp = 4;
+  const int64_t sizeIlp = size / kIlp;
+  T part[kIlp * L];
+  MultiRowSum<T, kIlp, L>(base, stride * kIlp, stride, sizeIlp, part);
+  for (int64_t i = sizeIlp * kIlp; i < size; ++i)
+    for (int l = 0; l < L; ++l) part[l] += base[i * stride + l];
+  for (int k = 1; k < kIlp; ++k)
+    for (int l = 0; l < L; ++l) part[l] += part[k * L + l];
+  for (int l = 0; l < L; ++l) ret[l] = part[l];
+}
+
+// cascade_sum's 2-D loop; strides in elements, an output stride of 0 marks a reduced dim.
+template <typename T>
+void SumBlock(const T* in, T* out, int64_t in0, int64_t in1, int64_t o0, int64_t o1, int64_t n0, int64_t n1) {
+  constexpr int L = 32 / sizeof(T);  // AVX2 lanes
+  if (o0 != 0 && o1 == 0) {
+    std::swap(in0, in1);
+    std::swap(o0, o1);
+    std::swap(n0, n1);
+  }
+  if (o0 != 0 && o1 != 0) {
+    for (int64_t j = 0; j < n1; ++j)
+      for (int64_t i = 0; i < n0; ++i) out[i * o0 + j * o1] += in[i * in0 + j * in1];
+    return;
+  }
+  const int64_t os = o1;
+  T res[4 * L];
+  if (in0 == 1 && n0 >= L) {
+    const int64_t vecSize = n0 / L;
+    for (int64_t j = 0; j < n1; ++j) {
+      const T* row = in + j * in1;
+      RowSum<T, L>(row, L, vecSize, res);
+      T final = T(0);
+      for (int64_t k = vecSize * L; k < n0; ++k) final += row[k];
+      for (int l = 0; l < L; ++l) final += res[l];
+      out[j * os] += final;
+    }
+  } else if (in1 == 1 && n1 >= L) {
+    int64_t j = 0;
+    for (; j + 4 * L <= n1; j += 4 * L) {
+      MultiRowSum<T, 4, L>(in + j, in0, L, n0, res);
+      for (int c = 0; c < 4 * L; ++c) out[(j + c) * os] += res[c];
+    }
+    for (; j + L <= n1; j += L) {
+      RowSum<T, L>(in + j, in0, n0, res);
+      for (int c = 0; c < L; ++c) out[(j + c) * os] += res[c];
+    }
+    for (; j < n1; ++j) {
+      RowSum<T, 1>(in + j, in0, n0, res);
+      out[j * os] += res[0];
+    }
+  } else if (in0 < in1) {
+    for (int64_t j = 0; j < n1; ++j) {
+      RowSum<T, 1>(in + j * in1, in0, n0, res);
+      out[j * os] += res[0];
+    }
+  } else {
+    int64_t j = 0;
+    for (; j + 3 < n1; j += 4) {
+      MultiRowSum<T, 4, 1>(in + j * in1, in0, in1, n0, res);
+      for (int c = 0; c < 4; ++c) out[(j + c) * os] += res[c];
+    }
+    for (; j < n1; ++j) {
+      RowSum<T, 1>(in + j * in1, in0, n0, res);
+      out[j * os] += res[0];
+    }
+  }
+}
+
+template <typename T>
+void Run(const T* x, T* out, const std::vector<int64_t>& shape, const std::vector<int64_t>& is,
+         const std::vector<int64_t>& os) {
+  const size_t nd = shape.size();
+  if (nd <= 1) {
+    SumBlock<T>(x, out, nd ? is[0] : 0, 0, nd ? os[0] : 0, 0, nd ? shape[0] : 1, 1);
+    return;
+  }
+  std::vector<int64_t> at(nd, 0);
+  for (;;) {
+    int64_t inAt = 0, outAt = 0;
+    for (size_t d = 2; d < nd; ++d) {
+      inAt += at[d] * is[d];
+      outAt += at[d] * os[d];
+    }
+    SumBlock<T>(x + inAt, out + outAt, is[0], is[1], os[0], os[1], shape[0], shape[1]);
+    size_t d = 2;
+    while (d < nd && ++at[d] == shape[d]) at[d++] = 0;
+    if (d == nd) break;
+  }
+}
+
+struct Fail {
+  bool range;
+  std::string message;
+};
+
+napi_value Throw(napi_env env, const Fail& f) {
+  const std::string m = "cascadeSum: " + f.message;
+  if (f.range)
+    napi_throw_range_error(env, nullptr, m.c_str());
+  else
+    napi_throw_type_error(env, nullptr, m.c_str());
+  return nullptr;
+}
+
+struct Typed {
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+};
+
+Typed TypedArg(napi_env env, napi_value v, const char* name) {
+  bool ok = false;
+  napi_is_typedarray(env, v, &ok);
+  if (!ok) throw Fail{false, std::string(name) + " must be a Float32Array or Float64Array"};
+  Typed t;
+  napi_value buffer;
+  size_t byteOffset;
+  napi_get_typedarray_info(env, v, &t.type, &t.length, &t.data, &buffer, &byteOffset);
+  if (t.type != napi_float32_array && t.type != napi_float64_array)
+    throw Fail{false, std::string(name) + " must be a Float32Array or Float64Array"};
+  return t;
+}
+
+int64_t IntArg(napi_env env, napi_value v, const char* name) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok) throw Fail{false, std::string(name) + " must be a number"};
+  if (!(d >= 0 && d <= 9007199254740991.0 && d == std::floor(d)))
+    throw Fail{true, std::string(name) + " must be a non-negative integer"};
+  return static_cast<int64_t>(d);
+}
+
+std::vector<int64_t> IntsArg(napi_env env, napi_value v, const char* name) {
+  bool isArray = false;
+  napi_is_array(env, v, &isArray);
+  if (!isArray) throw Fail{false, std::string(name) + " must be an array of numbers"};
+  uint32_t n = 0;
+  napi_get_array_length(env, v, &n);
+  std::vector<int64_t> out(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    napi_value e;
+    napi_get_element(env, v, i, &e);
+    out[i] = IntArg(env, e, name);
+  }
+  return out;
+}
+
+}  // namespace
+
+napi_value CascadeSumNapi(napi_env env, napi_callback_info info) {
+  try {
+    size_t argc = 6;
+    napi_value argv[6];
+    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+    if (argc < 6) throw Fail{false, "expected 6 arguments, got " + std::to_string(argc)};
+    Typed x = TypedArg(env, argv[0], "x");
+    int64_t ox = IntArg(env, argv[1], "xOffset");
+    Typed out = TypedArg(env, argv[2], "out");
+    if (x.type != out.type) throw Fail{false, "out must have the element type of x"};
+    std::vector<int64_t> shape = IntsArg(env, argv[3], "shape");
+    std::vector<int64_t> is = IntsArg(env, argv[4], "inStrides");
+    std::vector<int64_t> os = IntsArg(env, argv[5], "outStrides");
+    if (is.size() != shape.size() || os.size() != shape.size())
+      throw Fail{true, "shape, inStrides and outStrides must have one entry per dim"};
+    // Every element read or written must lie inside its array (strides are non-negative).
+    int64_t inLast = ox, outLast = 0;
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (shape[d] == 0) return nullptr;
+      inLast += (shape[d] - 1) * is[d];
+      outLast += (shape[d] - 1) * os[d];
+    }
+    if (inLast >= static_cast<int64_t>(x.length)) throw Fail{true, "x is too short for the layout"};
+    if (outLast >= static_cast<int64_t>(out.length)) throw Fail{true, "out is too short for the layout"};
+    if (x.data == out.data) throw Fail{true, "out must not be x"};
+    if (x.type == napi_float32_array)
+      Run(static_cast<const float*>(x.data) + ox, static_cast<float*>(out.data), shape, is, os);
+    else
+      Run(static_cast<const double*>(x.data) + ox, static_cast<double*>(out.data), shape, is, os);
+  } catch (const Fail& f) {
+    return Throw(env, f);
+  }
+  napi_value undefined;
+  napi_get_undefined(env, &undefined);
+  return undefined;
+}

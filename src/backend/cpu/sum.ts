@@ -1,0 +1,325 @@
+// Floating-point sums in the exact order of additions PyTorch 1.13's CPU kernel uses, so that a
+// float32 sum (and the mean, the losses and everything built on them) has PyTorch's bits, not
+// merely its value to an ulp. The order comes from two places:
+//
+// 1. TensorIterator lays the reduction out: the dims are sorted with the reduced ones first, then
+//    by increasing input stride (an insertion sort whose ties and size-1 dims matter), adjacent
+//    dims whose strides chain are merged, and the first two dims of the result form a 2-D loop
+//    that runs once per position of the remaining dims, each call adding its partial sums into the
+//    output (which starts at +0).
+// 2. The cascade sum (ATen/native/cpu/SumKernel.cpp) sums each 2-D block: a running sum per
+//    column that, every 16 (or more) rows, is carried into a coarser level, four levels deep; a
+//    contiguous reduced dim is read as AVX2 vectors (8 float32 / 4 float64 lanes, the capability
+//    the installed PyTorch runs with, `torch.__config__.show()`: "CPU capability usage: AVX2")
+//    with four vectors side by side; a contiguous kept dim is summed 4 vectors of columns at a
+//    time. Every addition rounds to the tensor's dtype: float32 sums accumulate in float32.
+//
+// One thread is assumed, the default of PyTorch on this 2-core machine (get_num_threads() = 1):
+// with two or more threads PyTorch splits a full sum of 32768+ elements into per-thread partials
+// and its result changes in the last bits.
+import { allocArray } from "../../tensor/alloc.js";
+import type { TypedArray } from "../../tensor/dtype.js";
+import { Tensor } from "../../tensor/tensor.js";
+
+/** Lanes of PyTorch's Vectorized<float> / Vectorized<double> under AVX2 (32-byte registers). */
+function lanesOf(itemsize: number): number {
+  return 32 / itemsize;
+}
+
+/** ceil(log2(x)) with PyTorch's floor of 1 (utils::CeilLog2). */
+function ceilLog2(x: number): number {
+  if (x <= 2) return 1;
+  return 32 - Math.clz32(x - 1);
+}
+
+// Scratch arrays of the tensor's own type, so that every store rounds as PyTorch's accumulators
+// do: the four levels of multi_row_sum (at most 4 levels x 4 vectors x 8 lanes), row_sum's
+// partial sums, and a block's results (4 vectors of lanes, plus one running scalar).
+interface Scratch {
+  levels: TypedArray;
+  part: TypedArray;
+  res: TypedArray;
+}
+const scratches = new Map<unknown, Scratch>();
+function scratchFor(like: TypedArray): Scratch {
+  const Ctor = like.constructor as new (n: number) => TypedArray;
+  let s = scratches.get(Ctor);
+  if (!s) {
+    s = { levels: new Ctor(4 * 32), part: new Ctor(32), res: new Ctor(33) };
+    scratches.set(Ctor, s);
+  }
+  return s;
+}
+
+/**
+ * multi_row_sum: `size` rows, row i starting at base + i * rowStride; each row holds `nvec`
+ * groups of `lanes` adjacent elements, group k at k * colStride, i.e. nvec * lanes independent
+ * column sums, written to ret[retAt ..].
+ */
+function multiRowSum(
+  src: TypedArray,
+  base: number,
+  rowStride: number,
+  colStride: number,
+  nvec: number,
+  lanes: number,
+  size: number,
+  acc: TypedArray,
+  ret: TypedArray,
+  retAt: number,
+): void {
+  const cols = nvec * lanes;
+  acc.fill(0, 0, 4 * cols);
+  const levelPower = Math.max(4, Math.floor(ceilLog2(size) / 4));
+  const levelStep = 2 ** levelPower;
+  let i = 0;
+  while (i + levelStep <= size) {
+    for (let j = 0; j < levelStep; j++, i++) {
+      const row = base + i * rowStride;
+      for (let k = 0; k < nvec; k++) {
+        const at = row + k * colStride;
+        const c = k * lanes;
+        for (let l = 0; l < lanes; l++) acc[c + l] += src[at + l];
+      }
+    }
+    for (let j = 1; j < 4; j++) {
+      const hi = j * cols;
+      const lo = hi - cols;
+      for (let c = 0; c < cols; c++) {
+        acc[hi + c] += acc[lo + c];
+        acc[lo + c] = 0;
+      }
+      // The kernel's i & (levelMask << (j * levelPower)), without 32-bit shifts.
+      if (Math.floor(i / 2 ** (j * levelPower)) % levelStep !== 0) break;
+    }
+  }
+  for (; i < size; i++) {
+    const row = base + i * rowStride;
+    for (let k = 0; k < nvec; k++) {
+      const at = row + k * colStride;
+      const c = k * lanes;
+      for (let l = 0; l < lanes; l++) acc[c + l] += src[at + l];
+    }
+  }
+  for (let j = 1; j < 4; j++) {
+    const hi = j * cols;
+    for (let c = 0; c < cols; c++) acc[c] += acc[hi + c];
+  }
+  for (let c = 0; c < cols; c++) ret[retAt + c] = acc[c];
+}
+
+/**
+ * row_sum: `size` elements (each a vector of `lanes` adjacent values) `stride` apart, summed as
+ * four interleaved running sums (the kernel's instruction-level parallelism) added up at the
+ * end. Leaves the `lanes` sums in s.res[0 ..].
+ */
+function rowSum(src: TypedArray, base: number, stride: number, size: number, lanes: number, s: Scratch): void {
+  const ilp = 4;
+  const sizeIlp = Math.floor(size / ilp);
+  const part = s.part;
+  multiRowSum(src, base, stride * ilp, stride, ilp, lanes, sizeIlp, s.levels, part, 0);
+  for (let i = sizeIlp * ilp; i < size; i++) {
+    const at = base + i * stride;
+    for (let l = 0; l < lanes; l++) part[l] += src[at + l];
+  }
+  for (let k = 1; k < ilp; k++) for (let l = 0; l < lanes; l++) part[l] += part[k * lanes + l];
+  for (let l = 0; l < lanes; l++) s.res[l] = part[l];
+}
+
+/**
+ * The 2-D loop of cascade_sum: size0 x size1 elements of `src`, strides in elements; an output
+ * stride of 0 marks a reduced dim. Adds the block's sums into out.
+ */
+function sumBlock(
+  src: TypedArray,
+  inAt: number,
+  out: TypedArray,
+  outAt: number,
+  inStride0: number,
+  inStride1: number,
+  outStride0: number,
+  outStride1: number,
+  size0: number,
+  size1: number,
+): void {
+  let in0 = inStride0;
+  let in1 = inStride1;
+  let o0 = outStride0;
+  let o1 = outStride1;
+  let n0 = size0;
+  let n1 = size1;
+  // The reduced dim first.
+  if (o0 !== 0 && o1 === 0) {
+    [in0, in1] = [in1, in0];
+    [o0, o1] = [o1, o0];
+    [n0, n1] = [n1, n0];
+  }
+  if (o0 !== 0 && o1 !== 0) {
+    // Nothing reduced in this block (the reduced dims were of size 1): out += in.
+    for (let j = 0; j < n1; j++) for (let i = 0; i < n0; i++) out[outAt + i * o0 + j * o1] += src[inAt + i * in0 + j * in1];
+    return;
+  }
+  const os = o1;
+  const lanes = lanesOf(src.BYTES_PER_ELEMENT);
+  const s = scratchFor(src);
+  const res = s.res;
+  if (in0 === 1 && n0 >= lanes) {
+    // Contiguous inner reduction: whole vectors first, then a running sum from 0 over the
+    // leftover elements and then the vector's lanes in order.
+    const vecSize = Math.floor(n0 / lanes);
+    for (let j = 0; j < n1; j++) {
+      const row = inAt + j * in1;
+      rowSum(src, row, lanes, vecSize, lanes, s);
+      res[lanes] = 0;
+      for (let k = vecSize * lanes; k < n0; k++) res[lanes] += src[row + k];
+      for (let l = 0; l < lanes; l++) res[lanes] += res[l];
+      out[outAt + j * os] += res[lanes];
+    }
+  } else if (in1 === 1 && n1 >= lanes) {
+    // Contiguous outer reduction: 4 vectors of columns at a time, then one vector, then columns.
+    const block = 4 * lanes;
+    let j = 0;
+    for (; j + block <= n1; j += block) {
+      multiRowSum(src, inAt + j, in0, lanes, 4, lanes, n0, s.levels, res, 0);
+      for (let c = 0; c < block; c++) out[outAt + (j + c) * os] += res[c];
+    }
+    for (; j + lanes <= n1; j += lanes) {
+      rowSum(src, inAt + j, in0, n0, lanes, s);
+      for (let c = 0; c < lanes; c++) out[outAt + (j + c) * os] += res[c];
+    }
+    for (; j < n1; j++) {
+      rowSum(src, inAt + j, in0, n0, 1, s);
+      out[outAt + j * os] += res[0];
+    }
+  } else if (in0 < in1) {
+    for (let j = 0; j < n1; j++) {
+      rowSum(src, inAt + j * in1, in0, n0, 1, s);
+      out[outAt + j * os] += res[0];
+    }
+  } else {
+    let j = 0;
+    for (; j + 3 < n1; j += 4) {
+      multiRowSum(src, inAt + j * in1, in0, in1, 4, 1, n0, s.levels, res, 0);
+      for (let c = 0; c < 4; c++) out[outAt + (j + c) * os] += res[c];
+    }
+    for (; j < n1; j++) {
+      rowSum(src, inAt + j * in1, in0, n0, 1, s);
+      out[outAt + j * os] += res[0];
+    }
+  }
+}
+
+/**
+ * TensorIterator's layout of a reduction of x over `dims`: the iteration shape and the input and
+ * output strides (elements) after reorder_dimensions and coalesce_dimensions, fastest dim first.
+ * The output is the contiguous tensor of x's shape with the reduced dims kept as size 1.
+ */
+export function reductionLayout(shape: readonly number[], inStrides: readonly number[], dims: readonly number[]) {
+  const nd = shape.length;
+  const outStrides = new Array<number>(nd);
+  let st = 1;
+  for (let d = nd - 1; d >= 0; d--) {
+    const reduced = dims.includes(d);
+    // A reduced dim broadcasts the output (stride 0) unless it is of size 1 anyway.
+    outStrides[d] = reduced && shape[d] !== 1 ? 0 : st;
+    st *= reduced ? 1 : Math.max(shape[d], 1);
+  }
+  // reorder_dimensions: start from the reversed dims, insertion-sort with an ambiguity-tolerant
+  // comparison (1: dim a goes after dim b, -1: before, 0: undecided).
+  const perm = Array.from({ length: nd }, (_, i) => nd - 1 - i);
+  const shouldSwap = (a: number, b: number): number => {
+    for (let arg = 0; arg < 2; arg++) {
+      const s0 = arg === 0 ? outStrides[a] : inStrides[a];
+      const s1 = arg === 0 ? outStrides[b] : inStrides[b];
+      if (arg === 0 && (s0 === 0) !== (s1 === 0)) return s1 === 0 ? 1 : -1;
+      if (s0 === 0 || s1 === 0) continue;
+      if (s0 < s1) return -1;
+      if (s0 > s1) return 1;
+      if (shape[a] > shape[b]) return 1;
+    }
+    return 0;
+  };
+  if (nd > 1) {
+    for (let i = 1; i < nd; i++) {
+      let d1 = i;
+      for (let d0 = i - 1; d0 >= 0; d0--) {
+        const c = shouldSwap(perm[d0], perm[d1]);
+        if (c > 0) {
+          [perm[d0], perm[d1]] = [perm[d1], perm[d0]];
+          d1 = d0;
+        } else if (c < 0) break;
+      }
+    }
+  }
+  const sh = perm.map((d) => shape[d]);
+  const is = perm.map((d) => inStrides[d]);
+  const os = perm.map((d) => outStrides[d]);
+  // coalesce_dimensions: merge neighbours that are one run for both operands, or of size 1.
+  if (nd > 1) {
+    let prev = 0;
+    for (let d = 1; d < nd; d++) {
+      const can = sh[prev] === 1 || sh[d] === 1 || (sh[prev] * is[prev] === is[d] && sh[prev] * os[prev] === os[d]);
+      if (can) {
+        if (sh[prev] === 1) {
+          is[prev] = is[d];
+          os[prev] = os[d];
+        }
+        sh[prev] *= sh[d];
+      } else {
+        prev++;
+        if (prev !== d) {
+          is[prev] = is[d];
+          os[prev] = os[d];
+          sh[prev] = sh[d];
+        }
+      }
+    }
+    sh.length = is.length = os.length = prev + 1;
+  }
+  return { shape: sh, inStrides: is, outStrides: os };
+}
+
+/**
+ * Runs the blocks of a laid-out sum elsewhere (the native addon's cascadeSum, the same algorithm
+ * in C++): adds the sums of x[xOffset ..] into the zeroed `out`; strides in elements.
+ */
+export type SumBlocksKernel = (x: TypedArray, xOffset: number, out: TypedArray, shape: number[], inStrides: number[], outStrides: number[]) => void;
+
+/**
+ * The sum of a float32 or float64 tensor over `dims` (sorted, distinct), with PyTorch's bits.
+ * The result has x's shape with the reduced dims as size 1. `blocks` runs the 2-D loops instead
+ * of TypeScript.
+ */
+export function cascadeSum(x: Tensor, dims: readonly number[], blocks?: SumBlocksKernel): Tensor {
+  const outShape = x.shape.slice();
+  for (const d of dims) outShape[d] = 1;
+  let outN = 1;
+  for (const n of outShape) outN *= n;
+  const out = allocArray(x.dtype, outN);
+  out.fill(0);
+  if (x.numel() === 0) return Tensor.make(outShape, x.dtype, out, x.device);
+  const src = x.storage.data;
+  const { shape, inStrides, outStrides } = reductionLayout(x.shape, x.strides, dims);
+  const nd = shape.length;
+  if (blocks) {
+    blocks(src, x.offset, out, shape, inStrides, outStrides);
+  } else if (nd <= 1) {
+    sumBlock(src, x.offset, out, 0, inStrides[0] ?? 0, 0, outStrides[0] ?? 0, 0, nd === 0 ? 1 : shape[0], 1);
+  } else {
+    // One 2-D block per position of the outer dims, the third dim moving fastest.
+    const at = new Array<number>(nd).fill(0);
+    for (;;) {
+      let inAt = x.offset;
+      let outAt = 0;
+      for (let d = 2; d < nd; d++) {
+        inAt += at[d] * inStrides[d];
+        outAt += at[d] * outStrides[d];
+      }
+      sumBlock(src, inAt, out, outAt, inStrides[0], inStrides[1], outStrides[0], outStrides[1], shape[0], shape[1]);
+      let d = 2;
+      while (d < nd && ++at[d] === shape[d]) at[d++] = 0;
+      if (d === nd) break;
+    }
+  }
+  return Tensor.make(outShape, x.dtype, out, x.device);
+}
