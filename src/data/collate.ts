@@ -82,33 +82,44 @@ function typedArrayTensor(a: AnyTypedArray): Tensor {
  * copied value by value into one new array; the rest (mixed dtypes, autograd) uses torch.stack.
  */
 export function stackTensors(tensors: readonly Tensor[]): Tensor {
+  return stackPlain(tensors) ?? stack(tensors, 0);
+}
+
+/**
+ * The copy stackTensors makes when it can, or null (then torch.stack decides, errors included).
+ * Checking and copying happen in one pass: a DataLoader stacks every sample of every batch, and
+ * a second walk over the tensors cost about a tenth of collating 64 [x, y] samples.
+ */
+function stackPlain(tensors: readonly Tensor[]): Tensor | null {
   const first = tensors[0];
   const dtype: DType = first.dtype;
   const shape = first.shape;
   const rank = shape.length;
-  let fast = first.device === "cpu";
-  for (let i = 0; fast && i < tensors.length; i++) {
-    const t = tensors[i];
-    if (t.dtype !== dtype || t.requiresGrad || t.device !== "cpu" || t.shape.length !== rank) fast = false;
-    else for (let k = 0; k < rank; k++) if (t.shape[k] !== shape[k]) fast = false;
-  }
-  if (!fast) return stack(tensors, 0);
+  if (first.device !== "cpu") return null;
   let m = 1;
   for (let k = 0; k < rank; k++) m *= shape[k];
-  const out = allocArray(dtype, tensors.length * m);
+  const count = tensors.length;
+  const out = allocArray(dtype, count * m);
   let pos = 0;
-  for (let i = 0; i < tensors.length; i++) {
+  for (let i = 0; i < count; i++) {
     const t = tensors[i];
-    if (t.isContiguous()) {
-      const src = t.storage.data;
-      const off = t.offset;
+    const ts = t.shape;
+    if (t.dtype !== dtype || t.requiresGrad || t.storage.device !== "cpu" || ts.length !== rank) return null;
+    for (let k = 0; k < rank; k++) if (ts[k] !== shape[k]) return null;
+    const src = t.storage.data;
+    const off = t.offset;
+    if (rank <= 1) {
+      // A scalar or a vector, its elements `stride` apart (a getItem's tensors have two or three).
+      const stride = rank === 0 ? 0 : t.strides[0];
+      for (let j = 0; j < m; j++) out[pos + j] = src[off + j * stride];
+    } else if (t.isContiguous()) {
       if (m <= 32) for (let j = 0; j < m; j++) out[pos + j] = src[off + j];
       else out.set(src.subarray(off, off + m), pos);
     } else out.set(t.values(), pos);
     pos += m;
   }
   const outShape = new Array<number>(rank + 1);
-  outShape[0] = tensors.length;
+  outShape[0] = count;
   for (let k = 0; k < rank; k++) outShape[k + 1] = shape[k];
   return Tensor.make(outShape, dtype, out);
 }
@@ -153,7 +164,56 @@ function collateBooleans(batch: readonly unknown[]): Tensor {
   return Tensor.make([batch.length], bool, out);
 }
 
+/**
+ * collateSequences for the commonest batch: samples that are arrays of the same few scalar or
+ * 1-D CPU tensors needing no gradient (a getItem returning [x, y]). Fills every column's output
+ * in one pass over the samples, without a column array or a second walk per column; null when
+ * any sample differs (then the general path runs from the start and makes the same batch, or
+ * the same error). The perceptron program's shuffled loader: ~10 µs less per epoch (~6%).
+ */
+function stackTensorTuples(batch: readonly unknown[]): Tensor[] | null {
+  const first = batch[0] as unknown[];
+  const width = first.length;
+  const count = batch.length;
+  const dtypes = new Array<DType>(width);
+  const ranks = new Array<number>(width);
+  const sizes = new Array<number>(width);
+  const outs = new Array<TypedArray>(width);
+  for (let k = 0; k < width; k++) {
+    const t = first[k];
+    if (!(t instanceof Tensor) || t.storage.device !== "cpu" || t.shape.length > 1) return null;
+    dtypes[k] = t.dtype;
+    ranks[k] = t.shape.length;
+    sizes[k] = t.shape.length === 0 ? 1 : t.shape[0];
+    outs[k] = allocArray(t.dtype, count * sizes[k]);
+  }
+  for (let i = 0; i < count; i++) {
+    const sample = batch[i];
+    if (!Array.isArray(sample) || sample.length !== width) return null;
+    for (let k = 0; k < width; k++) {
+      const t = sample[k];
+      const m = sizes[k];
+      if (!(t instanceof Tensor) || t.dtype !== dtypes[k] || t.requiresGrad || t.storage.device !== "cpu") return null;
+      const shape = t.shape;
+      if (shape.length !== ranks[k] || (shape.length === 1 && shape[0] !== m)) return null;
+      const src = t.storage.data;
+      const off = t.offset;
+      const stride = shape.length === 0 ? 0 : t.strides[0];
+      const out = outs[k];
+      const pos = i * m;
+      for (let j = 0; j < m; j++) out[pos + j] = src[off + j * stride];
+    }
+  }
+  const result = new Array<Tensor>(width);
+  for (let k = 0; k < width; k++) {
+    result[k] = Tensor.make(ranks[k] === 0 ? [count] : [count, sizes[k]], dtypes[k], outs[k]);
+  }
+  return result;
+}
+
 function collateSequences(batch: readonly unknown[]): unknown[] {
+  const tensors = stackTensorTuples(batch);
+  if (tensors !== null) return tensors;
   const size = (batch[0] as unknown[]).length;
   for (let i = 1; i < batch.length; i++) {
     const e = batch[i];

@@ -86,6 +86,42 @@ test("defaultCollate: stacking keeps autograd, views and non-contiguous tensors 
   assert.deepEqual(maps.get("a")?.tolist(), [1, 2]);
 });
 
+test("defaultCollate: [x, y] tuples of scalar and 1-D tensors (one-pass stacking) and every case it leaves to the general path", () => {
+  const f32 = torch.float32;
+  const pairs = [0, 1, 2].map((i) => [torch.tensor([i, i + 0.5], { dtype: f32 }), torch.tensor([i * 10], { dtype: f32 }), torch.tensor(BigInt(i))]);
+  const [x, y, k] = data.defaultCollate(pairs) as torch.Tensor[];
+  assert.deepEqual(x.shape, [3, 2]);
+  assert.deepEqual(x.tolist(), [[0, 0.5], [1, 1.5], [2, 2.5]]);
+  assert.deepEqual(y.shape, [3, 1]);
+  assert.deepEqual(y.tolist(), [[0], [10], [20]]);
+  assert.equal(k.dtype, torch.int64);
+  assert.deepEqual(k.shape, [3]);
+  assert.deepEqual(k.tolist(), [0, 1, 2]);
+  assert.ok(x.isContiguous() && x.gradFn === null && !x.requiresGrad);
+  // Strided 1-D views and views at an offset are read element by element.
+  const m = torch.arange(12, { dtype: f32 }).reshape(3, 4);
+  const [cols, rows] = data.defaultCollate([[m.select(1, 1), m.select(0, 2)], [m.select(1, 3), m.select(0, 0)]]) as torch.Tensor[];
+  assert.deepEqual(cols.tolist(), [[1, 5, 9], [3, 7, 11]]);
+  assert.deepEqual(rows.tolist(), [[8, 9, 10, 11], [0, 1, 2, 3]]);
+  // Left to the general path, with its results: mixed dtypes promote through torch.stack; a
+  // tensor needing grad keeps its graph; 2-D tensors and non-tensor fields collate as before.
+  const mixed = data.defaultCollate([[torch.tensor([1], { dtype: f32 })], [torch.tensor([2], { dtype: torch.float64 })]]) as torch.Tensor[];
+  assert.equal(mixed[0].dtype, torch.float64);
+  assert.deepEqual(mixed[0].tolist(), [[1], [2]]);
+  const w = torch.tensor([1, 2], { dtype: f32, requiresGrad: true });
+  const [g] = data.defaultCollate([[w], [w.mul(3)]]) as torch.Tensor[];
+  assert.notEqual(g.gradFn, null);
+  g.sum().backward();
+  assert.deepEqual(w.grad?.tolist(), [4, 4]);
+  const [grid, label] = data.defaultCollate([[m, 1], [m, 2]]) as torch.Tensor[];
+  assert.deepEqual(grid.shape, [2, 3, 4]);
+  assert.deepEqual(label.tolist(), [1, 2]);
+  // And the general path's errors: a short tuple, a non-tuple, a shape that differs.
+  assert.throws(() => data.defaultCollate([[x, y], [x]]), { message: "each element in list of batch should be of equal size" });
+  assert.throws(() => data.defaultCollate([[torch.ones(2)], torch.ones(2)]), /default_collate: batch must contain/);
+  assert.throws(() => data.defaultCollate([[torch.ones(2)], [torch.ones(3)]]), /stack expects each tensor to be equal size/);
+});
+
 test("defaultConvert: typed arrays become tensors, the rest is kept", () => {
   const out = data.defaultConvert({ a: new Float64Array([1, 2]), b: [3, "x"], t: torch.ones(1) });
   assert.ok(out.a instanceof torch.Tensor);
