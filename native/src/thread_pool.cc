@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
@@ -26,6 +27,15 @@ int default_threads() {
   unsigned hw = std::thread::hardware_concurrency();
   return hw == 0 ? 1 : static_cast<int>(hw);
 }
+
+// How long an idle worker polls for the next job before it sleeps on the condition variable: long
+// enough to catch kernels called back to back (a wake-up from sleep costs tens of microseconds on
+// a busy machine), short enough that a worker gives its core back while JavaScript runs between
+// kernels; spinning through that time took the second core from everything else on a 2-core
+// machine (a fifth of a training step's samples) and slowed the step down when it was shared.
+constexpr std::chrono::microseconds kWorkerSpin{50};
+// How long the caller, done with its share, polls for tasks still running on workers.
+constexpr std::chrono::microseconds kCallerSpin{200};
 
 // Tasks are claimed one at a time under a mutex (they are coarse: tens of microseconds at least),
 // and the caller claims too. The caller waits only for tasks a helper has actually claimed, so a
@@ -54,22 +64,21 @@ class Pool {
       total_ = n;
       next_ = 0;
       done_count_ = 0;
+      done_.store(0, std::memory_order_relaxed);
       helpers_wanted_ = static_cast<int>(std::min<int64_t>(n - 1, want - 1));
       generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     work(generation_.load(std::memory_order_relaxed));
     // Wait for tasks still running on helpers: spin briefly (they are about to finish), then sleep.
-    for (int spin = 0;; ++spin) {
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        if (done_count_ == total_) break;
-        if (spin >= 2000) {
-          finished_.wait(lock, [&] { return done_count_ == total_; });
-          break;
-        }
-      }
+    const auto until = std::chrono::steady_clock::now() + kCallerSpin;
+    for (int spin = 1; done_.load(std::memory_order_acquire) != total_; ++spin) {
       KN_PAUSE();
+      if (spin % 32 == 0 && std::chrono::steady_clock::now() >= until) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        finished_.wait(lock, [&] { return done_count_ == total_; });
+        break;
+      }
     }
     std::lock_guard<std::mutex> lock(mutex_);
     task_ = nullptr;
@@ -89,7 +98,8 @@ class Pool {
       lock.unlock();
       (*task)(i);
       lock.lock();
-      if (++done_count_ == total_) finished_.notify_one();
+      done_.store(++done_count_, std::memory_order_release);
+      if (done_count_ == total_) finished_.notify_one();
     }
   }
 
@@ -106,9 +116,11 @@ class Pool {
     for (;;) {
       // Spin a little first: kernels are often called back to back.
       uint64_t now = generation_.load(std::memory_order_acquire);
-      for (int spin = 0; now == seen && spin < 20000; ++spin) {
+      const auto until = std::chrono::steady_clock::now() + kWorkerSpin;
+      for (int spin = 1; now == seen; ++spin) {
         KN_PAUSE();
         now = generation_.load(std::memory_order_acquire);
+        if (spin % 32 == 0 && std::chrono::steady_clock::now() >= until) break;
       }
       if (now == seen) {
         std::unique_lock<std::mutex> lock(mutex_);
@@ -133,6 +145,7 @@ class Pool {
   std::atomic<uint64_t> generation_{0};
   const std::function<void(int64_t)>* task_ = nullptr;
   int64_t total_ = 0, next_ = 0, done_count_ = 0;
+  std::atomic<int64_t> done_{0};  // done_count_, for the caller to poll without the lock
   int helpers_wanted_ = 0;
 };
 

@@ -1,7 +1,8 @@
 // A small persistent thread pool for the native kernels.
 //
 // Workers are created once (lazily, on the first parallel call) and sleep on a condition variable
-// between jobs after a short spin, so a burst of kernel calls does not pay a thread wake-up each.
+// between jobs after a short spin (50 µs), so a burst of kernel calls does not pay a thread wake-up
+// each, while a worker idle for longer (JavaScript running between kernels) gives its core back.
 // The calling thread always takes part in the work. Only one job runs at a time: a second caller
 // (another worker_thread using the addon) that finds the pool busy runs its job serially instead of
 // waiting, which keeps the pool free of deadlocks.
