@@ -1,5 +1,5 @@
 // Reductions with PyTorch's dim/keepdim conventions, and their derivatives.
-import { bool, type DType, float32, int64 } from "../tensor/dtype.js";
+import { bool, type DType, float64, int64 } from "../tensor/dtype.js";
 import { formatShape, normalizeDim, numelOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record, withGradMode } from "./node.js";
@@ -248,22 +248,23 @@ function varBackward(gy: Tensor, x: Tensor, dims: number[], keepdim: boolean, co
   return unreduce(gy, x, dims, keepdim).mul(2 / dof).mul(x.sub(x.mean(dims, { keepdim: true })));
 }
 
-function varianceRaw(x: Tensor, dims: number[], keepdim: boolean, correction: number, n: number): Tensor {
-  // Two passes (mean, then squared deviations) in float64 for accuracy, as PyTorch's Welford is.
+function varianceRaw(x: Tensor, dims: number[], keepdim: boolean, correction: number, n: number, takeSqrt = false): Tensor {
+  // Two passes (mean, then squared deviations) in float64, as PyTorch's Welford accumulates in
+  // double; the square root of std is taken in double too, and only the result is rounded.
   const xd = x.detach();
-  const x64 = castTo(xd, xd.dtype === float32 ? xd.dtype : xd.dtype);
+  const x64 = castTo(xd, float64);
   const mu = rawReduce(x64, dims, "sum", true).values;
   const muVals = backendOf(mu).unary(mu, { name: "div_n", fn: (v) => v / n }, mu.dtype);
   const dev = backendOf(x64).binary(x64, muVals, { name: "sqdev", fn: (a, b) => (a - b) * (a - b) }, x64.dtype, x64.shape.slice());
   const ss = rawReduce(dev, dims, "sum", keepdim).values;
   const denom = Math.max(0, n - correction);
-  return backendOf(ss).unary(ss, { name: "div_n", fn: (v) => v / denom }, x.dtype);
+  const fn = takeSqrt ? (v: number) => Math.sqrt(v / denom) : (v: number) => v / denom;
+  return backendOf(ss).unary(ss, { name: takeSqrt ? "sqrt_div_n" : "div_n", fn }, x.dtype);
 }
 
 export function std(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions): Tensor {
   const { dims, keepdim, correction, n } = varianceParts(x, dimOrOpts, o);
-  const v = varianceRaw(x, dims, keepdim, correction, n);
-  const y = backendOf(v).unary(v, { name: "sqrt", fn: Math.sqrt }, v.dtype);
+  const y = varianceRaw(x, dims, keepdim, correction, n, true);
   if (needsGrad(x)) {
     // PyTorch's std_backward: var_backward of grad / (2 std), zero where std is 0.
     record("StdBackward0", [x], y, (gy) => [varBackward(gy.div(y.mul(2)).maskedFill(y.eq(0), 0), x, dims, keepdim, correction, n)], [x, y]);

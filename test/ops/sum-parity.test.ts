@@ -96,3 +96,22 @@ test("sums of literal values: signed zeros, cancellation, the BCE mean", () => {
     same(x.mean().item() as number, c.mean, `${c.dtype} mean(${c.values})`);
   }
 });
+
+interface VarStdCase extends Case {
+  results: { dims: number[] | null; unbiased: boolean; var: [number, number][]; std: [number, number][] }[];
+}
+
+test("float32 var and std (float64 accumulation, one rounding) have PyTorch's bits", () => {
+  const { cases } = load<VarStdCase>("var_std.json");
+  for (const c of cases) {
+    const x = make(c);
+    for (const r of c.results) {
+      const opts = { unbiased: r.unbiased };
+      const v = (r.dims ? x.var(r.dims, opts) : x.var(opts)).reshape(-1).values();
+      const s = (r.dims ? x.std(r.dims, opts) : x.std(opts)).reshape(-1).values();
+      const what = `[${c.shape}] dims ${r.dims} unbiased ${r.unbiased}`;
+      for (const [i, e] of r.var) same(v[i], e, `${what} var[${i}]`);
+      for (const [i, e] of r.std) same(s[i], e, `${what} std[${i}]`);
+    }
+  }
+});

@@ -40,16 +40,11 @@ interface Scratch {
   part: TypedArray;
   res: TypedArray;
 }
-const scratches = new Map<unknown, Scratch>();
-function scratchFor(like: TypedArray): Scratch {
-  const Ctor = like.constructor as new (n: number) => TypedArray;
-  let s = scratches.get(Ctor);
-  if (!s) {
-    s = { levels: new Ctor(4 * 32), part: new Ctor(32), res: new Ctor(33) };
-    scratches.set(Ctor, s);
-  }
-  return s;
+function makeScratch(Ctor: new (n: number) => TypedArray): Scratch {
+  return { levels: new Ctor(4 * 32), part: new Ctor(32), res: new Ctor(33) };
 }
+const scratch32 = makeScratch(Float32Array);
+const scratch64 = makeScratch(Float64Array);
 
 /**
  * multi_row_sum: `size` rows, row i starting at base + i * rowStride; each row holds `nvec`
@@ -69,9 +64,10 @@ function multiRowSum(
   retAt: number,
 ): void {
   const cols = nvec * lanes;
-  acc.fill(0, 0, 4 * cols);
   const levelPower = Math.max(4, Math.floor(ceilLog2(size) / 4));
   const levelStep = 2 ** levelPower;
+  // The coarser levels are only reached with a full step of rows.
+  acc.fill(0, 0, size >= levelStep ? 4 * cols : cols);
   let i = 0;
   while (i + levelStep <= size) {
     for (let j = 0; j < levelStep; j++, i++) {
@@ -101,11 +97,77 @@ function multiRowSum(
       for (let l = 0; l < lanes; l++) acc[c + l] += src[at + l];
     }
   }
-  for (let j = 1; j < 4; j++) {
-    const hi = j * cols;
-    for (let c = 0; c < cols; c++) acc[c] += acc[hi + c];
+  if (size >= levelStep) {
+    for (let j = 1; j < 4; j++) {
+      const hi = j * cols;
+      for (let c = 0; c < cols; c++) acc[c] += acc[hi + c];
+    }
   }
   for (let c = 0; c < cols; c++) ret[retAt + c] = acc[c];
+}
+
+/**
+ * multiRowSum for 4 single columns (nvec 4, lanes 1) in local variables: the path of narrow
+ * column sums (a bias gradient) and of short rows, where the general loops' overhead dominates.
+ * Math.fround after each addition is float32 arithmetic (a float sum is exact in double).
+ */
+function multiRowSum4(src: TypedArray, base: number, rowStride: number, colStride: number, size: number, ret: TypedArray): void {
+  const f32 = src instanceof Float32Array;
+  const levelPower = Math.max(4, Math.floor(ceilLog2(size) / 4));
+  const levelStep = 2 ** levelPower;
+  const c1 = colStride;
+  const c2 = 2 * colStride;
+  const c3 = 3 * colStride;
+  // Levels 0..3 of the four columns; plain locals (closures over them would box them).
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  let b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+  let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+  let e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+  let i = 0;
+  for (;;) {
+    const end = i + levelStep <= size ? i + levelStep : size;
+    const full = end - i === levelStep;
+    for (; i < end; i++) {
+      const r = base + i * rowStride;
+      if (f32) {
+        a0 = Math.fround(a0 + src[r]);
+        a1 = Math.fround(a1 + src[r + c1]);
+        a2 = Math.fround(a2 + src[r + c2]);
+        a3 = Math.fround(a3 + src[r + c3]);
+      } else {
+        a0 += src[r];
+        a1 += src[r + c1];
+        a2 += src[r + c2];
+        a3 += src[r + c3];
+      }
+    }
+    if (!full) break;
+    if (f32) {
+      b0 = Math.fround(b0 + a0); b1 = Math.fround(b1 + a1); b2 = Math.fround(b2 + a2); b3 = Math.fround(b3 + a3);
+    } else {
+      b0 += a0; b1 += a1; b2 += a2; b3 += a3;
+    }
+    a0 = a1 = a2 = a3 = 0;
+    if (Math.floor(i / levelStep) % levelStep !== 0) continue;
+    if (f32) {
+      d0 = Math.fround(d0 + b0); d1 = Math.fround(d1 + b1); d2 = Math.fround(d2 + b2); d3 = Math.fround(d3 + b3);
+    } else {
+      d0 += b0; d1 += b1; d2 += b2; d3 += b3;
+    }
+    b0 = b1 = b2 = b3 = 0;
+    if (Math.floor(i / levelStep ** 2) % levelStep !== 0) continue;
+    if (f32) {
+      e0 = Math.fround(e0 + d0); e1 = Math.fround(e1 + d1); e2 = Math.fround(e2 + d2); e3 = Math.fround(e3 + d3);
+    } else {
+      e0 += d0; e1 += d1; e2 += d2; e3 += d3;
+    }
+    d0 = d1 = d2 = d3 = 0;
+  }
+  // The typed array rounds each stored sum; the additions round to float32 one by one.
+  ret[0] = a0 + b0; ret[0] += d0; ret[0] += e0;
+  ret[1] = a1 + b1; ret[1] += d1; ret[1] += e1;
+  ret[2] = a2 + b2; ret[2] += d2; ret[2] += e2;
+  ret[3] = a3 + b3; ret[3] += d3; ret[3] += e3;
 }
 
 /**
@@ -117,7 +179,8 @@ function rowSum(src: TypedArray, base: number, stride: number, size: number, lan
   const ilp = 4;
   const sizeIlp = Math.floor(size / ilp);
   const part = s.part;
-  multiRowSum(src, base, stride * ilp, stride, ilp, lanes, sizeIlp, s.levels, part, 0);
+  if (lanes === 1) multiRowSum4(src, base, stride * ilp, stride, sizeIlp, part);
+  else multiRowSum(src, base, stride * ilp, stride, ilp, lanes, sizeIlp, s.levels, part, 0);
   for (let i = sizeIlp * ilp; i < size; i++) {
     const at = base + i * stride;
     for (let l = 0; l < lanes; l++) part[l] += src[at + l];
@@ -161,7 +224,7 @@ function sumBlock(
   }
   const os = o1;
   const lanes = lanesOf(src.BYTES_PER_ELEMENT);
-  const s = scratchFor(src);
+  const s = src instanceof Float32Array ? scratch32 : scratch64;
   const res = s.res;
   if (in0 === 1 && n0 >= lanes) {
     // Contiguous inner reduction: whole vectors first, then a running sum from 0 over the
@@ -199,7 +262,7 @@ function sumBlock(
   } else {
     let j = 0;
     for (; j + 3 < n1; j += 4) {
-      multiRowSum(src, inAt + j * in1, in0, in1, 4, 1, n0, s.levels, res, 0);
+      multiRowSum4(src, inAt + j * in1, in0, in1, n0, res);
       for (let c = 0; c < 4; c++) out[outAt + (j + c) * os] += res[c];
     }
     for (; j < n1; j++) {
@@ -280,6 +343,30 @@ export function reductionLayout(shape: readonly number[], inStrides: readonly nu
 }
 
 /**
+ * What reductionLayout gives for the common cases of a contiguous tensor, without its work (it
+ * dominates small sums): a full sum is one run; a sum over the leading or the trailing dims (no
+ * size-1 dims among them) is [reduced, kept] or [kept, reduced] merged into one dim each.
+ */
+function contiguousLayout(x: Tensor, dims: readonly number[]) {
+  if (!x.isContiguous()) return null;
+  const nd = x.shape.length;
+  const n = x.numel();
+  if (dims.length === nd) return { shape: [n], inStrides: [1], outStrides: [0] };
+  let reduced = 1;
+  for (let i = 0; i < dims.length; i++) {
+    const size = x.shape[dims[i]];
+    if (size === 1) return null;
+    reduced *= size;
+  }
+  for (let d = 0; d < nd; d++) if (x.shape[d] === 1) return null;
+  const kept = n / reduced;
+  const last = dims[dims.length - 1];
+  if (dims[0] === 0 && last === dims.length - 1) return { shape: [reduced, kept], inStrides: [kept, 1], outStrides: [0, 1] };
+  if (last === nd - 1 && dims[0] === nd - dims.length) return { shape: [reduced, kept], inStrides: [1, reduced], outStrides: [0, 1] };
+  return null;
+}
+
+/**
  * Runs the blocks of a laid-out sum elsewhere (the native addon's cascadeSum, the same algorithm
  * in C++): adds the sums of x[xOffset ..] into the zeroed `out`; strides in elements.
  */
@@ -299,7 +386,7 @@ export function cascadeSum(x: Tensor, dims: readonly number[], blocks?: SumBlock
   out.fill(0);
   if (x.numel() === 0) return Tensor.make(outShape, x.dtype, out, x.device);
   const src = x.storage.data;
-  const { shape, inStrides, outStrides } = reductionLayout(x.shape, x.strides, dims);
+  const { shape, inStrides, outStrides } = contiguousLayout(x, dims) ?? reductionLayout(x.shape, x.strides, dims);
   const nd = shape.length;
   if (blocks) {
     blocks(src, x.offset, out, shape, inStrides, outStrides);
