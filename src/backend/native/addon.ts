@@ -151,6 +151,12 @@ export interface NativeKernels {
   addScaledInPlace<T extends FloatArray>(c: T, cOffset: number, a: T, aOffset: number, s: number, n: number): void;
   /** c[i] = c[i] + a[i] * b[i] for i < n, in place, rounded as addScaledInPlace. a and b may be c itself. */
   addProductInPlace<T extends FloatArray>(c: T, cOffset: number, a: T, aOffset: number, b: T, bOffset: number, n: number): void;
+  /**
+   * PyTorch 1.13's cascade sum over a laid-out reduction (src/backend/cpu/sum.ts's
+   * reductionLayout): `shape` with the reduced dims first, `inStrides` into x from xOffset,
+   * `outStrides` into out (0 along reduced dims); adds each 2-D block's partial sums into out.
+   */
+  cascadeSum<T extends FloatArray>(x: T, xOffset: number, out: T, shape: number[], inStrides: number[], outStrides: number[]): void;
   /** Threads the kernels use (KINDLING_NUM_THREADS, else the number of cores). */
   numThreads(): number;
   /** Sets the threads used from now on (1 .. 1024). Results do not depend on it. */

@@ -130,9 +130,9 @@ export function createNativeBackend(k: NativeKernels, base: Backend): Backend & 
   }
 
   // Float sums take PyTorch's order of additions (cpu/sum.ts); the addon runs its loops.
-  const sumBlocks = (k as { cascadeSum?: SumBlocksKernel }).cascadeSum;
+  const sumBlocks = k.cascadeSum as SumBlocksKernel;
   function reduce(x: Tensor, dims: number[], kind: ReduceKind, withIndices: boolean) {
-    if (kind === "sum" && isFloat(x.dtype) && x.numel() >= t.sum && sumBlocks) return { values: cascadeSum(x, dims, sumBlocks), indices: null };
+    if (kind === "sum" && isFloat(x.dtype) && x.numel() >= t.sum) return { values: cascadeSum(x, dims, sumBlocks), indices: null };
     return base.reduce(x, dims, kind, withIndices);
   }
 
