@@ -277,6 +277,24 @@ function sumBlock(
  * output strides (elements) after reorder_dimensions and coalesce_dimensions, fastest dim first.
  * The output is the contiguous tensor of x's shape with the reduced dims kept as size 1.
  */
+/**
+ * TensorIterator's comparison of dims a and b (1: a goes after b, -1: before, 0: undecided),
+ * by output stride (0, a reduced dim, first) then input stride, larger size breaking ties. A
+ * module-level function: a closure made per sum would cost more than a small sum itself.
+ */
+function shouldSwap(shape: readonly number[], inStrides: readonly number[], outStrides: readonly number[], a: number, b: number): number {
+  for (let arg = 0; arg < 2; arg++) {
+    const s0 = arg === 0 ? outStrides[a] : inStrides[a];
+    const s1 = arg === 0 ? outStrides[b] : inStrides[b];
+    if (arg === 0 && (s0 === 0) !== (s1 === 0)) return s1 === 0 ? 1 : -1;
+    if (s0 === 0 || s1 === 0) continue;
+    if (s0 < s1) return -1;
+    if (s0 > s1) return 1;
+    if (shape[a] > shape[b]) return 1;
+  }
+  return 0;
+}
+
 export function reductionLayout(shape: readonly number[], inStrides: readonly number[], dims: readonly number[]) {
   const nd = shape.length;
   const outStrides = new Array<number>(nd);
@@ -288,35 +306,31 @@ export function reductionLayout(shape: readonly number[], inStrides: readonly nu
     st *= reduced ? 1 : Math.max(shape[d], 1);
   }
   // reorder_dimensions: start from the reversed dims, insertion-sort with an ambiguity-tolerant
-  // comparison (1: dim a goes after dim b, -1: before, 0: undecided).
-  const perm = Array.from({ length: nd }, (_, i) => nd - 1 - i);
-  const shouldSwap = (a: number, b: number): number => {
-    for (let arg = 0; arg < 2; arg++) {
-      const s0 = arg === 0 ? outStrides[a] : inStrides[a];
-      const s1 = arg === 0 ? outStrides[b] : inStrides[b];
-      if (arg === 0 && (s0 === 0) !== (s1 === 0)) return s1 === 0 ? 1 : -1;
-      if (s0 === 0 || s1 === 0) continue;
-      if (s0 < s1) return -1;
-      if (s0 > s1) return 1;
-      if (shape[a] > shape[b]) return 1;
-    }
-    return 0;
-  };
+  // comparison (shouldSwap).
+  const perm = new Array<number>(nd);
+  for (let i = 0; i < nd; i++) perm[i] = nd - 1 - i;
   if (nd > 1) {
     for (let i = 1; i < nd; i++) {
       let d1 = i;
       for (let d0 = i - 1; d0 >= 0; d0--) {
-        const c = shouldSwap(perm[d0], perm[d1]);
+        const c = shouldSwap(shape, inStrides, outStrides, perm[d0], perm[d1]);
         if (c > 0) {
-          [perm[d0], perm[d1]] = [perm[d1], perm[d0]];
+          const t = perm[d0];
+          perm[d0] = perm[d1];
+          perm[d1] = t;
           d1 = d0;
         } else if (c < 0) break;
       }
     }
   }
-  const sh = perm.map((d) => shape[d]);
-  const is = perm.map((d) => inStrides[d]);
-  const os = perm.map((d) => outStrides[d]);
+  const sh = new Array<number>(nd);
+  const is = new Array<number>(nd);
+  const os = new Array<number>(nd);
+  for (let i = 0; i < nd; i++) {
+    sh[i] = shape[perm[i]];
+    is[i] = inStrides[perm[i]];
+    os[i] = outStrides[perm[i]];
+  }
   // coalesce_dimensions: merge neighbours that are one run for both operands, or of size 1.
   if (nd > 1) {
     let prev = 0;
