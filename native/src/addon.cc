@@ -46,6 +46,13 @@ class Args {
 
   const char* fn() const { return fn_; }
 
+  // Whether optional argument i was given (and is not undefined).
+  bool given(size_t i) const {
+    if (i >= argc_) return false;
+    napi_valuetype t;
+    return napi_typeof(env_, argv_[i], &t) == napi_ok && t != napi_undefined;
+  }
+
   double number(size_t i, const char* name) {
     double v;
     if (napi_get_value_double(env_, argv_[i], &v) != napi_ok) fail(false, name, "must be a number");
@@ -190,19 +197,24 @@ bool distinct_layout(int64_t m, int64_t n, int64_t rs, int64_t cs, int64_t batch
   return batch == 1 || u128(bs) > rspan + cspan;
 }
 
+const int64_t kUnit[1] = {1};
+
 struct GemmCall {
   int64_t m, n, k;
   double alpha, beta;
   Array a, b, c;
   int64_t off_a, rsa, csa, off_b, rsb, csb, off_c, rsc, csc;
   int64_t batch, sa, sb, sc;
+  bool has_bias;
+  Array bias;
+  int64_t off_bias;
 };
 
 template <class T>
 void run_gemm(const GemmCall& q) {
   kn::GemmArgs<T> g{q.m,   q.n,   q.k,        T(q.alpha),          at<T>(q.a, q.off_a), q.rsa,
                     q.csa, at<T>(q.b, q.off_b), q.rsb, q.csb, T(q.beta), at<T>(q.c, q.off_c), q.rsc, q.csc};
-  kn::gemm<T>(g, q.batch, q.sa, q.sb, q.sc);
+  kn::gemm<T>(g, q.batch, q.sa, q.sb, q.sc, q.has_bias ? at<T>(q.bias, q.off_bias) : nullptr);
 }
 
 void check_and_run_gemm(Args& args, GemmCall& q) {
@@ -218,6 +230,12 @@ void check_and_run_gemm(Args& args, GemmCall& q) {
   Region rb = reads ? region(args, q.b, "B", q.off_b, eb, sb, 3) : Region{&q.b, q.off_b, 0};
   Region rc = region(args, q.c, "C", q.off_c, ec, sc, 3);
   if (overlap(rc, ra) || overlap(rc, rb)) args.fail(true, "C", "must not overlap A or B");
+  if (q.has_bias) {
+    same_type(args, q.a, q.bias, "bias");
+    if (q.beta != 0) args.fail(true, "beta", "must be 0 with a bias (C starts as the bias)");
+    Region rbias = region(args, q.bias, "bias", q.off_bias, &q.n, kUnit, 1);
+    if (overlap(rc, rbias)) args.fail(true, "C", "must not overlap the bias");
+  }
   if (!distinct_layout(q.m, q.n, q.rsc, q.csc, q.batch, q.sc))
     args.fail(true, "C", "strides must give every element its own place");
   if (q.a.type == napi_float32_array)
@@ -226,7 +244,8 @@ void check_and_run_gemm(Args& args, GemmCall& q) {
     run_gemm<double>(q);
 }
 
-// gemm(transA, transB, M, N, K, alpha, A, aOffset, lda, B, bOffset, ldb, beta, C, cOffset, ldc)
+// gemm(transA, transB, M, N, K, alpha, A, aOffset, lda, B, bOffset, ldb, beta, C, cOffset, ldc
+//      [, bias, biasOffset])
 napi_value Gemm(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     Args args(env, info, "gemm", 16);
@@ -257,6 +276,11 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     q.rsc = ldc;
     q.csc = 1;
     q.batch = 1;
+    q.has_bias = args.given(16);
+    if (q.has_bias) {
+      q.bias = args.array(16, "bias");
+      q.off_bias = args.size(17, "biasOffset");
+    }
     check_and_run_gemm(args, q);
     return undefined(env);
   });
@@ -294,8 +318,6 @@ napi_value GemmStrided(napi_env env, napi_callback_info info) {
     return undefined(env);
   });
 }
-
-const int64_t kUnit[1] = {1};
 
 // rows * cols, refused when it would not fit the index type.
 int64_t elements(Args& args, int64_t rows, int64_t cols) {

@@ -1,6 +1,7 @@
 #include "ops.h"
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "thread_pool.h"
@@ -43,7 +44,8 @@ int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 }  // namespace
 
 template <class T>
-void gemm(const GemmArgs<T>& g, int64_t batch, int64_t stride_a, int64_t stride_b, int64_t stride_c) {
+void gemm(const GemmArgs<T>& g, int64_t batch, int64_t stride_a, int64_t stride_b, int64_t stride_c,
+          const T* bias) {
   const TypedKernels<T>& kern = kernels<T>();
   auto one = [&](int64_t b, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
     GemmArgs<T> s = g;
@@ -52,6 +54,17 @@ void gemm(const GemmArgs<T>& g, int64_t batch, int64_t stride_a, int64_t stride_
     s.a = g.a + b * stride_a + i0 * g.rsa;
     s.b = g.b + b * stride_b + j0 * g.csb;
     s.c = g.c + b * stride_c + i0 * g.rsc + j0 * g.csc;
+    if (bias) {
+      // Each part writes the bias into its own block of C (still in cache for the product).
+      for (int64_t i = 0; i < s.m; ++i) {
+        T* row = s.c + i * g.rsc;
+        if (g.csc == 1)
+          std::memcpy(row, bias + j0, sizeof(T) * s.n);
+        else
+          for (int64_t j = 0; j < s.n; ++j) row[j * g.csc] = bias[j0 + j];
+      }
+      s.beta = T(1);
+    }
     kern.gemm(s);
   };
   const int threads = num_threads();
@@ -160,7 +173,7 @@ void fma_inplace(T* c, const T* a, const T* b, T s, int64_t n) {
 }
 
 #define KN_INSTANTIATE(T)                                                            \
-  template void gemm<T>(const GemmArgs<T>&, int64_t, int64_t, int64_t, int64_t);     \
+  template void gemm<T>(const GemmArgs<T>&, int64_t, int64_t, int64_t, int64_t, const T*); \
   template void unary<T>(int, const T*, T*, int64_t);                                \
   template void binary<T>(int, const T*, const T*, T*, int64_t);                     \
   template void binary_scalar<T>(int, const T*, T, T*, int64_t);                    \

@@ -9,9 +9,12 @@
 
 namespace kn {
 
-// `batch` products; matrix b of A starts at a + b * stride_a (likewise B and C).
+// `batch` products; matrix b of A starts at a + b * stride_a (likewise B and C). With `bias` (n
+// elements), C starts as bias on every row and the product is added to it (g.beta is ignored), as
+// BLAS computes addmm with beta = 1: the first block of k sums onto the bias.
 template <class T>
-void gemm(const GemmArgs<T>& g, int64_t batch, int64_t stride_a, int64_t stride_b, int64_t stride_c);
+void gemm(const GemmArgs<T>& g, int64_t batch, int64_t stride_a, int64_t stride_b, int64_t stride_c,
+          const T* bias = nullptr);
 template <class T>
 void unary(int op, const T* x, T* y, int64_t n);
 template <class T>

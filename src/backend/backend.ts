@@ -59,6 +59,12 @@ export interface Backend {
    * the work to the caller (small tensors, other layouts).
    */
   addMulInPlace?(c: Tensor, a: Tensor, b: Tensor | number): boolean;
+  /**
+   * Optional: a [M, K] @ b [K, N] + bias [N] (on every row) as one kernel, torch.addmm's order:
+   * the product accumulates onto the bias. Null where this backend leaves it to the caller
+   * (matmul, then add).
+   */
+  matmulBias?(a: Tensor, b: Tensor, bias: Tensor): Tensor | null;
 }
 
 const backends = new Map<string, Backend>();

@@ -217,8 +217,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     return linear(flat, weight, bias).reshape([...lead, weight.shape[0]]);
   }
   const wt = transposed(weight);
-  let out = product(x, wt);
-  if (bias) out = backendOf(out).binary(out, bias, ADD, out.dtype, out.shape.slice());
+  // A backend may add the bias inside the product (addmm's order: the product sums onto it).
+  let out = bias ? (backendOf(x).matmulBias?.(x, wt, bias) ?? null) : null;
+  if (!out) {
+    out = product(x, wt);
+    if (bias) out = backendOf(out).binary(out, bias, ADD, out.dtype, out.shape.slice());
+  }
   if (needsGrad(x, weight, bias ?? null)) {
     if (bias) record("AddmmBackward0", [bias, x, weight], out, (gy) => linearBackward(gy, x, weight, bias), [x, weight]);
     else record("MmBackward0", [x, weight], out, (gy) => linearBackward(gy, x, weight, null).slice(1), [x, weight]);

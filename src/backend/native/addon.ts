@@ -39,7 +39,9 @@ export interface NativeKernels {
    * Untransposed A is M x K with row stride lda (>= K); transposed, A is stored K x M (lda >= M).
    * Likewise B (N x K stored when transB). C has row stride ldc (>= N). beta = 0 overwrites C
    * without reading it; K = 0 or alpha = 0 gives beta * C without reading A or B (as BLAS).
-   * C must not overlap A or B.
+   * C must not overlap A or B. With `bias` (N elements from biasOffset; beta must then be 0), C
+   * starts as the bias on every row and the product is added to it, as BLAS computes addmm with
+   * beta = 1 (the first block of K sums onto the bias).
    */
   gemm<T extends FloatArray>(
     transA: boolean,
@@ -58,6 +60,8 @@ export interface NativeKernels {
     C: T,
     cOffset: number,
     ldc: number,
+    bias?: T,
+    biasOffset?: number,
   ): void;
   /**
    * Batched gemm with arbitrary strides: for b < batch, C_b = alpha * A_b @ B_b + beta * C_b, where

@@ -74,7 +74,13 @@ export type SoftmaxKernel = (x: Tensor, dim: number, log: boolean) => Tensor | n
 /** The optional backend method: c += a * b in place, rounded once; false where it is not taken. */
 export type AddMulKernel = (c: Tensor, a: Tensor, b: Tensor | number) => boolean;
 
-export function createNativeBackend(k: NativeKernels, base: Backend): Backend & { softmax: SoftmaxKernel; addMulInPlace: AddMulKernel } {
+/** The optional backend method: a @ b + bias on every row, or null to let the ops add it. */
+export type MatmulBiasKernel = (a: Tensor, b: Tensor, bias: Tensor) => Tensor | null;
+
+export function createNativeBackend(
+  k: NativeKernels,
+  base: Backend,
+): Backend & { softmax: SoftmaxKernel; addMulInPlace: AddMulKernel; matmulBias: MatmulBiasKernel } {
   const t = nativeThresholds;
 
   function unary(x: Tensor, kern: UnaryKernel, outDtype: DType): Tensor {
@@ -161,6 +167,24 @@ export function createNativeBackend(k: NativeKernels, base: Backend): Backend & 
     return base.matmul(a, b);
   }
 
+  // x @ w^T + bias as Linear computes it: one gemm onto the bias, as PyTorch's addmm (no second
+  // pass over the output, no second output array). Row-major-strided 2-D operands only.
+  function matmulBias(a: Tensor, b: Tensor, bias: Tensor): Tensor | null {
+    if (a.dim() !== 2 || b.dim() !== 2 || bias.dim() !== 1) return null;
+    const [m, kk] = a.shape;
+    const n = b.shape[1];
+    if (!isFloat(a.dtype) || b.dtype !== a.dtype || bias.dtype !== a.dtype || bias.shape[0] !== n || b.shape[0] !== kk) return null;
+    if (m * n * kk < t.matmulMacs || bias.strides[0] !== 1) return null;
+    // gemm takes each operand row-major, possibly transposed: unit stride along one dimension.
+    const ta = !(a.strides[1] === 1 && a.strides[0] >= kk);
+    const tb = !(b.strides[1] === 1 && b.strides[0] >= n);
+    if (ta && !(a.strides[0] === 1 && a.strides[1] >= m)) return null;
+    if (tb && !(b.strides[0] === 1 && b.strides[1] >= kk)) return null;
+    const out = allocUninit(a.dtype, m * n) as FloatArray;
+    k.gemm(ta, tb, m, n, kk, 1, data(a), a.offset, ta ? a.strides[1] : a.strides[0], data(b), b.offset, tb ? b.strides[1] : b.strides[0], 0, out, 0, n, data(bias), bias.offset);
+    return Tensor.make([m, n], a.dtype, out, a.device);
+  }
+
   function softmax(x: Tensor, dim: number, log: boolean): Tensor | null {
     const n = x.numel();
     if (!isFloat(x.dtype) || n < t.softmax || dim !== x.dim() - 1 || !x.isContiguous()) return null;
@@ -196,5 +220,6 @@ export function createNativeBackend(k: NativeKernels, base: Backend): Backend & 
     indexAdd: base.indexAdd,
     softmax,
     addMulInPlace,
+    matmulBias,
   };
 }

@@ -3,7 +3,7 @@
 // calling thread: isAvailable() is false, isa() null and numThreads() 1.
 import { type Isa, loadNative } from "./addon.js";
 
-export { type AddMulKernel, createNativeBackend, nativeThresholds, type SoftmaxKernel } from "./backend.js";
+export { type AddMulKernel, createNativeBackend, type MatmulBiasKernel, nativeThresholds, type SoftmaxKernel } from "./backend.js";
 export { isAvailable, loadNative, nativeLoadError, type Isa, type NativeKernels } from "./addon.js";
 
 export const native = {

@@ -293,3 +293,64 @@ test("gemm: arguments are checked before anything runs", (t) => {
     );
   });
 });
+
+test("gemm with a bias: C starts as the bias on every row and the product sums onto it (addmm)", (t) => {
+  eachIsa(t, (k, isa) => {
+    for (const [name, Type] of TYPES)
+      for (const [M, N, K, transA, transB] of [
+        [37, 45, 29, false, true],
+        [128, 10, 256, false, true],
+        [5, 70, 900, true, false],
+        [1, 33, 17, false, false],
+        [40, 1, 600, false, true],
+        [9, 13, 0, false, false],
+      ] as [number, number, number, boolean, boolean][]) {
+        const q = blasProblem(Type, M, N, K, transA, transB, M + N);
+        const bias = random(Type, N + 3, 99);
+        const C = q.p.C0.slice();
+        k.gemm(transA, transB, M, N, K, 1, q.p.A, q.p.a.offset, q.lda, q.p.B, q.p.b.offset, q.ldb, 0, C, q.p.c.offset, q.ldc, bias, 3);
+        // The reference: bias as C with beta = 1.
+        const withBias = q.p.C0.slice();
+        for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) withBias[q.p.c.offset + i * q.ldc + j] = bias[3 + j];
+        const p = { ...q.p, beta: 1, C0: withBias };
+        check(p, C, reference(p), `${name} ${isa} ${M}x${N}x${K} bias`);
+        // Up to one block of K (384 float32, 192 float64) it is the product, then the bias added.
+        const oneBlock = K <= (Type === Float32Array ? 384 : 192);
+        const plain = runBlas(k, q, transA, transB);
+        for (let i = 0; i < M; i++)
+          for (let j = 0; j < N; j++) {
+            const at = q.p.c.offset + i * q.ldc + j;
+            const sum = Type === Float32Array ? Math.fround(plain[at] + bias[3 + j]) : plain[at] + bias[3 + j];
+            if (oneBlock && !Object.is(C[at], sum)) assert.fail(`${name} ${isa} ${M}x${N}x${K}: C[${i}][${j}] = ${C[at]}, product + bias = ${sum}`);
+          }
+      }
+  });
+});
+
+test("gemm with a bias: threads do not change results; arguments are checked", (t) => {
+  withNative(t, (k) => {
+    const q = blasProblem(Float32Array, 128, 256, 784, false, true, 5);
+    const bias = random(Float32Array, 256, 7);
+    const run = () => {
+      const C = q.p.C0.slice();
+      k.gemm(false, true, 128, 256, 784, 1, q.p.A, q.p.a.offset, q.lda, q.p.B, q.p.b.offset, q.ldb, 0, C, q.p.c.offset, q.ldc, bias, 0);
+      return C;
+    };
+    const threads = k.numThreads();
+    const many = run();
+    k.setNumThreads(1);
+    try {
+      assert.deepEqual(run(), many);
+    } finally {
+      k.setNumThreads(threads);
+    }
+    const a = new Float32Array(6);
+    const b = new Float32Array(6);
+    const c = new Float32Array(4);
+    assert.throws(() => k.gemm(false, false, 2, 2, 3, 1, a, 0, 3, b, 0, 2, 1, c, 0, 2, new Float32Array(2), 0), /beta must be 0 with a bias/);
+    assert.throws(() => k.gemm(false, false, 2, 2, 3, 1, a, 0, 3, b, 0, 2, 0, c, 0, 2, new Float32Array(2), 1), /bias is too short/);
+    assert.throws(() => k.gemm(false, false, 2, 2, 3, 1, a, 0, 3, b, 0, 2, 0, c, 0, 2, new Float64Array(2) as unknown as Float32Array, 0), TypeError);
+    assert.throws(() => k.gemm(false, false, 2, 2, 3, 1, a, 0, 3, b, 0, 2, 0, c, 0, 2, c, 0), /must not overlap the bias/);
+    assert.throws(() => k.gemm(false, false, 2, 2, 3, 1, a, 0, 3, b, 0, 2, 0, c, 0, 2, new Float32Array(2)), /biasOffset must be a number/);
+  });
+});
