@@ -93,6 +93,37 @@ test("samplers: a BatchSampler over random samplers groups their indices and dra
   }
 });
 
+test("samplers: RandomSampler without a generator seeds each pass from the default generator, passes run one after another or side by side", () => {
+  // What each pass must yield: a generator seeded with drawSeed(default) when the pass starts,
+  // randperm(n) from it, numSamples at a time (numSamples 7 of n 5: one whole permutation, then
+  // two entries of another); with replacement, randint(0, n) 32 at a time.
+  const expected = (n: number, numSamples: number, replacement: boolean): number[] => {
+    const gen = new torch.Generator(torch.random.drawSeed(torch.random.defaultGenerator));
+    if (replacement) return Array.from(torch.random.randint_(gen, new Float64Array(numSamples), "int64", 0, n));
+    const out: number[] = [];
+    while (out.length < numSamples) out.push(...Array.from(torch.random.randperm(gen, n)).slice(0, numSamples - out.length));
+    return out;
+  };
+  for (const [n, numSamples, replacement] of [[5, 5, false], [5, 7, false], [6, 3, false], [4, 10, true]] as const) {
+    const sampler = new data.RandomSampler(range(n), { numSamples, replacement });
+    torch.manualSeed(21);
+    const passes = [0, 1, 2].map(() => [...sampler]);
+    torch.manualSeed(21);
+    assert.deepEqual(passes, [0, 1, 2].map(() => expected(n, numSamples, replacement)), `n ${n}, numSamples ${numSamples}`);
+    // Side by side: b starts (and seeds) while a is running, a third pass after both ended.
+    torch.manualSeed(22);
+    const a = sampler[Symbol.iterator]();
+    const got: number[][] = [[a.next().value as number]];
+    const b = sampler[Symbol.iterator]();
+    got.push([b.next().value as number]);
+    for (let r = a.next(); !r.done; r = a.next()) got[0].push(r.value);
+    for (let r = b.next(); !r.done; r = b.next()) got[1].push(r.value);
+    got.push([...sampler]);
+    torch.manualSeed(22);
+    assert.deepEqual(got, [0, 1, 2].map(() => expected(n, numSamples, replacement)), `side by side: n ${n}, numSamples ${numSamples}`);
+  }
+});
+
 test("samplers: PyTorch's argument errors", () => {
   assert.throws(() => new data.RandomSampler(range(0)), { message: "numSamples should be a positive integer value, but got numSamples=0" });
   assert.throws(() => new data.RandomSampler(range(3), { numSamples: 1.5 }), /numSamples should be a positive integer/);
