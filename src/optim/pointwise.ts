@@ -4,8 +4,10 @@
 // addcmul computes self + (value * t1) * t2 with the last multiply-add fused. addcdiv is
 // self + (value * t1) / t2 (a division does not fuse). kindling's Tensor methods round after
 // every multiply, which moves results by an ulp now and then; optimizers run thousands of
-// these, so they use these helpers. For float32 the fused step is computed in float64, where the
-// product of two float32 values is exact, and rounded once to float32; float64 uses fma.ts.
+// these, so they use these helpers. Both dtypes round the multiply-add once: float32 through
+// random/fma.ts's fma32 (the product of two float32 values is exact in a double, and the double
+// sum is corrected where it lands on a float32 midpoint, so a sum that float64 would round to a
+// tie does not round twice), float64 through fma.ts.
 //
 // The in-place forms write straight into the tensor's memory when nothing is recorded (an
 // optimizer's step runs under noGrad) and the operands are contiguous and of one shape and dtype:
@@ -15,37 +17,36 @@ import { backendFor } from "../backend/backend.js";
 import { isGradEnabled } from "../ops/node.js";
 import { allocArray } from "../tensor/alloc.js";
 import { float32, float64 } from "../tensor/dtype.js";
-import { shapeEquals } from "../tensor/shape.js";
+import { fma32 } from "../random/fma.js";
+import { broadcastShapes, shapeEquals } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { fma, fmaTensor } from "./fma.js";
 
 /** a * b + c with one rounding, or null when the operands are not float32/float64 of one shape. */
 function fused(a: Tensor, b: Tensor | number, c: Tensor): Tensor | null {
   if (c.dtype === float32 && a.dtype === float32 && (typeof b === "number" || b.dtype === float32)) {
-    return fused32(a, b, c) ?? c.double().add(a.double().mul(typeof b === "number" ? Math.fround(b) : b.double()));
+    if (c.device !== "cpu" || a.device !== "cpu" || (typeof b !== "number" && b.device !== "cpu")) return null;
+    const fits = shapeEquals(a.shape, c.shape) && (typeof b === "number" || shapeEquals(b.shape, c.shape));
+    if (fits) return fused32(a, b, c);
+    // Broadcasting operands: all three read at the result's shape, then the same loop.
+    const shape = broadcastShapes(broadcastShapes(c.shape, a.shape), typeof b === "number" ? a.shape : b.shape);
+    return fused32(a.expand(shape).contiguous(), typeof b === "number" ? b : b.expand(shape).contiguous(), c.expand(shape).contiguous());
   }
   if (c.dtype === float64) return fmaTensor(a, b, c);
   return null;
 }
 
-/**
- * The float32 case on same-shaped CPU tensors in one loop: a[i] * b[i] + c[i] in JavaScript's
- * doubles (the product of two float32 values is exact there), stored into a Float32Array, which
- * rounds once: the same arithmetic as the float64 tensor ops above, without their four temporary
- * tensors per parameter per step. Null where the shapes differ (broadcasting takes that path).
- */
-function fused32(a: Tensor, b: Tensor | number, c: Tensor): Tensor | null {
-  if (c.device !== "cpu" || a.device !== "cpu" || !shapeEquals(a.shape, c.shape)) return null;
-  if (typeof b !== "number" && (b.device !== "cpu" || !shapeEquals(b.shape, c.shape))) return null;
+/** The float32 case on same-shaped CPU tensors in one loop, without temporaries: fma32 per element. */
+function fused32(a: Tensor, b: Tensor | number, c: Tensor): Tensor {
   const av = a.values();
   const cv = c.values();
   const out = allocArray(float32, cv.length);
   if (typeof b === "number") {
     const k = Math.fround(b);
-    for (let i = 0; i < out.length; i++) out[i] = cv[i] + av[i] * k;
+    for (let i = 0; i < out.length; i++) out[i] = fma32(av[i], k, cv[i]);
   } else {
     const bv = b.values();
-    for (let i = 0; i < out.length; i++) out[i] = cv[i] + av[i] * bv[i];
+    for (let i = 0; i < out.length; i++) out[i] = fma32(av[i], bv[i], cv[i]);
   }
   return Tensor.make(c.shape.slice(), float32, out, c.device);
 }
@@ -75,10 +76,10 @@ function fusedInPlace(c: Tensor, a: Tensor, b: Tensor | number): boolean {
     if (dtype === float32) {
       if (typeof b === "number") {
         const k = Math.fround(b);
-        for (let i = 0; i < cv.length; i++) cv[i] = cv[i] + av[i] * k;
+        for (let i = 0; i < cv.length; i++) cv[i] = fma32(av[i], k, cv[i]);
       } else {
         const bv = b.values();
-        for (let i = 0; i < cv.length; i++) cv[i] = cv[i] + av[i] * bv[i];
+        for (let i = 0; i < cv.length; i++) cv[i] = fma32(av[i], bv[i], cv[i]);
       }
     } else if (typeof b === "number") {
       for (let i = 0; i < cv.length; i++) cv[i] = fma(av[i], b, cv[i]);

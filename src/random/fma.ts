@@ -41,11 +41,22 @@ function roundToOdd(s: number, err: number): number {
  * midpoint (a midpoint is a double, so none can lie strictly between the exact value and s);
  * only then is the sign of the rounding error of s needed.
  */
+const FLOAT32_MAX = 3.4028234663852886e38; // (2 - 2^-23) * 2^127
+const FLOAT32_OVERFLOW_MIDPOINT = 3.4028235677973366e38; // 2^128 - 2^103
+
 export function fma32(a: number, b: number, c: number): number {
   const p = a * b;
   const s = p + c;
   const r = Math.fround(s);
   if (r === s) return r;
+  if (r === Number.POSITIVE_INFINITY || r === Number.NEGATIVE_INFINITY) {
+    // Overflow: s is at or beyond the midpoint between the largest float32 and 2^128. Beyond it
+    // the exact value is too; exactly on it, the exact value's side of s decides.
+    if (Math.abs(s) !== FLOAT32_OVERFLOW_MIDPOINT) return r;
+    const bb = s - p;
+    const err = p - (s - bb) + (c - bb);
+    return err === 0 || err > 0 === s > 0 ? r : Math.sign(s) * FLOAT32_MAX;
+  }
   const d = s - r; // exact; the other float32 neighbour of s is r + 2d iff s is a midpoint
   const m = s + d;
   if (Math.fround(m) !== m) return r;

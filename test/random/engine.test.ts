@@ -170,3 +170,12 @@ test("accurate log/sin/cos: within 1 ulp of V8's Math and exact at known points"
   assert.equal(cosAccurate(1), 0.5403023058681398);
   assert.equal(sinAccurate(3), 0.1411200080598672);
 });
+
+test("fma32 overflows as a single rounding does, the midpoint above the largest float32 included", () => {
+  const max = (2 - 2 ** -23) * 2 ** 127;
+  assert.equal(fma32(max, 1, 2 ** 103), Infinity); // exactly the midpoint: ties to even, 2^128
+  assert.equal(fma32(max, 1, 2 ** 103 * (1 - 2 ** -24)), max); // below it, though the double sum is on it
+  assert.equal(fma32(-max, 1, -(2 ** 103) * (1 - 2 ** -24)), -max);
+  assert.equal(fma32(max, 1, 2 ** 103 * (1 + 2 ** -23)), Infinity);
+  assert.equal(fma32(3.4e38, -1e30, 1), -Infinity);
+});
