@@ -22,12 +22,23 @@ export function reduceArgs(dimOrOpts?: Dims | ReduceOptions, opts?: ReduceOption
 /** Sorted distinct dims; all dims when none are given (or an empty list, as PyTorch). */
 export function resolveDims(x: Tensor, dim: Dims, op: string): number[] {
   const nd = x.dim();
-  if (dim === undefined || dim === null) return [...Array(nd).keys()];
-  const list = typeof dim === "number" ? [dim] : dim;
-  if (list.length === 0) return [...Array(nd).keys()];
+  if (dim === undefined || dim === null) return allDims(nd);
+  // One dim (a bias gradient's sum over the batch) needs no set, map or sort: every step has one.
+  if (typeof dim === "number") {
+    const d = normalizeDim(dim, nd, op);
+    return nd === 0 ? [] : [d];
+  }
+  const list = dim;
+  if (list.length === 0) return allDims(nd);
   const out = [...new Set(list.map((d) => normalizeDim(d, nd, op)))].sort((a, b) => a - b);
   if (out.length !== list.length) throw new RangeError(`${op}: dim ${list.find((d, i) => list.indexOf(d) !== i)} appears multiple times in the list of dims`);
   return nd === 0 ? [] : out;
+}
+
+function allDims(nd: number): number[] {
+  const out = new Array<number>(nd);
+  for (let d = 0; d < nd; d++) out[d] = d;
+  return out;
 }
 
 /** The reduced shape: dims kept as 1 or dropped. */

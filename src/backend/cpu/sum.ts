@@ -190,6 +190,29 @@ function rowSum(src: TypedArray, base: number, stride: number, size: number, lan
 }
 
 /**
+ * rowSum of fewer than 64 contiguous vectors (a loss's mean over a batch): four interleaved
+ * vectors never fill a level of the cascade (16 rows), so it is 32 running sums, then the
+ * leftover vectors into the first 8, then the other three folded in: the same additions in the
+ * same order as rowSum, without its general loops. Leaves the lane sums in s.res[0 ..].
+ */
+function shortRowSum(src: TypedArray, base: number, vecSize: number, lanes: number, s: Scratch): void {
+  const part = s.part;
+  const cols = 4 * lanes;
+  for (let c = 0; c < cols; c++) part[c] = 0;
+  const rows = vecSize >> 2;
+  for (let i = 0; i < rows; i++) {
+    const at = base + i * cols;
+    for (let c = 0; c < cols; c++) part[c] += src[at + c];
+  }
+  for (let i = rows * 4; i < vecSize; i++) {
+    const at = base + i * lanes;
+    for (let l = 0; l < lanes; l++) part[l] += src[at + l];
+  }
+  for (let k = 1; k < 4; k++) for (let l = 0; l < lanes; l++) part[l] += part[k * lanes + l];
+  for (let l = 0; l < lanes; l++) s.res[l] = part[l];
+}
+
+/**
  * The 2-D loop of cascade_sum: size0 x size1 elements of `src`, strides in elements; an output
  * stride of 0 marks a reduced dim. Adds the block's sums into out.
  */
@@ -232,7 +255,8 @@ function sumBlock(
     const vecSize = Math.floor(n0 / lanes);
     for (let j = 0; j < n1; j++) {
       const row = inAt + j * in1;
-      rowSum(src, row, lanes, vecSize, lanes, s);
+      if (vecSize < 64) shortRowSum(src, row, vecSize, lanes, s);
+      else rowSum(src, row, lanes, vecSize, lanes, s);
       res[lanes] = 0;
       for (let k = vecSize * lanes; k < n0; k++) res[lanes] += src[row + k];
       for (let l = 0; l < lanes; l++) res[lanes] += res[l];
@@ -351,7 +375,8 @@ export function reductionLayout(shape: readonly number[], inStrides: readonly nu
         }
       }
     }
-    sh.length = is.length = os.length = prev + 1;
+    // slice, not `length =`: shortening an array in place is one of V8's slow paths.
+    return { shape: sh.slice(0, prev + 1), inStrides: is.slice(0, prev + 1), outStrides: os.slice(0, prev + 1) };
   }
   return { shape: sh, inStrides: is, outStrides: os };
 }
