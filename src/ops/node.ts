@@ -59,6 +59,8 @@ export class Node implements GradFn {
   backwardDependencies = 0;
   /** The gradients gathered so far for this node's outputs. */
   backwardGrads: Array<Tensor | null> | null = null;
+  /** The edge into output 0, made once and shared by every op that reads that output. */
+  edge0: Edge | null = null;
 
   constructor(
     readonly name: string,
@@ -66,6 +68,8 @@ export class Node implements GradFn {
     private backwardFn: ((grads: Tensor[]) => Grad[]) | null,
     private saved: SavedTensor[],
     readonly outputs: OutputMeta[],
+    /** One output, whose backward takes its gradient alone (record's ops): no wrapper closure per node. */
+    private backwardOne: ((gy: Tensor) => Grad[]) | null = null,
   ) {}
 
   /** Whether input i takes part in the graph (its gradient is wanted). */
@@ -99,7 +103,7 @@ export class Node implements GradFn {
         );
       }
     }
-    return this.backwardFn!(grads);
+    return this.backwardOne ? this.backwardOne(grads[0]) : this.backwardFn!(grads);
   }
 
   /** Frees the saved values (and the closure holding them) once they are no longer needed. */
@@ -109,6 +113,7 @@ export class Node implements GradFn {
       this.freed = true;
       this.saved = [];
       this.backwardFn = null;
+      this.backwardOne = null;
     }
   }
 }
@@ -125,10 +130,17 @@ export class AccumulateGrad extends Node {
 
 /** The edge a tensor's gradient flows along, or null where it takes no part. */
 export function edgeOf(t: Tensor): Edge | null {
-  if (t.gradFn) return { node: t.gradFn as Node, nr: t.outputNr };
-  if (!t.requiresGrad) return null;
-  if (!t.gradAccumulator) t.gradAccumulator = new AccumulateGrad(t);
-  return { node: t.gradAccumulator as Node, nr: 0 };
+  let node: Node;
+  if (t.gradFn) {
+    node = t.gradFn as Node;
+    if (t.outputNr !== 0) return { node, nr: t.outputNr };
+  } else {
+    if (!t.requiresGrad) return null;
+    if (!t.gradAccumulator) t.gradAccumulator = new AccumulateGrad(t);
+    node = t.gradAccumulator as Node;
+  }
+  if (node.edge0 === null) node.edge0 = { node, nr: 0 };
+  return node.edge0;
 }
 
 /** True when an op on these inputs must be recorded. */
@@ -155,7 +167,7 @@ export function record(
   backward: (gy: Tensor) => Grad[],
   saved: ReadonlyArray<Tensor> = [],
 ): Tensor {
-  const node = new Node(name, edgesOf(inputs), (g) => backward(g[0]), savedOf(saved, out), [meta(out)]);
+  const node = new Node(name, edgesOf(inputs), null, savedOf(saved, out), [meta(out)], backward);
   out.gradFn = node;
   out.outputNr = 0;
   out.setRequiresGradUnchecked(true);
