@@ -94,7 +94,7 @@ for (const isa of isas) {
       ["sigmoid", () => k.unary(UnaryOp.sigmoid, a, 0, y, 0, n), 2],
       ["tanh", () => k.unary(UnaryOp.tanh, a, 0, y, 0, n), 2],
       ["relu", () => k.unary(UnaryOp.relu, a, 0, y, 0, n), 2],
-      ["sum", () => k.sum(a, 0, n), 1],
+      ["sum (PyTorch's order)", () => k.cascadeSum(a, 0, y, [n], [1], [0]), 1],
       ["softmax [1024,1024]", () => k.softmax(a, 0, y, 0, 1024, 1024, false), 2],
     ];
     for (const [name, fn, streams] of ops) {

@@ -433,38 +433,6 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   });
 }
 
-// sum(x, xOffset, n) -> number (accumulated in float64; not rounded to float32)
-napi_value Sum(napi_env env, napi_callback_info info) {
-  return guarded(env, [&]() -> napi_value {
-    Args args(env, info, "sum", 3);
-    Array x = args.array(0, "x");
-    int64_t ox = args.size(1, "xOffset"), n = args.size(2, "n");
-    vector_region(args, x, "x", ox, n);
-    double s = x.type == napi_float32_array ? kn::sum(at<float>(x, ox), n) : kn::sum(at<double>(x, ox), n);
-    return number_value(env, s);
-  });
-}
-
-// sumDim(x, xOffset, rows, cols, dim, out, outOffset)
-napi_value SumDim(napi_env env, napi_callback_info info) {
-  return guarded(env, [&]() -> napi_value {
-    Args args(env, info, "sumDim", 7);
-    Array x = args.array(0, "x"), out = args.array(5, "out");
-    same_type(args, x, out, "out");
-    int64_t ox = args.size(1, "xOffset"), rows = args.size(2, "rows"), cols = args.size(3, "cols");
-    int64_t dim = args.size(4, "dim"), oo = args.size(6, "outOffset");
-    if (dim > 1) args.fail(true, "dim", "must be 0 or 1");
-    Region rx = vector_region(args, x, "x", ox, elements(args, rows, cols));
-    Region ro = vector_region(args, out, "out", oo, dim == 0 ? cols : rows);
-    if (overlap(rx, ro)) args.fail(true, "out", "must not overlap x");
-    if (x.type == napi_float32_array)
-      kn::sum_dim(at<float>(x, ox), rows, cols, int(dim), at<float>(out, oo));
-    else
-      kn::sum_dim(at<double>(x, ox), rows, cols, int(dim), at<double>(out, oo));
-    return undefined(env);
-  });
-}
-
 // softmax(x, xOffset, y, yOffset, rows, cols, log)
 napi_value Softmax(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
@@ -594,8 +562,6 @@ NAPI_MODULE_INIT() {
       {"binaryScalar", nullptr, BinaryScalar, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"binaryRow", nullptr, BinaryRow, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"backward", nullptr, Backward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"sumDim", nullptr, SumDim, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"cascadeSum", nullptr, CascadeSumNapi, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"addScaledInPlace", nullptr, AddScaledInPlace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -39,9 +39,6 @@ struct TypedKernels {
   // y[i, j] = a[i, j] op b[j] for `rows` rows of `cols` contiguous elements.
   void (*binary_row)(int op, const T* a, const T* b, T* y, int64_t rows, int64_t cols);
   void (*backward)(int op, const T* gy, const T* y, T* gx, int64_t n);
-  double (*sum)(const T* x, int64_t n);  // accumulated in float64
-  // acc[j] += sum over rows of x[i * ld + j], j < cols.
-  void (*sum_rows_into)(const T* x, int64_t rows, int64_t cols, int64_t ld, double* acc);
   // Softmax (or log-softmax) of each of `rows` contiguous rows of `cols` elements.
   void (*softmax)(const T* x, T* y, int64_t rows, int64_t cols, bool log);
   // c[i] = c[i] + a[i] * (b ? b[i] : s), the multiply-add rounded once (see kernels.inc).

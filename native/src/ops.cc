@@ -35,7 +35,6 @@ void chunked(int64_t n, int64_t grain, F body) {
 // Elements per piece: enough work that a piece costs well over the pool's hand-off (~ a few us).
 constexpr int64_t kCheapGrain = 1 << 16;      // add, mul, relu: memory bound
 constexpr int64_t kTranscendGrain = 1 << 15;  // exp, log, tanh, sigmoid
-constexpr int64_t kSumGrain = 1 << 15;        // sum pieces (fixed: the order of partial sums)
 // Multiply-adds below which a matrix product runs on the calling thread.
 constexpr double kGemmParallelMacs = 1 << 20;
 
@@ -124,42 +123,6 @@ void backward(int op, const T* gy, const T* y, T* gx, int64_t n) {
 }
 
 template <class T>
-double sum(const T* x, int64_t n) {
-  auto f = kernels<T>().sum;
-  int64_t pieces = (n + kSumGrain - 1) / kSumGrain;
-  if (pieces <= 1) return f(x, n);
-  std::vector<double> partial(pieces);
-  chunked(n, kSumGrain, [&](int64_t i, int64_t j) { partial[i / kSumGrain] = f(x + i, j - i); });
-  double total = 0;
-  for (double p : partial) total += p;
-  return total;
-}
-
-template <class T>
-void sum_dim(const T* x, int64_t rows, int64_t cols, int dim, T* out) {
-  const TypedKernels<T>& kern = kernels<T>();
-  if (dim == 1) {
-    int64_t grain = std::max<int64_t>(1, kSumGrain / std::max<int64_t>(cols, 1));
-    chunked(rows, grain, [&](int64_t i, int64_t j) {
-      for (int64_t r = i; r < j; ++r) out[r] = T(kern.sum(x + r * cols, cols));
-    });
-    return;
-  }
-  // Over the rows: blocks of rows give partial column sums, added in block order.
-  const int64_t row_block = std::max<int64_t>(1, kSumGrain / std::max<int64_t>(cols, 1));
-  const int64_t blocks = std::max<int64_t>(1, (rows + row_block - 1) / row_block);
-  std::vector<double> partial(blocks * cols, 0.0);
-  chunked(rows, row_block, [&](int64_t i, int64_t j) {
-    kern.sum_rows_into(x + i * cols, j - i, cols, cols, partial.data() + (i / row_block) * cols);
-  });
-  for (int64_t c = 0; c < cols; ++c) {
-    double s = 0;
-    for (int64_t b = 0; b < blocks; ++b) s += partial[b * cols + c];
-    out[c] = T(s);
-  }
-}
-
-template <class T>
 void softmax(const T* x, T* y, int64_t rows, int64_t cols, bool log) {
   auto f = kernels<T>().softmax;
   int64_t grain = std::max<int64_t>(1, kTranscendGrain / std::max<int64_t>(cols, 1));
@@ -179,8 +142,6 @@ void fma_inplace(T* c, const T* a, const T* b, T s, int64_t n) {
   template void binary_scalar<T>(int, const T*, T, T*, int64_t);                    \
   template void binary_row<T>(int, const T*, const T*, T*, int64_t, int64_t);        \
   template void backward<T>(int, const T*, const T*, T*, int64_t);                   \
-  template double sum<T>(const T*, int64_t);                                         \
-  template void sum_dim<T>(const T*, int64_t, int64_t, int, T*);                     \
   template void softmax<T>(const T*, T*, int64_t, int64_t, bool);                   \
   template void fma_inplace<T>(T*, const T*, const T*, T, int64_t);
 KN_INSTANTIATE(float)

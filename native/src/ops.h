@@ -26,11 +26,6 @@ void binary_row(int op, const T* a, const T* b, T* y, int64_t rows, int64_t cols
 template <class T>
 void backward(int op, const T* gy, const T* y, T* gx, int64_t n);
 template <class T>
-double sum(const T* x, int64_t n);
-// Sums of a row-major [rows, cols] matrix: dim 0 gives cols sums (over the rows), dim 1 rows sums.
-template <class T>
-void sum_dim(const T* x, int64_t rows, int64_t cols, int dim, T* out);
-template <class T>
 void softmax(const T* x, T* y, int64_t rows, int64_t cols, bool log);
 // c[i] = c[i] + a[i] * (b ? b[i] : s), rounded once (the optimizers' in-place update).
 template <class T>

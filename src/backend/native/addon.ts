@@ -131,16 +131,6 @@ export interface NativeKernels {
     n: number,
   ): void;
   /**
-   * Sum of x[xOffset .. xOffset + n), accumulated in float64 for both element types and returned
-   * unrounded (round with Math.fround for a float32 result).
-   */
-  sum(x: FloatArray, xOffset: number, n: number): number;
-  /**
-   * Sums of a contiguous row-major [rows, cols] matrix, accumulated in float64 and rounded to the
-   * element type: dim 0 writes the cols column sums into out, dim 1 the rows row sums.
-   */
-  sumDim<T extends FloatArray>(x: T, xOffset: number, rows: number, cols: number, dim: 0 | 1, out: T, outOffset: number): void;
-  /**
    * Softmax (log = false) or log-softmax (log = true) of each row of a contiguous [rows, cols]
    * matrix, as PyTorch computes it: exp(x - max) * (1 / sum), or (x - max) - log(sum).
    */

@@ -191,57 +191,6 @@ test("backward: sigmoid, tanh and relu gradients with PyTorch's formulas, exact"
   });
 });
 
-/** Float64 sum in a long-double-free way good enough for the checks: Neumaier's compensated sum. */
-function exactSum(values: ArrayLike<number>, start: number, n: number, stride = 1): number {
-  let s = 0;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[start + i * stride];
-    const t = s + v;
-    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
-    s = t;
-  }
-  return s + c;
-}
-
-test("sum, and sums over either dimension of a matrix, accumulated in float64", (t) => {
-  eachIsa(t, (k, isa) => {
-    for (const [name, Type] of TYPES) {
-      for (const n of [...SIZES, 1 << 20]) {
-        const x = random(Type, n + 1, n + 99, -1, 1);
-        const got = k.sum(x, 1, n);
-        const expected = exactSum(x, 1, n);
-        assert.ok(Math.abs(got - expected) <= 1e-15 * (n + 1), `${isa} ${name} sum of ${n}: ${got} vs ${expected}`);
-      }
-      for (const [rows, cols] of [
-        [1, 1],
-        [7, 17],
-        [129, 63],
-        [65, 1000],
-        [40000, 3],
-        [3, 40000],
-        [0, 4],
-        [4, 0],
-      ]) {
-        const x = random(Type, rows * cols + 2, rows * 31 + cols, -1, 1);
-        const round = rounder(x);
-        const out0 = new Type(cols + 1);
-        k.sumDim(x, 2, rows, cols, 0, out0, 1);
-        for (let j = 0; j < cols; j++) {
-          const expected = round(exactSum(x, 2 + j, rows, cols));
-          assert.ok(ulps(out0[1 + j], expected, Type === Float32Array) <= 1, `${isa} ${name} [${rows}, ${cols}] column ${j}`);
-        }
-        const out1 = new Type(rows);
-        k.sumDim(x, 2, rows, cols, 1, out1, 0);
-        for (let i = 0; i < rows; i++) {
-          const expected = round(exactSum(x, 2 + i * cols, cols));
-          assert.ok(ulps(out1[i], expected, Type === Float32Array) <= 1, `${isa} ${name} [${rows}, ${cols}] row ${i}`);
-        }
-      }
-    }
-  });
-});
-
 test("softmax and log-softmax over the last dimension", (t) => {
   eachIsa(t, (k, isa) => {
     for (const [name, Type] of TYPES) {
@@ -295,9 +244,9 @@ test("elementwise: threads do not change results; bad arguments throw", (t) => {
     const run = () => {
       const y = new Float32Array(x.length);
       k.unary(UnaryOp.tanh, x, 0, y, 0, x.length);
-      const colSums = new Float32Array(1000);
-      k.sumDim(x, 1, 300, 1000, 0, colSums, 0);
-      return { y, total: k.sum(x, 0, x.length), colSums };
+      const z = new Float32Array(x.length);
+      k.binary(BinaryOp.mul, x, 0, y, 0, z, 0, x.length);
+      return { y, z };
     };
     const many = run();
     k.setNumThreads(1);
@@ -311,7 +260,6 @@ test("elementwise: threads do not change results; bad arguments throw", (t) => {
     assert.throws(() => k.unary(99 as UnaryOp, a, 0, a, 0, 1), /operation code/);
     assert.throws(() => k.unary(UnaryOp.exp, a, 0, a, 1, 5), /partly overlaps/);
     assert.throws(() => k.binary(BinaryOp.add, a, 0, new Float64Array(10) as unknown as Float32Array, 0, a, 0, 10), TypeError);
-    assert.throws(() => k.sumDim(a, 0, 2, 5, 2 as 0, a, 0), /dim must be 0 or 1/);
     assert.throws(() => k.softmax(a, 0, a, 0, 3, 4, false), RangeError);
     assert.throws(() => k.softmax(a, 0, a, 0, 2 ** 40, 2 ** 40, false), /too large/);
     // Exact in-place use is allowed.

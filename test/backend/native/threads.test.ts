@@ -19,7 +19,10 @@ for (let r = 0; r < 40; r++) {
   k.gemm(false, true, n, n, n, 1, A, 0, n, B, 0, n, 0, C, 0, n);
   const y = new Float32Array(x.length);
   k.unary(3, x, 0, y, 0, x.length);
-  sums.push(k.sum(C, 0, C.length) + k.sum(y, 0, y.length));
+  let s = 0;
+  for (let i = 0; i < C.length; i++) s += C[i];
+  for (let i = 0; i < y.length; i++) s += y[i];
+  sums.push(s);
 }
 parentPort.postMessage({ sums, C });
 `;
