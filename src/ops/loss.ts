@@ -93,24 +93,11 @@ function lossGrad(like: Tensor, gy: Tensor, elementGrad: (i: number, g: number) 
 }
 
 /**
- * Records a native loss: `elementGrad(i, g)` gives d(loss)/d(input_i) for incoming gradient g
- * (already normalised for mean); the target's gradient, where wanted, is `targetGrad`.
+ * Records a native loss: `inputGrad(gy)` gives d(loss)/d(input) for the incoming gradient gy
+ * with the kernel's own arithmetic; `graphGrad` the same from differentiable ops (used when the
+ * backward pass is itself recorded); the target's gradient, where wanted, is `targetGrad`.
  */
 function recordLoss(
-  name: string,
-  input: Tensor,
-  target: Tensor,
-  out: Tensor,
-  elementGrad: (i: number, g: number) => number,
-  graphGrad: (gy: Tensor) => Tensor,
-  targetGrad?: (gy: Tensor) => Tensor | null,
-  extra: Tensor[] = [],
-): Tensor {
-  return recordLossWith(name, input, target, out, (gy) => lossGrad(input, gy, elementGrad), graphGrad, targetGrad, extra);
-}
-
-/** recordLoss with the input's whole gradient computed by `inputGrad(gy)` (a loop of its own). */
-function recordLossWith(
   name: string,
   input: Tensor,
   target: Tensor,
@@ -186,7 +173,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
   }
   const out = reduce(elem, reduction);
   const eps = r(EPSILON);
-  return recordLossWith(
+  return recordLoss(
     "BinaryCrossEntropyBackward0",
     input,
     target,

@@ -1,5 +1,5 @@
 // Strided copies with broadcasting and dtype casts: contiguous(), to(dtype), copy_, cat, stack.
-import { allocArray, allocUninit } from "../../tensor/alloc.js";
+import { allocUninit } from "../../tensor/alloc.js";
 import { bool, type DType, type TypedArray } from "../../tensor/dtype.js";
 import { broadcastStrides, formatShape, numelOf, shapeEquals } from "../../tensor/shape.js";
 import { gatherStrided } from "../../tensor/strided.js";
