@@ -35,7 +35,10 @@ export interface Backend {
    * For max/min, `indices` (int64) gives the first position of the extreme along the one reduced dim.
    */
   reduce(x: Tensor, dims: number[], kind: ReduceKind, withIndices: boolean): { values: Tensor; indices: Tensor | null };
-  /** Batched matrix product of a [B, M, K] and b [B, K, N] (any strides) into a new [B, M, N]. */
+  /**
+   * Matrix product of a [M, K] and b [K, N] into a new [M, N], or batched, a [B, M, K] and
+   * b [B, K, N] into [B, M, N]; any strides (a batch stride may be 0).
+   */
   matmul(a: Tensor, b: Tensor): Tensor;
   /** out[..., i, ...] = x[..., index[..., i, ...], ...] along dim (torch.gather); index is int64. */
   gather(x: Tensor, dim: number, index: Tensor): Tensor;

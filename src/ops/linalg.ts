@@ -31,6 +31,8 @@ function product(a: Tensor, b: Tensor): Tensor {
   let batch = 1;
   for (let d = 0; d < nd - 2; d++) batch *= a.shape[d];
   const dt = a.dtype;
+  // Two matrices of a float dtype (a linear layer's products): straight to the kernel, no views.
+  if (nd === 2 && b.shape.length === 2 && dt.isFloatingPoint && b.dtype === dt) return backendOf(a).matmul(a, b);
   const compute = dt.isFloatingPoint ? dt : promote(a, 0.5);
   const out = backendOf(a).matmul(castTo(to3d(a, batch, m, k), compute), castTo(to3d(b, batch, k, n), compute));
   const shape = a.shape.slice(0, nd - 2);

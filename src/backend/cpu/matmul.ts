@@ -15,25 +15,29 @@ const FEW_COLUMNS = 8;
 let rowAcc = new Float64Array(256);
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  const batch = a.shape[0];
-  const m = a.shape[1];
-  const k = a.shape[2];
-  const n = b.shape[2];
+  // 2-D operands are one batch; the result keeps their rank.
+  const flat = a.shape.length === 2;
+  const d = flat ? -1 : 0;
+  const batch = flat ? 1 : a.shape[0];
+  const m = a.shape[d + 1];
+  const k = a.shape[d + 2];
+  const n = b.shape[d + 2];
+  const outShape = flat ? [m, n] : [batch, m, n];
   const out = allocUninit(a.dtype, batch * m * n);
   const A = a.storage.data;
   // b is read row by row in the inner loop: give it unit column stride, unless it is small enough
   // that reading it through its strides (a transposed weight) costs less than copying it.
-  const bc = b.strides[2] === 1 || k * n <= SMALL_B || n <= FEW_COLUMNS ? b : copyContiguous(b);
+  const bc = b.strides[d + 2] === 1 || k * n <= SMALL_B || n <= FEW_COLUMNS ? b : copyContiguous(b);
   const B = bc.storage.data;
-  const as0 = a.strides[0];
-  const as1 = a.strides[1];
-  const as2 = a.strides[2];
-  const bs0 = bc.strides[0];
-  const bRow = bc.strides[1];
-  const bCol = bc.strides[2];
+  const as0 = flat ? 0 : a.strides[0];
+  const as1 = a.strides[d + 1];
+  const as2 = a.strides[d + 2];
+  const bs0 = flat ? 0 : bc.strides[0];
+  const bRow = bc.strides[d + 1];
+  const bCol = bc.strides[d + 2];
   if (n <= FEW_COLUMNS && (k === 1 || k === 2)) {
     innerOneOrTwo(A, a.offset, as0, as1, as2, B, bc.offset, bs0, bRow, bCol, out, batch, m, n, k);
-    return Tensor.make([batch, m, n], a.dtype, out, a.device);
+    return Tensor.make(outShape, a.dtype, out, a.device);
   }
   if (n <= FEW_COLUMNS) {
     // Few output columns (a small layer): one running sum per output element. The sums add the
@@ -55,7 +59,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
         }
       }
     }
-    return Tensor.make([batch, m, n], a.dtype, out, a.device);
+    return Tensor.make(outShape, a.dtype, out, a.device);
   }
   if (rowAcc.length < n) rowAcc = new Float64Array(n);
   const acc = rowAcc;
@@ -79,7 +83,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       for (let j = 0; j < n; j++) out[o + j] = acc[j];
     }
   }
-  return Tensor.make([batch, m, n], a.dtype, out, a.device);
+  return Tensor.make(outShape, a.dtype, out, a.device);
 }
 
 /**

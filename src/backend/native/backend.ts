@@ -143,26 +143,31 @@ export function createNativeBackend(
   }
 
   function matmul(a: Tensor, b: Tensor): Tensor {
-    const batch = a.shape[0];
-    const m = a.shape[1];
-    const kk = a.shape[2];
-    const n = b.shape[2];
+    // 2-D operands are one batch (batch strides 0); the result keeps their rank.
+    const flat = a.shape.length === 2;
+    const d = flat ? -1 : 0;
+    const batch = flat ? 1 : a.shape[0];
+    const m = a.shape[d + 1];
+    const kk = a.shape[d + 2];
+    const n = b.shape[d + 2];
+    const as0 = flat ? 0 : a.strides[0];
+    const bs0 = flat ? 0 : b.strides[0];
     if (
       a.dtype === b.dtype &&
       isFloat(a.dtype) &&
       batch * m * n * kk >= t.matmulMacs &&
-      a.strides[0] >= 0 && a.strides[1] >= 0 && a.strides[2] >= 0 &&
-      b.strides[0] >= 0 && b.strides[1] >= 0 && b.strides[2] >= 0
+      as0 >= 0 && a.strides[d + 1] >= 0 && a.strides[d + 2] >= 0 &&
+      bs0 >= 0 && b.strides[d + 1] >= 0 && b.strides[d + 2] >= 0
     ) {
       const out = allocUninit(a.dtype, batch * m * n) as FloatArray;
       k.gemmStrided(
         m, n, kk, 1,
-        data(a), a.offset, a.strides[1], a.strides[2],
-        data(b), b.offset, b.strides[1], b.strides[2],
+        data(a), a.offset, a.strides[d + 1], a.strides[d + 2],
+        data(b), b.offset, b.strides[d + 1], b.strides[d + 2],
         0, out, 0, n, 1,
-        batch, a.strides[0], b.strides[0], m * n,
+        batch, as0, bs0, m * n,
       );
-      return Tensor.make([batch, m, n], a.dtype, out, a.device);
+      return Tensor.make(flat ? [m, n] : [batch, m, n], a.dtype, out, a.device);
     }
     return base.matmul(a, b);
   }
