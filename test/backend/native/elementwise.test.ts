@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BackwardOp, BinaryOp, type FloatArray, UnaryOp } from "../../../src/backend/native/addon.js";
-import { type Ctor, eachIsa, random, rng, ulps, withNative } from "./helpers.js";
+import { assertSameOnOneThread, type Ctor, eachIsa, random, rng, ulps, withNative } from "./helpers.js";
 
 const TYPES: [string, Ctor][] = [
   ["float32", Float32Array],
@@ -239,7 +239,6 @@ test("softmax and log-softmax over the last dimension", (t) => {
 
 test("elementwise: threads do not change results; bad arguments throw", (t) => {
   withNative(t, (k) => {
-    const threads = k.numThreads();
     const x = random(Float32Array, 300_001, 9, -5, 5);
     const run = () => {
       const y = new Float32Array(x.length);
@@ -248,13 +247,7 @@ test("elementwise: threads do not change results; bad arguments throw", (t) => {
       k.binary(BinaryOp.mul, x, 0, y, 0, z, 0, x.length);
       return { y, z };
     };
-    const many = run();
-    k.setNumThreads(1);
-    try {
-      assert.deepEqual(run(), many);
-    } finally {
-      k.setNumThreads(threads);
-    }
+    assertSameOnOneThread(k, run);
     const a = new Float32Array(10);
     assert.throws(() => k.unary(UnaryOp.exp, a, 5, a, 5, 6), /x is too short/);
     assert.throws(() => k.unary(99 as UnaryOp, a, 0, a, 0, 1), /operation code/);

@@ -1,5 +1,6 @@
 // Shared pieces of the native kernel tests: the addon (or the reason it is missing), a seeded
 // generator for test data, and a runner that repeats a check on every instruction set this CPU has.
+import assert from "node:assert/strict";
 import type { TestContext } from "node:test";
 import { type FloatArray, type Isa, loadNative, type NativeKernels, nativeLoadError } from "../../../src/backend/native/addon.js";
 
@@ -27,6 +28,19 @@ export function eachIsa(t: TestContext, body: (k: NativeKernels, isa: Isa) => vo
   } finally {
     native.setIsa(initial);
   }
+}
+
+/** Asserts that run() gives the same result on one thread as on all of them (the kernels' promise); returns it. */
+export function assertSameOnOneThread<T>(k: NativeKernels, run: () => T): T {
+  const threads = k.numThreads();
+  const many = run();
+  k.setNumThreads(1);
+  try {
+    assert.deepEqual(run(), many);
+  } finally {
+    k.setNumThreads(threads);
+  }
+  return many;
 }
 
 /** With the addon only, once. */
