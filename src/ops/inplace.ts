@@ -7,6 +7,22 @@ import { Tensor } from "../tensor/tensor.js";
 import { isGradEnabled, record } from "./node.js";
 import { backendOf } from "./util.js";
 
+/**
+ * add_/sub_ straight into self's memory when there is nothing to record: self += alpha * other
+ * with self and other contiguous, of one shape and one float dtype, other not a shifted view of
+ * self's memory. PyTorch's add kernel rounds a + alpha * b once, as the backend's addMulInPlace
+ * does, so the values are those of the general path (compute, then write back), without its
+ * temporary. False where that path must run.
+ */
+export function addScaledInto(self: Tensor, other: unknown, alpha: number): boolean {
+  if (!(other instanceof Tensor) || self.device !== other.device) return false;
+  if (isGradEnabled() && (self.requiresGrad || other.requiresGrad)) return false;
+  if (other.storage === self.storage && other.offset !== self.offset) return false;
+  if (!backendOf(self).addMulInPlace?.(self, other, alpha)) return false;
+  self.storage.version++;
+  return true;
+}
+
 /** The errors PyTorch raises before an in-place change that would corrupt autograd. */
 export function checkInplace(self: Tensor, result?: Tensor, src?: Tensor): void {
   if (isGradEnabled() && self.requiresGrad && self.isLeaf) {

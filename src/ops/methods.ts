@@ -376,8 +376,13 @@ def("cuda", function () { return this.to("cuda"); });
 // in place: compute, then commit into this tensor's memory
 const inplace = (name: string, fn: (self: Tensor, ...a: any[]) => Tensor) =>
   def(name, function (...a) { return inp.commit(this, fn(inp.originalSelf(this, a), ...a)); });
-inplace("add_", (s, o, opts) => ar.add(s, o, opts));
-inplace("sub_", (s, o, opts) => ar.sub(s, o, opts));
+// add_/sub_ of a tensor with nothing to record skip the temporary (inplace.ts's addScaledInto).
+def("add_", function (o, opts) {
+  return inp.addScaledInto(this, o, opts?.alpha ?? 1) ? this : inp.commit(this, ar.add(inp.originalSelf(this, [o, opts]), o, opts));
+});
+def("sub_", function (o, opts) {
+  return inp.addScaledInto(this, o, -(opts?.alpha ?? 1)) ? this : inp.commit(this, ar.sub(inp.originalSelf(this, [o, opts]), o, opts));
+});
 inplace("mul_", (s, o) => ar.mul(s, o));
 inplace("div_", (s, o, opts) => ar.div(s, o, opts));
 inplace("pow_", (s, e) => ar.pow(s, e));

@@ -1,17 +1,8 @@
-// A fused multiply-add on doubles, fma(a, b, c) = a * b + c rounded once, for float64 optimizer
-// updates: PyTorch's CPU kernels fuse them (see pointwise.ts) and JavaScript has no Math.fma.
-import { fma64 } from "../random/fma.js";
+// Fused multiply-adds on float64 tensors, a * b + c rounded once, for float64 optimizer updates:
+// PyTorch's CPU kernels fuse them (see pointwise.ts) and JavaScript has no Math.fma.
+import { fma } from "../random/fma.js";
 import { float64 } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
-
-const SPLIT_LIMIT = 2 ** 996;
-
-/** fma64 where its exact-product trick is safe; infinities, NaN and huge operands add plainly. */
-export function fma(a: number, b: number, c: number): number {
-  const p = a * b;
-  if (!Number.isFinite(p) || !Number.isFinite(c) || Math.abs(a) > SPLIT_LIMIT || Math.abs(b) > SPLIT_LIMIT || p === 0) return p + c;
-  return fma64(a, b, c);
-}
 
 /**
  * fma over float64 tensors of one shape on the CPU: a * b + c elementwise (b may be a number).

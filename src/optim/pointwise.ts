@@ -11,8 +11,8 @@
 //
 // The in-place forms write straight into the tensor's memory when nothing is recorded (an
 // optimizer's step runs under noGrad) and the operands are contiguous and of one shape and dtype:
-// the backend's addMulInPlace for large tensors (the native kernels), a loop here otherwise.
-// That skips a temporary of the parameter's size and the copy back, and gives the same bits.
+// the backend's addMulInPlace (the native kernels for large tensors, a TypeScript loop
+// otherwise). That skips a temporary of the parameter's size and the copy back, same bits.
 import { backendFor } from "../backend/backend.js";
 import { isGradEnabled } from "../ops/node.js";
 import { allocArray } from "../tensor/alloc.js";
@@ -20,7 +20,7 @@ import { float32, float64 } from "../tensor/dtype.js";
 import { fma32 } from "../random/fma.js";
 import { broadcastShapes, shapeEquals } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { fma, fmaTensor } from "./fma.js";
+import { fmaTensor } from "./fma.js";
 
 /** a * b + c with one rounding, or null when the operands are not float32/float64 of one shape. */
 function fused(a: Tensor, b: Tensor | number, c: Tensor): Tensor | null {
@@ -70,24 +70,7 @@ function fusedInPlace(c: Tensor, a: Tensor, b: Tensor | number): boolean {
   if (!c.isContiguous() || !a.isContiguous() || !shapeEquals(a.shape, c.shape) || overlapsShifted(a, c)) return false;
   if (typeof b !== "number" && (b.device !== "cpu" || b.dtype !== dtype || !b.isContiguous() || !shapeEquals(b.shape, c.shape) || overlapsShifted(b, c))) return false;
   if (isGradEnabled() && (c.requiresGrad || a.requiresGrad || (typeof b !== "number" && b.requiresGrad))) return false;
-  if (!backendFor(c.device).addMulInPlace?.(c, a, b)) {
-    const cv = c.values();
-    const av = a.values();
-    if (dtype === float32) {
-      if (typeof b === "number") {
-        const k = Math.fround(b);
-        for (let i = 0; i < cv.length; i++) cv[i] = fma32(av[i], k, cv[i]);
-      } else {
-        const bv = b.values();
-        for (let i = 0; i < cv.length; i++) cv[i] = fma32(av[i], bv[i], cv[i]);
-      }
-    } else if (typeof b === "number") {
-      for (let i = 0; i < cv.length; i++) cv[i] = fma(av[i], b, cv[i]);
-    } else {
-      const bv = b.values();
-      for (let i = 0; i < cv.length; i++) cv[i] = fma(av[i], bv[i], cv[i]);
-    }
-  }
+  if (!backendFor(c.device).addMulInPlace?.(c, a, b)) return false;
   c.storage.version++;
   return true;
 }

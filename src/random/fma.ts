@@ -98,3 +98,15 @@ export function fma64(a: number, b: number, c: number): number {
   const ev = tl - (sv - bw) + (ul - bw);
   return th + roundToOdd(sv, ev);
 }
+
+const SPLIT_LIMIT = 2 ** 996;
+
+/**
+ * fma64 where its exact-product trick is safe; infinities, NaN, huge operands and zero products
+ * add plainly (float64 optimizer updates and in-place multiply-adds).
+ */
+export function fma(a: number, b: number, c: number): number {
+  const p = a * b;
+  if (!Number.isFinite(p) || !Number.isFinite(c) || Math.abs(a) > SPLIT_LIMIT || Math.abs(b) > SPLIT_LIMIT || p === 0) return p + c;
+  return fma64(a, b, c);
+}

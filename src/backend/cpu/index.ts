@@ -2,6 +2,7 @@
 import type { Backend } from "../backend.js";
 import { assign, copy } from "./copy.js";
 import { binary, unary } from "./elementwise.js";
+import { addMulInPlace } from "./fma.js";
 import { gather, indexAdd, indexSelect, scatter } from "./indexing.js";
 import { matmul } from "./matmul.js";
 import { reduce } from "./reduce.js";
@@ -18,4 +19,5 @@ export const cpuBackend: Backend = {
   scatter,
   indexSelect,
   indexAdd,
+  addMulInPlace,
 };

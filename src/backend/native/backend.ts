@@ -201,7 +201,8 @@ export function createNativeBackend(
 
   function addMulInPlace(c: Tensor, a: Tensor, b: Tensor | number): boolean {
     const n = c.numel();
-    if (n < t.addMul || !isFloat(c.dtype) || a.dtype !== c.dtype || !c.isContiguous() || !a.isContiguous() || !shapeEquals(a.shape, c.shape)) return false;
+    if (n < t.addMul) return base.addMulInPlace?.(c, a, b) ?? false;
+    if (!isFloat(c.dtype) || a.dtype !== c.dtype || !c.isContiguous() || !a.isContiguous() || !shapeEquals(a.shape, c.shape)) return false;
     if (typeof b === "number") {
       k.addScaledInPlace(data(c), c.offset, data(a), a.offset, b, n);
       return true;
