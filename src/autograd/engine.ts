@@ -202,8 +202,8 @@ function accumulate(leaf: Tensor, g: Tensor | null): void {
     // .grad += g, as PyTorch's AccumulateGrad: the sum straight from the kernel (no op layers,
     // no graph: neither side requires grad here), written back into the same gradient tensor.
     const b = backendOf(g);
-    // A large gradient is added in place by the backend's multiply-add (g * 1 is exact, so the
-    // sum is rounded once, as the add below), without a temporary the size of the parameter.
+    // Added in place by the backend's multiply-add (g * 1 is exact, so the sum is rounded once,
+    // as the add below), without a temporary the size of the parameter.
     if (g.storage !== leaf.grad.storage && b.addMulInPlace?.(leaf.grad, g, 1)) return;
     b.assign(leaf.grad, b.binary(leaf.grad, g, ACCUMULATE, g.dtype, g.shape.slice()));
   } else {
