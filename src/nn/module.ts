@@ -40,6 +40,8 @@ interface ModuleState {
    */
   seenKeys: string[] | null;
   seenClasses: ValueClass[];
+  /** childModuleNames' answer, valid while seenKeys is the array it was made for. */
+  moduleNames: { forKeys: string[]; names: string[] } | null;
 }
 
 /** What sync distinguishes in a property's value. */
@@ -116,6 +118,21 @@ function entries<K extends Kind>(m: Module, kind: K): Array<[string, (K extends 
   return out;
 }
 
+/**
+ * The names of a module's registered children, in order, null entries included: what
+ * childEntries walks, without building its pairs (Sequential.forward reads it every step). The
+ * values are the instance's properties, read by the caller.
+ */
+export function childModuleNames(m: Module): readonly string[] {
+  const s = sync(m);
+  const keys = s.seenKeys;
+  if (keys !== null && s.moduleNames?.forKeys === keys) return s.moduleNames.names;
+  const names: string[] = [];
+  for (const [name, k] of s.order) if (k === "module") names.push(name);
+  if (keys !== null) s.moduleNames = { forKeys: keys, names };
+  return names;
+}
+
 /** A module's registered children in order, duplicates and null entries included (for containers). */
 export function childEntries(m: Module): Array<[string, Module | null]> {
   return entries(m, "module");
@@ -143,7 +160,7 @@ function addIndent(s: string, spaces: number): string {
 
 export class Module {
   constructor() {
-    states.set(this, { training: true, order: new Map(), nonPersistent: new Set(), preHooks: new Map(), hooks: new Map(), seenKeys: null, seenClasses: [] });
+    states.set(this, { training: true, order: new Map(), nonPersistent: new Set(), preHooks: new Map(), hooks: new Map(), seenKeys: null, seenClasses: [], moduleNames: null });
   }
 
   /** The computation; subclasses define it. `call(...)` runs it with the forward hooks. */

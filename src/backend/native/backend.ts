@@ -83,20 +83,21 @@ export function createNativeBackend(
 ): Backend & { softmax: SoftmaxKernel; addMulInPlace: AddMulKernel; matmulBias: MatmulBiasKernel } {
   const t = nativeThresholds;
 
+  // Small problems go to the TypeScript kernels before any other test: they are most calls.
   function unary(x: Tensor, kern: UnaryKernel, outDtype: DType): Tensor {
+    const n = x.numel();
+    if (n < t.elementwise) return base.unary(x, kern, outDtype);
     const op = unaryOps[kern.name];
     if (op !== undefined && x.dtype === outDtype && isFloat(outDtype) && x.isContiguous()) {
-      const n = x.numel();
-      if (n >= t.elementwise) {
-        const out = allocUninit(outDtype, n) as FloatArray;
-        k.unary(op, data(x), x.offset, out, 0, n);
-        return Tensor.make(x.shape.slice(), outDtype, out, x.device);
-      }
+      const out = allocUninit(outDtype, n) as FloatArray;
+      k.unary(op, data(x), x.offset, out, 0, n);
+      return Tensor.make(x.shape.slice(), outDtype, out, x.device);
     }
     return base.unary(x, kern, outDtype);
   }
 
   function binary(a: Tensor, b: Tensor | number, kern: BinaryKernel, outDtype: DType, outShape: number[]): Tensor {
+    if (numelOf(outShape) < t.elementwise) return base.binary(a, b, kern, outDtype, outShape);
     const out = isFloat(outDtype) && a.dtype === outDtype && (typeof b === "number" || b.dtype === outDtype) ? nativeBinary(a, b, kern.name, outDtype, outShape) : null;
     return out ?? base.binary(a, b, kern, outDtype, outShape);
   }

@@ -1,6 +1,6 @@
 // Containers: Sequential (typed by its layers), ModuleList and ModuleDict. Children are named
 // "0", "1", ... (or by the given keys), as in PyTorch, so their parameters get the same dotted names.
-import { childEntries as registeredChildren, Module } from "../module.js";
+import { childModuleNames, childEntries as registeredChildren, Module } from "../module.js";
 
 function childEntries(m: Module): Array<[string, Module]> {
   return registeredChildren(m).filter((e): e is [string, Module] => e[1] !== null);
@@ -90,7 +90,10 @@ export class Sequential<T extends Module[] = Module[]> extends Module {
   override forward(input: unknown): any {
     let x = input;
     // The registry's own list, without the filtered copies layers() makes: this runs every step.
-    for (const [, m] of registeredChildren(this)) if (m !== null) x = m.call(x);
+    for (const name of childModuleNames(this)) {
+      const m = (this as unknown as Record<string, Module | null>)[name];
+      if (m) x = m.call(x);
+    }
     return x;
   }
 }
