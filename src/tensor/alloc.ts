@@ -1,5 +1,5 @@
 // Fresh typed arrays for tensor data: zeroed (allocArray), or left as they come for a kernel that
-// writes every element (allocUninit, at the end of this file).
+// writes every element (allocUninit).
 //
 // V8 keeps a typed array of up to 64 bytes inside the JavaScript heap (a few tens of ns), but
 // gives a larger one its own ArrayBuffer outside it: a calloc, plus the bookkeeping that lets the
