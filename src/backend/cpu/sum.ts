@@ -19,6 +19,7 @@
 // and its result changes in the last bits.
 import { allocArray } from "../../tensor/alloc.js";
 import type { TypedArray } from "../../tensor/dtype.js";
+import { numelOf } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 
 /** Lanes of PyTorch's Vectorized<float> / Vectorized<double> under AVX2 (32-byte registers). */
@@ -66,18 +67,17 @@ function multiRowSum(
   const cols = nvec * lanes;
   const levelPower = Math.max(4, Math.floor(ceilLog2(size) / 4));
   const levelStep = 2 ** levelPower;
-  // The coarser levels are only reached with a full step of rows.
-  acc.fill(0, 0, size >= levelStep ? 4 * cols : cols);
+  if (size < levelStep) {
+    // No full step of rows: the coarser levels stay 0, so the sums go straight into ret.
+    ret.fill(0, retAt, retAt + cols);
+    addRows(src, base, rowStride, colStride, nvec, lanes, 0, size, ret, retAt);
+    return;
+  }
+  acc.fill(0, 0, 4 * cols);
   let i = 0;
   while (i + levelStep <= size) {
-    for (let j = 0; j < levelStep; j++, i++) {
-      const row = base + i * rowStride;
-      for (let k = 0; k < nvec; k++) {
-        const at = row + k * colStride;
-        const c = k * lanes;
-        for (let l = 0; l < lanes; l++) acc[c + l] += src[at + l];
-      }
-    }
+    addRows(src, base, rowStride, colStride, nvec, lanes, i, i + levelStep, acc, 0);
+    i += levelStep;
     for (let j = 1; j < 4; j++) {
       const hi = j * cols;
       const lo = hi - cols;
@@ -89,21 +89,36 @@ function multiRowSum(
       if (Math.floor(i / 2 ** (j * levelPower)) % levelStep !== 0) break;
     }
   }
-  for (; i < size; i++) {
+  addRows(src, base, rowStride, colStride, nvec, lanes, i, size, acc, 0);
+  for (let j = 1; j < 4; j++) {
+    const hi = j * cols;
+    for (let c = 0; c < cols; c++) acc[c] += acc[hi + c];
+  }
+  for (let c = 0; c < cols; c++) ret[retAt + c] = acc[c];
+}
+
+/**
+ * Adds rows from..to-1 of multiRowSum's layout into the level-0 sums acc[accAt ..][nvec * lanes].
+ * Groups laid end to end (colStride = lanes: a contiguous row, the common case) are one run of
+ * columns, summed in one loop.
+ */
+function addRows(src: TypedArray, base: number, rowStride: number, colStride: number, nvec: number, lanes: number, from: number, to: number, acc: TypedArray, accAt: number): void {
+  if (colStride === lanes) {
+    const cols = nvec * lanes;
+    for (let i = from; i < to; i++) {
+      const row = base + i * rowStride;
+      for (let c = 0; c < cols; c++) acc[accAt + c] += src[row + c];
+    }
+    return;
+  }
+  for (let i = from; i < to; i++) {
     const row = base + i * rowStride;
     for (let k = 0; k < nvec; k++) {
       const at = row + k * colStride;
-      const c = k * lanes;
+      const c = accAt + k * lanes;
       for (let l = 0; l < lanes; l++) acc[c + l] += src[at + l];
     }
   }
-  if (size >= levelStep) {
-    for (let j = 1; j < 4; j++) {
-      const hi = j * cols;
-      for (let c = 0; c < cols; c++) acc[c] += acc[hi + c];
-    }
-  }
-  for (let c = 0; c < cols; c++) ret[retAt + c] = acc[c];
 }
 
 /**
@@ -190,29 +205,6 @@ function rowSum(src: TypedArray, base: number, stride: number, size: number, lan
 }
 
 /**
- * rowSum of fewer than 64 contiguous vectors (a loss's mean over a batch): four interleaved
- * vectors never fill a level of the cascade (16 rows), so it is 32 running sums, then the
- * leftover vectors into the first 8, then the other three folded in: the same additions in the
- * same order as rowSum, without its general loops. Leaves the lane sums in s.res[0 ..].
- */
-function shortRowSum(src: TypedArray, base: number, vecSize: number, lanes: number, s: Scratch): void {
-  const part = s.part;
-  const cols = 4 * lanes;
-  for (let c = 0; c < cols; c++) part[c] = 0;
-  const rows = vecSize >> 2;
-  for (let i = 0; i < rows; i++) {
-    const at = base + i * cols;
-    for (let c = 0; c < cols; c++) part[c] += src[at + c];
-  }
-  for (let i = rows * 4; i < vecSize; i++) {
-    const at = base + i * lanes;
-    for (let l = 0; l < lanes; l++) part[l] += src[at + l];
-  }
-  for (let k = 1; k < 4; k++) for (let l = 0; l < lanes; l++) part[l] += part[k * lanes + l];
-  for (let l = 0; l < lanes; l++) s.res[l] = part[l];
-}
-
-/**
  * The 2-D loop of cascade_sum: size0 x size1 elements of `src`, strides in elements; an output
  * stride of 0 marks a reduced dim. Adds the block's sums into out.
  */
@@ -255,8 +247,7 @@ function sumBlock(
     const vecSize = Math.floor(n0 / lanes);
     for (let j = 0; j < n1; j++) {
       const row = inAt + j * in1;
-      if (vecSize < 64) shortRowSum(src, row, vecSize, lanes, s);
-      else rowSum(src, row, lanes, vecSize, lanes, s);
+      rowSum(src, row, lanes, vecSize, lanes, s);
       res[lanes] = 0;
       for (let k = vecSize * lanes; k < n0; k++) res[lanes] += src[row + k];
       for (let l = 0; l < lanes; l++) res[lanes] += res[l];
@@ -297,11 +288,6 @@ function sumBlock(
 }
 
 /**
- * TensorIterator's layout of a reduction of x over `dims`: the iteration shape and the input and
- * output strides (elements) after reorder_dimensions and coalesce_dimensions, fastest dim first.
- * The output is the contiguous tensor of x's shape with the reduced dims kept as size 1.
- */
-/**
  * TensorIterator's comparison of dims a and b (1: a goes after b, -1: before, 0: undecided),
  * by output stride (0, a reduced dim, first) then input stride, larger size breaking ties. A
  * module-level function: a closure made per sum would cost more than a small sum itself.
@@ -319,6 +305,11 @@ function shouldSwap(shape: readonly number[], inStrides: readonly number[], outS
   return 0;
 }
 
+/**
+ * TensorIterator's layout of a reduction of x over `dims`: the iteration shape and the input and
+ * output strides (elements) after reorder_dimensions and coalesce_dimensions, fastest dim first.
+ * The output is the contiguous tensor of x's shape with the reduced dims kept as size 1.
+ */
 export function reductionLayout(shape: readonly number[], inStrides: readonly number[], dims: readonly number[]) {
   const nd = shape.length;
   const outStrides = new Array<number>(nd);
@@ -419,10 +410,8 @@ export type SumBlocksKernel = (x: TypedArray, xOffset: number, out: TypedArray, 
 export function cascadeSum(x: Tensor, dims: readonly number[], blocks?: SumBlocksKernel): Tensor {
   const outShape = x.shape.slice();
   for (const d of dims) outShape[d] = 1;
-  let outN = 1;
-  for (const n of outShape) outN *= n;
-  const out = allocArray(x.dtype, outN);
-  out.fill(0);
+  // Zeroed: the blocks add their partial sums into it, as PyTorch's output starts at +0.
+  const out = allocArray(x.dtype, numelOf(outShape));
   if (x.numel() === 0) return Tensor.make(outShape, x.dtype, out, x.device);
   const src = x.storage.data;
   const { shape, inStrides, outStrides } = contiguousLayout(x, dims) ?? reductionLayout(x.shape, x.strides, dims);
