@@ -144,6 +144,15 @@ function bceElement64(xv: number, yv: number): number {
   return (yv - 1) * log1mX - yv * Math.max(Math.log(xv), -100);
 }
 
+/** d(bce)/dx for incoming gradient g, g (x - y) / max((1 - x) x, eps), rounded as PyTorch's float kernel. */
+function bceGrad32(g: number, xv: number, yv: number, eps: number): number {
+  return Math.fround(Math.fround(g * Math.fround(xv - yv)) / Math.max(Math.fround(Math.fround(1 - xv) * xv), eps));
+}
+/** bceGrad32 in float64. */
+function bceGrad64(g: number, xv: number, yv: number, eps: number): number {
+  return (g * (xv - yv)) / Math.max((1 - xv) * xv, eps);
+}
+
 // PyTorch declares this constant as a float, so even float64 gradients use float32's 1e-12.
 const EPSILON = Math.fround(1e-12);
 
@@ -163,15 +172,13 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
   const y = floatValues(target);
   const f32 = input.dtype === float32;
   const n = input.numel();
-  const losses = allocArray(input.dtype, n);
-  for (let i = 0; i < n; i++) losses[i] = f32 ? bceElement32(x[i], y[i]) : bceElement64(x[i], y[i]);
-  let elem = Tensor.make(input.shape.slice(), input.dtype, losses, input.device);
   const w = weight ? floatValues(weight) : null;
-  if (w) {
-    const unweighted = floatValues(elem);
-    elem = pointwise(input, (i) => r(unweighted[i] * w[i]));
+  const losses = allocArray(input.dtype, n);
+  for (let i = 0; i < n; i++) {
+    const v = f32 ? bceElement32(x[i], y[i]) : bceElement64(x[i], y[i]);
+    losses[i] = w ? r(v * w[i]) : v;
   }
-  const out = reduce(elem, reduction);
+  const out = reduce(Tensor.make(input.shape.slice(), input.dtype, losses, input.device), reduction);
   const eps = r(EPSILON);
   return recordLoss(
     "BinaryCrossEntropyBackward0",
@@ -179,29 +186,14 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
     target,
     out,
     (gy) => {
-      if (w) {
-        return lossGrad(input, gy, (i, g) => {
-          const v = r(r(r(g * r(x[i] - y[i])) / Math.max(r(r(1 - x[i]) * x[i]), eps)) * w[i]);
-          return reduction === "mean" ? r(v / n) : v;
-        });
-      }
-      // Unweighted, the common case: one loop, no call per element.
       const g = gy.dim() === 0 ? null : floatValues(gy.expand(input.shape));
       const g0 = g === null ? gy.item() : 0;
       const grad = allocArray(input.dtype, n);
-      const mean = reduction === "mean";
-      if (f32) {
-        for (let i = 0; i < n; i++) {
-          const xi = x[i];
-          const v = Math.fround(Math.fround((g === null ? g0 : g[i]) * Math.fround(xi - y[i])) / Math.max(Math.fround(Math.fround(1 - xi) * xi), eps));
-          grad[i] = mean ? Math.fround(v / n) : v;
-        }
-      } else {
-        for (let i = 0; i < n; i++) {
-          const xi = x[i];
-          const v = ((g === null ? g0 : g[i]) * (xi - y[i])) / Math.max((1 - xi) * xi, eps);
-          grad[i] = mean ? v / n : v;
-        }
+      for (let i = 0; i < n; i++) {
+        const gi = g === null ? g0 : g[i];
+        let v = f32 ? bceGrad32(gi, x[i], y[i], eps) : bceGrad64(gi, x[i], y[i], eps);
+        if (w) v = r(v * w[i]);
+        grad[i] = reduction === "mean" ? r(v / n) : v;
       }
       return Tensor.make(input.shape.slice(), input.dtype, grad, input.device);
     },
