@@ -204,7 +204,7 @@ function accumulate(leaf: Tensor, g: Tensor | null): void {
     const b = backendOf(g);
     // Added in place by the backend's multiply-add (g * 1 is exact, so the sum is rounded once,
     // as the add below), without a temporary the size of the parameter.
-    if (g.storage !== leaf.grad.storage && b.addMulInPlace?.(leaf.grad, g, 1)) return;
+    if (b.addMulInPlace?.(leaf.grad, g, 1)) return;
     b.assign(leaf.grad, b.binary(leaf.grad, g, ACCUMULATE, g.dtype, g.shape.slice()));
   } else {
     backendOf(g).assign(leaf.grad, leaf.grad.add(g));

@@ -56,10 +56,9 @@ export interface Backend {
   softmax?(x: Tensor, dim: number, log: boolean): Tensor | null;
   /**
    * Optional: c += a * b in place, for c, a (and b, unless a number) contiguous tensors of one
-   * shape and one dtype, float32 or float64, the multiply-add rounded once (float32 computed in
-   * float64 and rounded to float64, then to float32; float64 fused). Only writes c's memory: the
-   * caller bumps the version counter and minds autograd. Returns false where this backend leaves
-   * the work to the caller (small tensors, other layouts).
+   * shape and one dtype, float32 or float64, none reading c's memory shifted; the multiply-add
+   * rounded once in that dtype. Only writes c's memory: the caller bumps the version counter and
+   * minds autograd. Returns false, touching nothing, where the caller must do the work.
    */
   addMulInPlace?(c: Tensor, a: Tensor, b: Tensor | number): boolean;
   /**

@@ -8,17 +8,17 @@ import { isGradEnabled, record } from "./node.js";
 import { backendOf } from "./util.js";
 
 /**
- * add_/sub_ straight into self's memory when there is nothing to record: self += alpha * other
- * with self and other contiguous, of one shape and one float dtype, other not a shifted view of
- * self's memory. PyTorch's add kernel rounds a + alpha * b once, as the backend's addMulInPlace
- * does, so the values are those of the general path (compute, then write back), without its
- * temporary. False where that path must run.
+ * self += a * b straight into self's memory when there is nothing to record and the backend's
+ * addMulInPlace takes the layout (contiguous, one shape, one float dtype, no shifted overlap):
+ * add_/sub_ (b = alpha) and the optimizers' updates. The multiply-add is rounded once, as
+ * PyTorch's add and addcmul kernels round it, so the values are those of the general path
+ * (compute, then write back), without its temporary. Bumps the version; false where that path
+ * must run.
  */
-export function addScaledInto(self: Tensor, other: unknown, alpha: number): boolean {
-  if (!(other instanceof Tensor) || self.device !== other.device) return false;
-  if (isGradEnabled() && (self.requiresGrad || other.requiresGrad)) return false;
-  if (other.storage === self.storage && other.offset !== self.offset) return false;
-  if (!backendOf(self).addMulInPlace?.(self, other, alpha)) return false;
+export function mulAddInto(self: Tensor, a: unknown, b: Tensor | number): boolean {
+  if (!(a instanceof Tensor) || a.device !== self.device || (typeof b !== "number" && b.device !== self.device)) return false;
+  if (isGradEnabled() && (self.requiresGrad || a.requiresGrad || (typeof b !== "number" && b.requiresGrad))) return false;
+  if (!backendOf(self).addMulInPlace?.(self, a, b)) return false;
   self.storage.version++;
   return true;
 }

@@ -376,12 +376,12 @@ def("cuda", function () { return this.to("cuda"); });
 // in place: compute, then commit into this tensor's memory
 const inplace = (name: string, fn: (self: Tensor, ...a: any[]) => Tensor) =>
   def(name, function (...a) { return inp.commit(this, fn(inp.originalSelf(this, a), ...a)); });
-// add_/sub_ of a tensor with nothing to record skip the temporary (inplace.ts's addScaledInto).
+// add_/sub_ of a tensor with nothing to record skip the temporary (inplace.ts's mulAddInto).
 def("add_", function (o, opts) {
-  return inp.addScaledInto(this, o, opts?.alpha ?? 1) ? this : inp.commit(this, ar.add(inp.originalSelf(this, [o, opts]), o, opts));
+  return inp.mulAddInto(this, o, opts?.alpha ?? 1) ? this : inp.commit(this, ar.add(inp.originalSelf(this, [o, opts]), o, opts));
 });
 def("sub_", function (o, opts) {
-  return inp.addScaledInto(this, o, -(opts?.alpha ?? 1)) ? this : inp.commit(this, ar.sub(inp.originalSelf(this, [o, opts]), o, opts));
+  return inp.mulAddInto(this, o, -(opts?.alpha ?? 1)) ? this : inp.commit(this, ar.sub(inp.originalSelf(this, [o, opts]), o, opts));
 });
 inplace("mul_", (s, o) => ar.mul(s, o));
 inplace("div_", (s, o, opts) => ar.div(s, o, opts));

@@ -10,11 +10,10 @@
 // tie does not round twice), float64 through fma.ts.
 //
 // The in-place forms write straight into the tensor's memory when nothing is recorded (an
-// optimizer's step runs under noGrad) and the operands are contiguous and of one shape and dtype:
-// the backend's addMulInPlace (the native kernels for large tensors, a TypeScript loop
-// otherwise). That skips a temporary of the parameter's size and the copy back, same bits.
-import { backendFor } from "../backend/backend.js";
-import { isGradEnabled } from "../ops/node.js";
+// optimizer's step runs under noGrad) and the operands are contiguous and of one shape and dtype
+// (ops/inplace.ts's mulAddInto, the backend's addMulInPlace underneath). That skips a temporary
+// of the parameter's size and the copy back, same bits.
+import { mulAddInto } from "../ops/inplace.js";
 import { allocArray } from "../tensor/alloc.js";
 import { float32, float64 } from "../tensor/dtype.js";
 import { fma32 } from "../random/fma.js";
@@ -51,30 +50,6 @@ function fused32(a: Tensor, b: Tensor | number, c: Tensor): Tensor {
   return Tensor.make(c.shape.slice(), float32, out, c.device);
 }
 
-/** Whether x reads c's memory shifted (a partial overlap): an in-place loop would then read values it already wrote. */
-function overlapsShifted(x: Tensor, c: Tensor): boolean {
-  if (x.storage !== c.storage || x.offset === c.offset) return false;
-  const n = c.numel();
-  return x.offset < c.offset + n && c.offset < x.offset + n;
-}
-
-/**
- * c += a * b in place, rounded once, where that can be done without a temporary: c, a (and b)
- * contiguous, of one shape, all float32 or all float64, on the CPU, and nothing for autograd to
- * record. Bumps c's version as every in-place op does. False where the caller must take the
- * general path.
- */
-function fusedInPlace(c: Tensor, a: Tensor, b: Tensor | number): boolean {
-  const dtype = c.dtype;
-  if ((dtype !== float32 && dtype !== float64) || c.device !== "cpu" || a.device !== "cpu" || a.dtype !== dtype) return false;
-  if (!c.isContiguous() || !a.isContiguous() || !shapeEquals(a.shape, c.shape) || overlapsShifted(a, c)) return false;
-  if (typeof b !== "number" && (b.device !== "cpu" || b.dtype !== dtype || !b.isContiguous() || !shapeEquals(b.shape, c.shape) || overlapsShifted(b, c))) return false;
-  if (isGradEnabled() && (c.requiresGrad || a.requiresGrad || (typeof b !== "number" && b.requiresGrad))) return false;
-  if (!backendFor(c.device).addMulInPlace?.(c, a, b)) return false;
-  c.storage.version++;
-  return true;
-}
-
 /** self + alpha * other, out of place, rounded once (PyTorch's add kernel). */
 export function addScaled(self: Tensor, other: Tensor, alpha: number): Tensor {
   const r = fused(other, alpha, self);
@@ -83,7 +58,7 @@ export function addScaled(self: Tensor, other: Tensor, alpha: number): Tensor {
 
 /** self += alpha * other, rounded once (PyTorch's add_ kernel). */
 export function addScaled_(self: Tensor, other: Tensor, alpha: number): Tensor {
-  if (fusedInPlace(self, other, alpha)) return self;
+  if (mulAddInto(self, other, alpha)) return self;
   const r = fused(other, alpha, self);
   return r ? self.copy_(r) : self.add_(other, { alpha });
 }
@@ -98,7 +73,7 @@ export function addcmul(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor
 /** self += value * t1 * t2, as PyTorch's addcmul_ kernel rounds it. */
 export function addcmul_(self: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
   const scaled = t1.mul(value);
-  if (fusedInPlace(self, scaled, t2)) return self;
+  if (mulAddInto(self, scaled, t2)) return self;
   const r = fused(scaled, t2, self);
   return r ? self.copy_(r) : self.add_(scaled.mul(t2));
 }

@@ -7,15 +7,30 @@ import { float32, float64 } from "../../tensor/dtype.js";
 import { shapeEquals } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 
+/** Whether x reads c's memory shifted (a partial overlap): an in-place loop would then read values it already wrote. */
+function overlapsShifted(x: Tensor, c: Tensor): boolean {
+  if (x.storage !== c.storage || x.offset === c.offset) return false;
+  const n = c.numel();
+  return x.offset < c.offset + n && c.offset < x.offset + n;
+}
+
 /**
- * c += a * b for contiguous c and a (and b, unless a number) of one shape, all float32 or all
- * float64. Writes c's memory only (the caller bumps the version and minds autograd and
- * overlapping operands); false, touching nothing, for anything else.
+ * Whether c += a * b can run in place: c and a (and b, unless a number) contiguous, of one shape,
+ * all float32 or all float64, none reading c's memory shifted (exactly c is fine).
+ */
+export function canAddMulInPlace(c: Tensor, a: Tensor, b: Tensor | number): boolean {
+  const dtype = c.dtype;
+  if ((dtype !== float32 && dtype !== float64) || a.dtype !== dtype || !c.isContiguous() || !a.isContiguous() || !shapeEquals(a.shape, c.shape) || overlapsShifted(a, c)) return false;
+  return typeof b === "number" || (b.dtype === dtype && b.isContiguous() && shapeEquals(b.shape, c.shape) && !overlapsShifted(b, c));
+}
+
+/**
+ * c += a * b where canAddMulInPlace allows it. Writes c's memory only (the caller bumps the
+ * version and minds autograd); false, touching nothing, for anything else.
  */
 export function addMulInPlace(c: Tensor, a: Tensor, b: Tensor | number): boolean {
+  if (!canAddMulInPlace(c, a, b)) return false;
   const dtype = c.dtype;
-  if ((dtype !== float32 && dtype !== float64) || a.dtype !== dtype || !c.isContiguous() || !a.isContiguous() || !shapeEquals(a.shape, c.shape)) return false;
-  if (typeof b !== "number" && (b.dtype !== dtype || !b.isContiguous() || !shapeEquals(b.shape, c.shape))) return false;
   const cv = c.storage.data;
   const av = a.storage.data;
   const n = c.numel();

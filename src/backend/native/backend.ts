@@ -16,6 +16,7 @@ import { type DType, float32, float64 } from "../../tensor/dtype.js";
 import { numelOf, shapeEquals } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { Backend, BinaryKernel, ReduceKind, UnaryKernel } from "../backend.js";
+import { canAddMulInPlace } from "../cpu/fma.js";
 import { cascadeSum, type SumBlocksKernel } from "../cpu/sum.js";
 import { BackwardOp, BinaryOp, type FloatArray, type NativeKernels, UnaryOp } from "./addon.js";
 
@@ -203,12 +204,11 @@ export function createNativeBackend(
   function addMulInPlace(c: Tensor, a: Tensor, b: Tensor | number): boolean {
     const n = c.numel();
     if (n < t.addMul) return base.addMulInPlace?.(c, a, b) ?? false;
-    if (!isFloat(c.dtype) || a.dtype !== c.dtype || !c.isContiguous() || !a.isContiguous() || !shapeEquals(a.shape, c.shape)) return false;
+    if (!canAddMulInPlace(c, a, b)) return false;
     if (typeof b === "number") {
       k.addScaledInPlace(data(c), c.offset, data(a), a.offset, b, n);
       return true;
     }
-    if (b.dtype !== c.dtype || !b.isContiguous() || !shapeEquals(b.shape, c.shape)) return false;
     k.addProductInPlace(data(c), c.offset, data(a), a.offset, data(b), b.offset, n);
     return true;
   }

@@ -205,3 +205,18 @@ test("matmul with an inner dimension of 1 or 2 (the unrolled loop) agrees with t
     }
   }
 });
+
+test("addMulInPlace: c += a * b in place, exact aliasing allowed; shifted overlap, strides and mixed dtypes refused untouched", () => {
+  const c = torch.tensor([1, 2, 3, 4], { dtype: float64 });
+  assert.equal(cpuBackend.addMulInPlace!(c, torch.tensor([1, 1, 1, 1], { dtype: float64 }), 0.5), true);
+  assert.deepEqual(c.tolist(), [1.5, 2.5, 3.5, 4.5]);
+  assert.equal(cpuBackend.addMulInPlace!(c, c, c), true); // c += c * c, elementwise
+  assert.deepEqual(c.tolist(), [3.75, 8.75, 15.75, 24.75]);
+  const z = torch.tensor([1, 2, 3, 4], { dtype: float64 });
+  assert.equal(cpuBackend.addMulInPlace!(z.narrow(0, 1, 3), z.narrow(0, 0, 3), 1), false);
+  assert.equal(cpuBackend.addMulInPlace!(z.narrow(0, 0, 2), z.narrow(0, 0, 2), z.narrow(0, 1, 2)), false);
+  const m = torch.tensor([1, 2, 3, 4], { dtype: float64 }).reshape(2, 2);
+  assert.equal(cpuBackend.addMulInPlace!(z.reshape(2, 2), m.t(), 1), false);
+  assert.equal(cpuBackend.addMulInPlace!(z, torch.tensor([1, 1, 1, 1]), 1), false);
+  assert.deepEqual(z.tolist(), [1, 2, 3, 4]);
+});
