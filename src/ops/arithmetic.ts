@@ -2,7 +2,7 @@
 // Gradients come back at the broadcast shape; the engine sums them down to each input's shape
 // and casts them to its dtype, as PyTorch's engine does.
 import type { BinaryKernel } from "../backend/backend.js";
-import { fma32, fma64 } from "../random/fma.js";
+import { fma, fma32 } from "../random/fma.js";
 import { bool, castScalar, type DType, float32, float64, getDefaultDtype, scalarTypeName } from "../tensor/dtype.js";
 import { broadcastShapes } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -94,10 +94,7 @@ function addAlpha(op: string, a: TensorOrScalar, b: TensorOrScalar, alpha: numbe
     const al = Math.fround(alpha);
     kern = k("add_alpha", (x, y) => fma32(al, y, x));
   } else if (dt === float64) {
-    kern = k("add_alpha", (x, y) => {
-      const r = alpha * y + x;
-      return Number.isFinite(r) ? fma64(alpha, y, x) : r;
-    });
+    kern = k("add_alpha", (x, y) => fma(alpha, y, x));
   } else {
     kern = k("add_alpha", (x, y) => x + alpha * y);
   }

@@ -102,11 +102,14 @@ export function fma64(a: number, b: number, c: number): number {
 const SPLIT_LIMIT = 2 ** 996;
 
 /**
- * fma64 where its exact-product trick is safe; infinities, NaN, huge operands and zero products
- * add plainly (float64 optimizer updates and in-place multiply-adds).
+ * fma64 where its exact-product trick is safe; infinities, NaN, huge operands, zero products and
+ * sums that overflow add plainly (an overflowing p + c means the exact value overflows too, and
+ * fma64's error terms would turn it into NaN). For float64 add(alpha), in-place multiply-adds
+ * and optimizer updates.
  */
 export function fma(a: number, b: number, c: number): number {
   const p = a * b;
-  if (!Number.isFinite(p) || !Number.isFinite(c) || Math.abs(a) > SPLIT_LIMIT || Math.abs(b) > SPLIT_LIMIT || p === 0) return p + c;
+  const s = p + c;
+  if (!Number.isFinite(s) || Math.abs(a) > SPLIT_LIMIT || Math.abs(b) > SPLIT_LIMIT || p === 0) return s;
   return fma64(a, b, c);
 }

@@ -62,3 +62,12 @@ test("graphs, broadcasting, other dtypes and aliasing take the general path with
   i.add_(torch.tensor([3n, 4n]), { alpha: 2 });
   assert.deepEqual(i.tolist(), [7, 10]);
 });
+
+test("float64 add with alpha overflows to inf (PyTorch 1.13: tensor([inf])), in place and out of place", () => {
+  const big = () => torch.tensor([1e308], { dtype: torch.float64 });
+  const b = torch.tensor([1e299], { dtype: torch.float64 });
+  assert.deepEqual(big().add(b, { alpha: 1e9 }).tolist(), [Infinity]);
+  const y = big();
+  y.add_(b, { alpha: 1e9 });
+  assert.deepEqual(y.tolist(), [Infinity]);
+});
