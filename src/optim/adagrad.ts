@@ -4,7 +4,7 @@ import { fullLike, tensor } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkLr, checkNonNegative, stepTensorsFromNumbers } from "./checks.js";
 import { Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
-import { addcdiv_, addcmul_, addScaled } from "./pointwise.js";
+import { addcdiv_, addcmul_ } from "./pointwise.js";
 
 export interface AdagradOptions {
   lr?: number;
@@ -50,7 +50,7 @@ export class Adagrad extends Optimizer<AdagradParamGroup> {
       const state = this.stateOf(param);
       const step = (state.step as Tensor).add_(1).item();
       let grad = maximize ? param.grad.neg() : param.grad;
-      if (weightDecay !== 0) grad = addScaled(grad, param, weightDecay);
+      if (weightDecay !== 0) grad = grad.add(param, { alpha: weightDecay });
       const clr = lr / (1 + (step - 1) * lrDecay);
       const stateSum = state.sum as Tensor;
       addcmul_(stateSum, grad, grad, 1);

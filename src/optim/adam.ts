@@ -5,7 +5,7 @@ import { tensor, zerosLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkBetas, checkLr, checkNonNegative, stepTensorsFromNumbers } from "./checks.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
-import { addcdiv_, addcmul_, addScaled, addScaled_ } from "./pointwise.js";
+import { addcdiv_, addcmul_ } from "./pointwise.js";
 import { pyPow } from "./pow.js";
 
 export interface AdamOptions {
@@ -55,7 +55,7 @@ export function adamMoments(param: Tensor, grad: Tensor, state: ParamState, grou
   const [beta1, beta2] = group.betas;
   const expAvg = state.exp_avg as Tensor;
   const expAvgSq = state.exp_avg_sq as Tensor;
-  addScaled_(expAvg.mul_(beta1), grad, 1 - beta1);
+  expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
   addcmul_(expAvgSq.mul_(beta2), grad, grad, 1 - beta2);
   const biasCorrection1 = 1 - pyPow(beta1, step);
   const biasCorrection2 = 1 - pyPow(beta2, step);
@@ -100,7 +100,7 @@ export class Adam extends Optimizer<AdamParamGroup> {
       initAdamState(state, param, group.amsgrad);
       let grad = group.maximize ? param.grad.neg() : param.grad;
       const stepT = (state.step as Tensor).add_(1);
-      if (group.weightDecay !== 0) grad = addScaled(grad, param, group.weightDecay);
+      if (group.weightDecay !== 0) grad = grad.add(param, { alpha: group.weightDecay });
       adamMoments(param, grad, state, group, stepT.item());
     }
   }

@@ -3,7 +3,7 @@ import { tensor, zerosLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkBetas, checkLr, checkNonNegative, stepTensorsFromNumbers } from "./checks.js";
 import { Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
-import { addcdiv_, addScaled, addScaled_ } from "./pointwise.js";
+import { addcdiv_ } from "./pointwise.js";
 import { pyPow } from "./pow.js";
 
 export interface AdamaxOptions {
@@ -46,10 +46,10 @@ export class Adamax extends Optimizer<AdamaxParamGroup> {
       }
       let grad = maximize ? param.grad.neg() : param.grad;
       const step = (state.step as Tensor).add_(1).item();
-      if (weightDecay !== 0) grad = addScaled(grad, param, weightDecay);
+      if (weightDecay !== 0) grad = grad.add(param, { alpha: weightDecay });
       const expAvg = state.exp_avg as Tensor;
       const expInf = state.exp_inf as Tensor;
-      addScaled_(expAvg.mul_(beta1), grad, 1 - beta1);
+      expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
       // torch.amax(cat([exp_inf * beta2, |grad| + eps]), 0): the elementwise maximum, NaN-propagating.
       expInf.mul_(beta2).maximum_(grad.abs().add_(eps));
       const clr = lr / (1 - pyPow(beta1, step));

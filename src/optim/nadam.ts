@@ -5,7 +5,7 @@ import { tensor, zerosLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkBetas, checkLr, checkNonNegative, stepTensorsFromNumbers } from "./checks.js";
 import { Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
-import { addcdiv_, addcmul_, addScaled, addScaled_ } from "./pointwise.js";
+import { addcdiv_, addcmul_ } from "./pointwise.js";
 import { pyPow } from "./pow.js";
 
 export interface NAdamOptions {
@@ -51,14 +51,14 @@ export class NAdam extends Optimizer<NAdamParamGroup> {
       let grad = param.grad;
       const step = (state.step as Tensor).add_(1).item();
       const biasCorrection2 = 1 - pyPow(beta2, step);
-      if (weightDecay !== 0) grad = addScaled(grad, param, weightDecay);
+      if (weightDecay !== 0) grad = grad.add(param, { alpha: weightDecay });
       const mu = beta1 * (1 - 0.5 * pyPow(0.96, step * momentumDecay));
       const muNext = beta1 * (1 - 0.5 * pyPow(0.96, (step + 1) * momentumDecay));
       const muProduct = (state.mu_product as Tensor).mul_(mu);
       const muProductNext = muProduct.mul(mu).mul(muNext);
       const expAvg = state.exp_avg as Tensor;
       const expAvgSq = state.exp_avg_sq as Tensor;
-      addScaled_(expAvg.mul_(beta1), grad, 1 - beta1);
+      expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
       addcmul_(expAvgSq.mul_(beta2), grad, grad, 1 - beta2);
       const denom = expAvgSq.div(biasCorrection2).sqrt().add_(eps);
       addcdiv_(param, grad, denom, (-lr * (1 - mu)) / (1 - muProduct.item()));

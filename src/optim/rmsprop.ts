@@ -4,7 +4,7 @@ import { zerosLike } from "../ops/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkLr, checkNonNegative } from "./checks.js";
 import { Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
-import { addcdiv_, addcmul, addcmul_, addScaled, addScaled_ } from "./pointwise.js";
+import { addcdiv_, addcmul, addcmul_ } from "./pointwise.js";
 
 export interface RMSpropOptions {
   lr?: number;
@@ -54,13 +54,13 @@ export class RMSprop extends Optimizer<RMSpropParamGroup> {
       // PyTorch 1.13 keeps RMSprop's step a Python int.
       state.step = (state.step as number) + 1;
       let grad = maximize ? param.grad.neg() : param.grad;
-      if (weightDecay !== 0) grad = addScaled(grad, param, weightDecay);
+      if (weightDecay !== 0) grad = grad.add(param, { alpha: weightDecay });
       const squareAvg = state.square_avg as Tensor;
       addcmul_(squareAvg.mul_(alpha), grad, grad, 1 - alpha);
       let avg: Tensor;
       if (centered) {
         const gradAvg = state.grad_avg as Tensor;
-        addScaled_(gradAvg.mul_(alpha), grad, 1 - alpha);
+        gradAvg.mul_(alpha).add_(grad, { alpha: 1 - alpha });
         avg = addcmul(squareAvg, gradAvg, gradAvg, -1).sqrt_();
       } else {
         avg = squareAvg.sqrt();
@@ -69,7 +69,7 @@ export class RMSprop extends Optimizer<RMSpropParamGroup> {
       if (momentum > 0) {
         const buf = state.momentum_buffer as Tensor;
         addcdiv_(buf.mul_(momentum), grad, avg);
-        addScaled_(param, buf, -lr);
+        param.add_(buf, { alpha: -lr });
       } else {
         addcdiv_(param, grad, avg, -lr);
       }

@@ -2,7 +2,6 @@
 // decay and maximize, with PyTorch's update order so float32 runs round as PyTorch's do.
 import type { Tensor } from "../tensor/tensor.js";
 import { Optimizer, type ParamGroup, type ParamsInput, pyNumber, required } from "./optimizer.js";
-import { addScaled, addScaled_ } from "./pointwise.js";
 
 export interface SGDOptions {
   /** Required, as in PyTorch 1.13 (a group without one is an error). */
@@ -45,21 +44,21 @@ export class SGD extends Optimizer<SGDParamGroup> {
       if (param.grad === null) continue;
       const state = this.stateOf(param);
       let dp: Tensor = maximize ? param.grad.neg() : param.grad;
-      if (weightDecay !== 0) dp = addScaled(dp, param, weightDecay);
+      if (weightDecay !== 0) dp = dp.add(param, { alpha: weightDecay });
       if (momentum !== 0) {
         let buf = state.momentum_buffer as Tensor | undefined | null;
         if (buf === undefined || buf === null) {
           buf = dp.clone().detach();
         } else {
-          addScaled_(buf.mul_(momentum), dp, 1 - dampening);
+          buf.mul_(momentum).add_(dp, { alpha: 1 - dampening });
         }
-        dp = nesterov ? addScaled(dp, buf, momentum) : buf;
+        dp = nesterov ? dp.add(buf, { alpha: momentum }) : buf;
         state.momentum_buffer = buf;
       } else if (!("momentum_buffer" in state)) {
         // PyTorch records a None buffer for every parameter that took a step.
         state.momentum_buffer = null;
       }
-      addScaled_(param, dp, -lr);
+      param.add_(dp, { alpha: -lr });
     }
   }
 }
