@@ -29,11 +29,7 @@ export function tensor(data: Data, opts: TensorOptions = {}): Tensor {
   if (Array.isArray(data) && typeof data[0] === "number") {
     const dtype = opts.dtype ?? getDefaultDtype();
     const values = flatNumbers(data, dtype);
-    if (values !== null) {
-      const t = new Tensor(new Storage(values, device), [values.length], [1], 0, dtype);
-      if (opts.requiresGrad) t.requiresGrad = true;
-      return t;
-    }
+    if (values !== null) return finish(new Tensor(new Storage(values, device), [values.length], [1], 0, dtype), opts);
   }
   if (data instanceof Tensor) {
     const c = backendOf(data).copy(data.detach(), opts.dtype ?? data.dtype);
