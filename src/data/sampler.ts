@@ -128,13 +128,6 @@ export class RandomSampler extends Sampler<number> {
   readonly replacement: boolean;
   readonly generator: Generator | undefined;
   private readonly numSamplesOption: number | undefined;
-  /**
-   * The generator of a finished pass without a caller's generator, which the next such pass
-   * reseeds rather than making a new one: manualSeed leaves it exactly as new Generator(seed)
-   * would (engine, seed, normal caches), without allocating a 624-word state and seeding it
-   * twice (~2 µs per epoch). A pass takes it while it runs, so two live passes never share it.
-   */
-  private spareGenerator: Generator | null = null;
 
   constructor(dataSource: { readonly length: number }, options: RandomSamplerOptions = {}) {
     super();
@@ -166,19 +159,11 @@ export class RandomSampler extends Sampler<number> {
       // Without a generator of the caller's, this pass seeds one of its own that nothing else
       // can reach: words it draws without using them cannot be observed.
       const own = this.generator === undefined;
-      const gen = this.generator ?? this.takeOwnGenerator(drawSeed(defaultGenerator));
+      const gen = this.generator ?? new Generator(drawSeed(defaultGenerator));
       const numSamples = this.numSamples;
       if (this.replacement) {
         const draw = (size: number) => (size === 0 ? new Float64Array(0) : randint_(gen, new Float64Array(size), "int64", 0, n));
-        return {
-          full: Math.floor(numSamples / 32),
-          fullChunk: () => draw(32),
-          lastChunk: () => {
-            const last = draw(numSamples % 32);
-            if (own) this.spareGenerator = gen;
-            return last;
-          },
-        };
+        return { full: Math.floor(numSamples / 32), fullChunk: () => draw(32), lastChunk: () => draw(numSamples % 32) };
       }
       if (n === 0) throw new RangeError("RandomSampler: integer division or modulo by zero (the dataset is empty)");
       return {
@@ -191,21 +176,10 @@ export class RandomSampler extends Sampler<number> {
         // sampling and indexing per epoch of the perceptron program).
         lastChunk: () => {
           const k = numSamples % n;
-          if (!own) return randpermPrefix(gen, n, k);
-          const last = k === 0 ? new Float64Array(0) : randpermPrefix(gen, n, k);
-          this.spareGenerator = gen;
-          return last;
+          return own && k === 0 ? new Float64Array(0) : randpermPrefix(gen, n, k);
         },
       };
     });
-  }
-
-  /** A generator seeded with seed for one pass: the spare one if no other pass holds it. */
-  private takeOwnGenerator(seed: bigint): Generator {
-    const spare = this.spareGenerator;
-    if (spare === null) return new Generator(seed);
-    this.spareGenerator = null;
-    return spare.manualSeed(seed);
   }
 }
 

@@ -67,7 +67,7 @@ function nonDeterministicSeed(): number {
 
 export class Generator {
   /** The MT19937 engine; distributions draw words from it directly. */
-  readonly engine = new MT19937();
+  readonly engine: MT19937;
   /** The seed as uint64 (PyTorch's `seed_`); what initialSeed() reports. */
   private seedValue = 0n;
   /** The cached second output of the scalar double Box-Muller sampler (valid when hasNextDoubleNormal). */
@@ -78,7 +78,10 @@ export class Generator {
   private hasNextFloatNormal = false;
 
   constructor(seed: number | bigint = DEFAULT_RNG_SEED) {
-    this.manualSeed(seed);
+    // The engine starts from this seed (manualSeed's steps): seeding a default engine first
+    // and then again would fill its 624 words twice.
+    this.seedValue = seedToUint64(seed);
+    this.engine = new MT19937(Number(this.seedValue & 0xffffffffn));
   }
 
   /** Seeds the generator (Generator.manual_seed): any integer as uint64; the engine gets the low 32 bits. */
