@@ -63,7 +63,6 @@ class Pool {
       task_ = &task;
       total_ = n;
       next_ = 0;
-      done_count_ = 0;
       done_.store(0, std::memory_order_relaxed);
       helpers_wanted_ = static_cast<int>(std::min<int64_t>(n - 1, want - 1));
       generation_.fetch_add(1, std::memory_order_release);
@@ -76,7 +75,7 @@ class Pool {
       KN_PAUSE();
       if (spin % 32 == 0 && std::chrono::steady_clock::now() >= until) {
         std::unique_lock<std::mutex> lock(mutex_);
-        finished_.wait(lock, [&] { return done_count_ == total_; });
+        finished_.wait(lock, [&] { return done_.load(std::memory_order_acquire) == total_; });
         break;
       }
     }
@@ -98,8 +97,8 @@ class Pool {
       lock.unlock();
       (*task)(i);
       lock.lock();
-      done_.store(++done_count_, std::memory_order_release);
-      if (done_count_ == total_) finished_.notify_one();
+      // Counted under the lock, so the caller's wait cannot miss the last notification.
+      if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == total_) finished_.notify_one();
     }
   }
 
@@ -144,8 +143,8 @@ class Pool {
   std::vector<std::thread> workers_;
   std::atomic<uint64_t> generation_{0};
   const std::function<void(int64_t)>* task_ = nullptr;
-  int64_t total_ = 0, next_ = 0, done_count_ = 0;
-  std::atomic<int64_t> done_{0};  // done_count_, for the caller to poll without the lock
+  int64_t total_ = 0, next_ = 0;
+  std::atomic<int64_t> done_{0};  // tasks finished; atomic so the caller can poll it without the lock
   int helpers_wanted_ = 0;
 };
 
