@@ -136,11 +136,9 @@ export interface NativeKernels {
    */
   softmax<T extends FloatArray>(x: T, xOffset: number, y: T, yOffset: number, rows: number, cols: number, log: boolean): void;
   /**
-   * c[i] = c[i] + a[i] * s for i < n, in place, the multiply-add rounded once as PyTorch's fused CPU
-   * kernels (add_ with alpha) round it: float32 is computed in float64 (the product of two float32
-   * values is exact there; s is first rounded to float32) and the sum rounded to float64, then to
-   * float32, as JavaScript computes `c[i] + a[i] * s` into a Float32Array; float64 uses a fused
-   * multiply-add. a may be c itself.
+   * c[i] = c[i] + a[i] * s for i < n, in place, the multiply-add rounded once in the element type
+   * (s first rounded to it) as PyTorch's fused CPU kernels (add_ with alpha) round it. a may be c
+   * itself.
    */
   addScaledInPlace<T extends FloatArray>(c: T, cOffset: number, a: T, aOffset: number, s: number, n: number): void;
   /** c[i] = c[i] + a[i] * b[i] for i < n, in place, rounded as addScaledInPlace. a and b may be c itself. */
