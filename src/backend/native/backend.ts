@@ -98,14 +98,14 @@ export function createNativeBackend(
   }
 
   function binary(a: Tensor, b: Tensor | number, kern: BinaryKernel, outDtype: DType, outShape: number[]): Tensor {
-    if (numelOf(outShape) < t.elementwise) return base.binary(a, b, kern, outDtype, outShape);
-    const out = isFloat(outDtype) && a.dtype === outDtype && (typeof b === "number" || b.dtype === outDtype) ? nativeBinary(a, b, kern.name, outDtype, outShape) : null;
+    const n = numelOf(outShape);
+    if (n < t.elementwise) return base.binary(a, b, kern, outDtype, outShape);
+    const out = isFloat(outDtype) && a.dtype === outDtype && (typeof b === "number" || b.dtype === outDtype) ? nativeBinary(a, b, kern.name, outDtype, outShape, n) : null;
     return out ?? base.binary(a, b, kern, outDtype, outShape);
   }
 
-  function nativeBinary(a: Tensor, b: Tensor | number, name: string, dtype: DType, outShape: number[]): Tensor | null {
-    const n = numelOf(outShape);
-    if (n < t.elementwise) return null;
+  // n: the output's element count, at least the elementwise threshold.
+  function nativeBinary(a: Tensor, b: Tensor | number, name: string, dtype: DType, outShape: number[], n: number): Tensor | null {
     const op = binaryOps[name];
     const back = backwardOps[name];
     if (op === undefined && back === undefined) return null;
