@@ -41,11 +41,22 @@ export function wrapText(text: string, width: number): string[] {
   return lines;
 }
 
-function heading(title: string, subtitle?: string, width = WIDTH) {
+function heading(title: string, subtitle: string | undefined, width: number) {
   const chars = Math.floor(width / 6.8);
   return subtitle
     ? { text: title, subtitle: wrapText(subtitle, chars), anchor: "start" as const }
     : { text: title, anchor: "start" as const };
+}
+
+/** What every chart spec starts with: the schema, the title block, the size and a white background. */
+function frame(options: { title: string; subtitle?: string }, width: number, height: number, titleWidth = width) {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: heading(options.title, options.subtitle, titleWidth),
+    width,
+    height,
+    background: "white",
+  };
 }
 
 /** Lines of y against x, one colour per series, with a legend naming them. */
@@ -54,11 +65,7 @@ export function lineChart(options: LineChartOptions): ChartSpec {
     s.points.map(([x, y]) => ({ x, y, series: s.name, dashed: s.dashed === true })),
   );
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: heading(options.title, options.subtitle),
-    width: WIDTH,
-    height: HEIGHT,
-    background: "white",
+    ...frame(options, WIDTH, HEIGHT),
     data: { values },
     mark: { type: "line", strokeWidth: 2, clip: true },
     encoding: {
@@ -119,11 +126,7 @@ export function decisionBoundaryChart(options: BoundaryChartOptions): ChartSpec 
   const xDomain = [xs[0] - hx, xs[xs.length - 1] + hx];
   const yDomain = [ys[0] - hy, ys[ys.length - 1] + hy];
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: heading(options.title, options.subtitle, 360),
-    width: 360,
-    height: 360,
-    background: "white",
+    ...frame(options, 360, 360),
     layer: [
       {
         data: { values: cells },
@@ -178,11 +181,7 @@ export function confusionMatrixChart(options: ConfusionChartOptions): ChartSpec 
   const max = Math.max(1, ...values.map((v) => v.count));
   const side = Math.max(160, 60 * options.labels.length);
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: heading(options.title, options.subtitle, side + 80),
-    width: side,
-    height: side,
-    background: "white",
+    ...frame(options, side, side, side + 80),
     data: { values },
     encoding: {
       x: { field: "predicted", type: "ordinal", title: "predicted class", sort: [...options.labels], axis: { labelAngle: 0, grid: false } },
@@ -236,11 +235,7 @@ export function scatterChart(options: ScatterChartOptions): ChartSpec {
     encoding: { x: { field: "x", type: "quantitative" as const }, y: { field: "y", type: "quantitative" as const } },
   };
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: heading(options.title, options.subtitle, 360),
-    width: 360,
-    height: 360,
-    background: "white",
+    ...frame(options, 360, 360),
     layer: options.diagonal ? [points, diagonal] : [points],
   };
 }
