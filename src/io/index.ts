@@ -8,7 +8,8 @@
 //     one that can hold it.
 // Loading recognises the format from the bytes.
 import { FileFormatError } from "./format-error.js";
-import { loadFile, saveFile } from "./save-node.js";
+import { readFileBytes } from "./file-node.js";
+import { saveFile } from "./save-node.js";
 import { type SaveFormat, loadBuffer as loadBytes, ptExtensions, saveBuffer as saveBytes } from "./serialize.js";
 import { fromRaw, isTensorMapping, toPlain, toRaw } from "./tensors.js";
 
@@ -52,7 +53,7 @@ export function save(obj: unknown, path: string, opts: TorchSaveOptions = {}): v
 export function load(path: string): any {
   if (typeof path !== "string") throw new TypeError("torch.load: the path must be a string");
   try {
-    return toPlain(loadFile(path, { fromRaw }));
+    return fromBytes(readFileBytes(path));
   } catch (e) {
     // Name the file: a program that loads several should say which one is bad.
     if (e instanceof FileFormatError) throw new FileFormatError(`cannot load ${path}: ${e.message}`, { cause: e });
@@ -69,7 +70,12 @@ export function saveBuffer(obj: unknown, opts: TorchSaveOptions = {}): Uint8Arra
 export function loadBuffer(bytes: Uint8Array | ArrayBuffer): any {
   const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
   if (!(view instanceof Uint8Array)) throw new TypeError("torch.loadBuffer: expected a Uint8Array or an ArrayBuffer");
-  return toPlain(loadBytes(view, { fromRaw }));
+  return fromBytes(view);
+}
+
+/** Decodes and converts to plain values; a file describes at most one list or dict entry per byte. */
+function fromBytes(bytes: Uint8Array): any {
+  return toPlain(loadBytes(bytes, { fromRaw }), bytes.length + 64);
 }
 
 export { FileFormatError };

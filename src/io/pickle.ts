@@ -117,11 +117,28 @@ export function pyInt(v: bigint): number | bigint {
   return v >= -(2n ** 53n - 1n) && v <= 2n ** 53n - 1n ? Number(v) : v;
 }
 
-function isHashable(v: unknown): boolean {
-  if (v === null) return true;
-  const t = typeof v;
-  if (t === "string" || t === "number" || t === "bigint" || t === "boolean") return true;
-  return isTuple(v) && v.every(isHashable);
+/** Tuples already found hashable: frozen, so the answer cannot change; a key reused many times is walked once. */
+const hashableTuples = new WeakSet<object>();
+
+/**
+ * Whether a value can be a dict key: a scalar or a tuple of them. Walked without recursion (nesting
+ * depth cannot overflow the stack), each tuple once, so the work is linear in the distinct tuples.
+ */
+function isHashable(value: unknown): boolean {
+  const work: unknown[] = [value];
+  const seen = new Set<object>();
+  while (work.length > 0) {
+    const v = work.pop();
+    if (v === null) continue;
+    const t = typeof v;
+    if (t === "string" || t === "number" || t === "bigint" || t === "boolean") continue;
+    if (!isTuple(v)) return false;
+    if (seen.has(v) || hashableTuples.has(v)) continue;
+    seen.add(v);
+    for (const item of v) work.push(item);
+  }
+  for (const v of seen) hashableTuples.add(v);
+  return true;
 }
 
 function describe(v: unknown): string {
@@ -135,6 +152,7 @@ function describe(v: unknown): string {
 }
 
 const MARK = Symbol("mark");
+const EMPTY_TUPLE: readonly unknown[] = tuple([]);
 
 export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
   const what = options.what ?? "pickle";
@@ -176,7 +194,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
   const readAscii = (n: number): string => {
     const b = r.take(n, "byte string");
     if (b.some((c) => c >= 0x80)) fail("byte string is not ASCII");
-    return String.fromCharCode(...b);
+    return decodeUtf8(b, `${what}: byte string`); // ASCII is UTF-8; no argument spread, whatever the length
   };
   const global = (module: string, name: string): PyGlobal => {
     const qualified = `${module}.${name}`;
@@ -290,8 +308,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
         stack.push(readAscii(n));
         break;
       }
-      case 0x29:
-        stack.push(tuple([]));
+      case 0x29: // EMPTY_TUPLE: one shared object, as Python's () is a singleton
+        stack.push(EMPTY_TUPLE);
         break;
       case 0x74: {
         const items = popMark(); // before naming `stack`: popping the mark replaces it

@@ -306,30 +306,39 @@ function gather(src: RawData, offset: number, shape: number[], stride: number[],
 function checkResult(root: unknown, produced: WeakSet<object>): void {
   const done = new Set<object>();
   const open = new Set<object>();
-  const work: { value: unknown; exit: boolean }[] = [{ value: root, exit: false }];
+  // Pending values; EXIT followed (below it) by a container means "its children are all checked".
+  const work: unknown[] = [root];
   while (work.length > 0) {
-    const { value, exit } = work.pop()!;
-    if (typeof value !== "object" || value === null) continue;
-    if (exit) {
-      open.delete(value);
-      done.add(value);
+    const value = work.pop();
+    if (value === EXIT) {
+      const closed = work.pop() as object;
+      open.delete(closed);
+      done.add(closed);
       continue;
     }
+    if (typeof value !== "object" || value === null) continue;
     if (done.has(value) || produced.has(value)) continue;
     if (open.has(value)) fail("the pickled object contains itself");
     if (value instanceof StorageRecord) fail("a bare storage is not supported (kindling reads tensors)");
     if (value instanceof PyGlobal) fail(`the object ${value.qualifiedName} itself cannot be loaded, only tensors and plain values`);
     open.add(value);
-    work.push({ value, exit: true });
-    const children: unknown[] = [];
-    if (Array.isArray(value)) children.push(...value);
-    else if (value instanceof Map) {
-      for (const [k, v] of value) children.push(k, v);
-      if (value instanceof OrderedDict && value.attributes) children.push(...value.attributes.values());
+    work.push(value, EXIT);
+    // Loops, not push(...spread): a list of a million items would overflow the argument limit.
+    if (Array.isArray(value)) {
+      for (const c of value) if (typeof c === "object" && c !== null) work.push(c);
+    } else if (value instanceof Map) {
+      for (const [k, v] of value) {
+        if (typeof k === "object" && k !== null) work.push(k);
+        if (typeof v === "object" && v !== null) work.push(v);
+      }
+      if (value instanceof OrderedDict && value.attributes) {
+        for (const v of value.attributes.values()) work.push(v);
+      }
     }
-    for (const c of children) work.push({ value: c, exit: false });
   }
 }
+
+const EXIT = Symbol("exit");
 
 export interface EncodePtOptions {
   /** The archive's folder name; torch.save uses the file's base name, torch 2.x "archive". */
