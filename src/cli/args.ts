@@ -33,12 +33,25 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   for (const o of [...spec.options, HELP]) options[o.name] = { type: o.type };
   options.help.short = "h";
   let values: ParsedOptions;
+  let tokens: ReadonlyArray<{ kind: string; name?: string; value?: string }>;
   try {
-    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as ParsedOptions;
+    const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false, tokens: true });
+    values = parsed.values as ParsedOptions;
+    tokens = parsed.tokens ?? [];
   } catch (error) {
     throw new UsageError(describeParseError(error as Error & { code?: string }), spec.name);
   }
   if (values.help) return values;
+  // An option given twice is a mistake to name, not a silent "the last one wins".
+  const seen = new Map<string, string | undefined>();
+  for (const t of tokens) {
+    if (t.kind !== "option" || t.name === undefined) continue;
+    if (seen.has(t.name)) {
+      const both = t.value === undefined ? "" : ` ('${seen.get(t.name)}' and '${t.value}')`;
+      throw new UsageError(`${spec.name}: --${t.name} is given twice${both}; give it once`, spec.name);
+    }
+    seen.set(t.name, t.value);
+  }
   for (const o of spec.options) {
     if (o.required && values[o.name] === undefined) throw new UsageError(`${spec.name}: --${o.name} ${o.value ?? ""} is required`.trimEnd(), spec.name);
     if (o.type === "string" && values[o.name] === "") throw new UsageError(`${spec.name}: --${o.name} needs a value`, spec.name);
@@ -112,8 +125,9 @@ export function intListOption(spec: CommandSpec, values: ParsedOptions, name: st
   const raw = values[name];
   if (raw === undefined) return fallback;
   const text = String(raw).trim();
-  if (text === "none" || text === "0") return [];
+  if (text === "none") return [];
   const parts = text.split(",").map((p) => p.trim());
+  // "0" is refused as "8,0" is: a layer of width 0 is not a linear model ('none' asks for that).
   if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) {
     throw new UsageError(`${spec.name}: --${name} must be layer widths like 8,8 (whole numbers >= 1) or 'none', got '${raw}'`, spec.name);
   }

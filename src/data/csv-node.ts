@@ -1,9 +1,10 @@
 // readCsv: a CSV file from disk (Node only; browsers pass fetched text to parseCsv). Node's
 // modules are looked up when a file is read, not imported, so importing kindling in a browser works.
-import { type ParseCsvOptions, parseCsv, type Table } from "./csv.js";
+// The file's bytes are parsed as they are (no string of the whole file is made): see csv.ts.
+import { type ParseCsvOptions, parseCsvBytes, type Table } from "./csv.js";
 
 interface NodeModules {
-  fs: { readFileSync(path: string, encoding: "utf8"): string };
+  fs: { readFileSync(path: string): Uint8Array };
   path: { resolve(p: string): string };
   url: { fileURLToPath(u: URL): string };
 }
@@ -18,9 +19,10 @@ function nodeModules(): NodeModules {
 export function readCsv<T = never>(path: string | URL, options: ParseCsvOptions<T> = {}): Table<T> {
   const node = nodeModules();
   const file = typeof path === "string" ? path : node.url.fileURLToPath(path);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = node.fs.readFileSync(file, "utf8");
+    const buf = node.fs.readFileSync(file);
+    bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (error) {
     const code = (error as { code?: string }).code;
     const absolute = node.path.resolve(file);
@@ -29,5 +31,5 @@ export function readCsv<T = never>(path: string | URL, options: ParseCsvOptions<
     if (code === "EISDIR") throw new Error(`readCsv: ${where} is a directory, not a CSV file`, { cause: error });
     throw new Error(`readCsv: cannot read ${where}: ${(error as Error).message}`, { cause: error });
   }
-  return parseCsv(text, options);
+  return parseCsvBytes(bytes, options);
 }

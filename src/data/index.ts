@@ -1,6 +1,7 @@
 // torch.utils.data: datasets, samplers, the DataLoader, and CSV tables.
 
 import { tensor } from "../ops/creation.js";
+import { getDefaultDtype } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { readCsv as readCsvFile } from "./csv-node.js";
 import { type CsvOptions, parseCsv as parseCsvText, type Table, type TableTensorFactory } from "./csv.js";
@@ -22,7 +23,7 @@ export {
 } from "./sampler.js";
 
 /** Table.toTensor's factory: torch.tensor of the rows (or of one column), in the default dtype (float32). */
-const tableTensor: TableTensorFactory<Tensor> = (data) => tensor(data);
+const tableTensor: TableTensorFactory<Tensor> = (data, shape) => tensor(data, { dtype: getDefaultDtype() }).reshape(shape);
 
 /**
  * Reads a CSV file (Node) as a table of numbers, as pandas.read_csv reads it; `toTensor(columns?)`

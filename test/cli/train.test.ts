@@ -113,7 +113,7 @@ test("mistakes in the data are one line naming the file, line and column", async
     [["--csv", csv("good.csv", good), "--target", "passed"], `kindling: train: ${join(dir, "good.csv")} has no column 'passed'; its columns are 'x', 'y', 'pass'`],
     [
       ["--csv", csv("word.csv", good.replace("\n4,8,", "\n4,eight,")), "--target", "pass"],
-      `kindling: train: ${join(dir, "word.csv")}: line 6, column 'y': 'eight' is not a number; every input must be a number`,
+      `kindling: train: ${join(dir, "word.csv")}: line 6, column 'y': "eight" is not a number; every input must be a number`,
     ],
     [
       ["--csv", csv("empty.csv", good.replace("\n7,14,", "\n,14,")), "--target", "pass"],
@@ -146,7 +146,7 @@ test("from the shell: a bad row exits 1 with one line on stderr, no stack trace"
   const run = spawnSync(process.execPath, [join(root, "bin/kindling.mjs"), "train", "--csv", bad, "--target", "pass"], { encoding: "utf8" });
   assert.equal(run.status, 1);
   assert.equal(run.stdout, "");
-  assert.equal(run.stderr, `kindling: train: ${bad}: line 3, column 'y': 'abc' is not a number; every input must be a number\n`);
+  assert.equal(run.stderr, `kindling: train: ${bad}: line 3, column 'y': "abc" is not a number; every input must be a number\n`);
 });
 
 const chapterCsv = join(root, "../shared/datasets/binary.csv");

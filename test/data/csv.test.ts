@@ -96,12 +96,12 @@ test("a cell that is not a number names its line and column", () => {
   assert.deepEqual(table.rawColumn("x").slice(-2), ["abc", "12"]);
   assert.throws(() => table.column("x"), (e: unknown) => {
     assert.ok(e instanceof CsvError);
-    assert.equal(e.message, "line 12, column 'x': 'abc' is not a number");
+    assert.equal(e.message, `line 12, column 'x': "abc" is not a number`);
     assert.equal(e.line, 12);
     assert.equal(e.column, "x");
     return true;
   });
-  assert.throws(() => table.row(10), { message: "line 12, column 'x': 'abc' is not a number" });
+  assert.throws(() => table.row(10), { message: `line 12, column 'x': "abc" is not a number` });
 });
 
 test("an unknown column lists the available ones; bad indices are range errors", () => {
@@ -148,25 +148,25 @@ test("a missing file names the path it looked for", () => {
   }
 });
 
-test("toTensor hands the numbers to the injected tensor factory", () => {
-  const seen: unknown[] = [];
+test("toTensor hands the numbers, row by row, and the shape to the injected tensor factory", () => {
+  const seen: [number[], number[]][] = [];
   const table = parseCsv("x,y,pass\n1,2,True\n3,4,False\n", {
-    tensorFactory: (data) => {
-      seen.push(data);
+    tensorFactory: (data, shape) => {
+      seen.push([Array.from(data), shape]);
       return seen.length;
     },
   });
   assert.equal(table.toTensor(), 1);
   assert.deepEqual(seen[0], [
-    [1, 2, 1],
-    [3, 4, 0],
+    [1, 2, 1, 3, 4, 0],
+    [2, 3],
   ]);
   table.toTensor(["pass", "x"]);
   assert.deepEqual(seen[1], [
-    [1, 1],
-    [0, 3],
+    [1, 1, 0, 3],
+    [2, 2],
   ]);
   table.toTensor("y");
-  assert.deepEqual(seen[2], [2, 4]);
+  assert.deepEqual(seen[2], [[2, 4], [2]]);
   assert.throws(() => parseCsv("a\n1\n").toTensor(), { message: /needs a tensor factory/ });
 });

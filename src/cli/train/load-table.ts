@@ -1,7 +1,7 @@
 // The CSV a user trains on, read and checked: every problem is a CliError naming the file, and for a
 // bad cell its line and column, so `kindling train` answers with one line the user can act on.
 import { statSync } from "node:fs";
-import { parseCell } from "../../data/csv.js";
+import { parseCell, quoteCell } from "../../data/csv.js";
 import * as torch from "../../index.js";
 import { CliError } from "../errors.js";
 
@@ -19,7 +19,7 @@ export interface TrainingTable {
   firstWord: { line: number; cell: string } | null;
 }
 
-function readTable(file: string): torch.data.Table<torch.Tensor> {
+function readTable(file: string, encoding: "utf8" | "latin1"): torch.data.Table<torch.Tensor> {
   let isFile: boolean;
   try {
     isFile = statSync(file).isFile();
@@ -28,7 +28,7 @@ function readTable(file: string): torch.data.Table<torch.Tensor> {
   }
   if (!isFile) throw new CliError(`train: '${file}' is not a file`);
   try {
-    return torch.data.readCsv(file);
+    return torch.data.readCsv(file, { encoding });
   } catch (error) {
     throw new CliError(`train: ${file}: ${(error as Error).message}`, { cause: error });
   }
@@ -39,31 +39,43 @@ function where(line: number, column: string, problem: string): string {
   return `line ${line}, column '${column}'${problem.startsWith("is ") ? " " : ": "}${problem}`;
 }
 
-/** What is wrong with a cell that should hold a number, or null when it holds one. */
+/** What is wrong with a cell that should hold a number, or null when it holds one. The cell is quoted with JSON's escapes, so a newline in it cannot cut the one-line message. */
 function cellProblem(cell: string): string | null {
   const value = parseCell(cell);
-  if (value === null) return `'${cell.trim()}' is not a number`;
-  if (Number.isNaN(value)) return cell.trim() === "" ? "is empty" : `is missing ('${cell.trim()}')`;
-  if (!Number.isFinite(value)) return `'${cell.trim()}' is infinite`;
+  const shown = quoteCell(cell.trim());
+  if (value === null) return `${shown} is not a number`;
+  if (Number.isNaN(value)) return cell.trim() === "" ? "is empty" : `is missing (${shown})`;
+  if (!Number.isFinite(value)) return `${shown} is infinite`;
   return null;
 }
 
 /** The feature columns' numbers, or a CliError naming the first bad cell (by line, then column). */
-function featureNumbers(table: torch.data.Table<torch.Tensor>, file: string, names: readonly string[]): number[][] {
-  const raw = names.map((name) => table.rawColumn(name));
-  for (let i = 0; i < table.length; i++) {
-    for (let j = 0; j < names.length; j++) {
-      const problem = cellProblem(raw[j][i]);
-      if (problem) {
-        throw new CliError(`train: ${file}: ${where(table.lineOf(i), names[j], problem)}; every input must be a number`);
+function featureNumbers(table: torch.data.Table<torch.Tensor>, file: string, names: readonly string[]): Float64Array[] {
+  const columns = names.map((name) => table.numbers(name));
+  let bad: { row: number; column: number } | null = null;
+  columns.forEach((values, j) => {
+    const limit = bad === null ? values.length : bad.row + 1;
+    for (let i = 0; i < limit; i++) {
+      if (!Number.isFinite(values[i]!)) {
+        if (bad === null || i < bad.row || (i === bad.row && j < bad.column)) bad = { row: i, column: j };
+        break;
       }
     }
+  });
+  if (bad !== null) {
+    const { row, column } = bad as { row: number; column: number };
+    const problem = cellProblem(table.rawRow(row)[table.columnIndex(names[column]!)]!)!;
+    throw new CliError(`train: ${file}: ${where(table.lineOf(row), names[column]!, problem)}; every input must be a number`);
   }
-  return names.map((name) => table.column(name));
+  return columns;
 }
 
-export function loadTrainingTable(file: string, target: string, options: { minRows?: number } = {}): TrainingTable {
-  const table = readTable(file);
+export function loadTrainingTable(
+  file: string,
+  target: string,
+  options: { minRows?: number; encoding?: "utf8" | "latin1" } = {},
+): TrainingTable {
+  const table = readTable(file, options.encoding ?? "utf8");
   const columns = table.columns;
   if (!columns.includes(target)) {
     throw new CliError(`train: ${file} has no column '${target}'; its columns are ${columns.map((c) => `'${c}'`).join(", ")}`);
@@ -71,7 +83,7 @@ export function loadTrainingTable(file: string, target: string, options: { minRo
   const featureNames = columns.filter((c) => c !== target);
   if (featureNames.length === 0) throw new CliError(`train: ${file} has only the target column '${target}'; there is nothing to learn from`);
   const featureColumns = featureNumbers(table, file, featureNames);
-  const x = Array.from({ length: table.length }, (_, i) => featureColumns.map((column) => column[i]));
+  const x = Array.from({ length: table.length }, (_, i) => featureColumns.map((column) => column[i]!));
   const targetCells = table.rawColumn(target).map((c) => c.trim());
   const parsed = targetCells.map(parseCell);
   const missing = parsed.findIndex((v) => v !== null && !Number.isFinite(v));

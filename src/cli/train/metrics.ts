@@ -25,18 +25,29 @@ export interface RegressionMetrics {
   r2: number;
 }
 
+/**
+ * RMSE, MAE and R², computed on values divided by a power of two near their largest magnitude when
+ * that is extreme (a target of 1e300 squares past the largest double); exact scaling, so ordinary
+ * targets get the plain formula's bits.
+ */
 export function regressionMetrics(actual: readonly number[], predicted: readonly number[]): RegressionMetrics {
   const n = actual.length;
   if (n === 0) return { rmse: Number.NaN, mae: Number.NaN, r2: Number.NaN };
-  const mean = actual.reduce((a, b) => a + b, 0) / n;
+  let largest = 0;
+  actual.forEach((a, i) => {
+    largest = Math.max(largest, Math.abs(a), Math.abs(predicted[i]));
+  });
+  const exponent = largest > 0 && Number.isFinite(largest) ? Math.floor(Math.log2(largest)) : 0;
+  const scale = exponent > 500 || exponent < -500 ? 2 ** exponent : 1;
+  const mean = actual.reduce((a, b) => a + b / scale, 0) / n;
   let se = 0;
   let ae = 0;
   let total = 0;
   actual.forEach((a, i) => {
-    const e = predicted[i] - a;
+    const e = predicted[i] / scale - a / scale;
     se += e * e;
     ae += Math.abs(e);
-    total += (a - mean) ** 2;
+    total += (a / scale - mean) ** 2;
   });
-  return { rmse: Math.sqrt(se / n), mae: ae / n, r2: total > 0 ? 1 - se / total : Number.NaN };
+  return { rmse: Math.sqrt(se / n) * scale, mae: (ae / n) * scale, r2: total > 0 ? 1 - se / total : Number.NaN };
 }

@@ -1,5 +1,6 @@
 // What `kindling train` learns: a binary or multi-class classifier when the target holds a few
 // classes (True/False, 0/1, 0..9, or words), a regressor when it holds measurements.
+import { quoteCell } from "../../data/csv.js";
 import { CliError } from "../errors.js";
 import type { TrainingTable } from "./load-table.js";
 
@@ -29,7 +30,7 @@ export function chooseTask(table: TrainingTable, request: TaskRequest): Task {
   if (y === null) {
     if (request === "regression") {
       const { line, cell } = table.firstWord!;
-      throw new CliError(`train: ${file}: line ${line}, column '${targetName}': '${cell}' is not a number; regression needs a numeric target`);
+      throw new CliError(`train: ${file}: line ${line}, column '${targetName}': ${quoteCell(cell)} is not a number; regression needs a numeric target`);
     }
     const names = [...new Set(targetCells)].sort((a, b) => a.localeCompare(b));
     if (names.length < 2) throw new CliError(`train: column '${targetName}' has a single value ('${names[0]}'); there is nothing to tell apart`);

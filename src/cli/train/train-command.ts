@@ -1,6 +1,6 @@
 // `kindling train`: a classifier or regressor fitted to any CSV file, written as safetensors weights
 // with a JSON description, a report of its metrics, and charts of the cost and of its mistakes.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import * as torch from "../../index.js";
 import { data, optim } from "../../index.js";
@@ -21,6 +21,9 @@ import { chooseTask, type TaskRequest } from "./task.js";
 const OPTIMIZERS = ["adam", "sgd"] as const;
 const TASKS = ["auto", "classification", "regression"] as const satisfies readonly TaskRequest[];
 const DEFAULT_LR = { adam: 0.01, sgd: 0.1 };
+const ENCODINGS = ["utf8", "latin1"] as const;
+/** The most parameters `kindling train` builds: a 10-million-weight MLP already needs hundreds of MB with Adam's state. */
+export const MAX_PARAMETERS = 10_000_000;
 
 const spec: CommandSpec = {
   name: "train",
@@ -43,6 +46,7 @@ const spec: CommandSpec = {
     { name: "task", type: "string", value: "TASK", help: "auto, classification or regression", defaultText: "auto" },
     { name: "seed", type: "string", value: "N", help: "seed for the split, the initial weights and the shuffling", defaultText: "0" },
     { name: "out", type: "string", value: "DIR", help: "folder for the model, the report and the charts", defaultText: "out/<csv name>" },
+    { name: "encoding", type: "string", value: "NAME", help: "the CSV file's text encoding: utf8 or latin1", defaultText: "utf8" },
     { name: "quiet", type: "boolean", help: "no progress bar" },
   ],
   examples: [
@@ -72,11 +76,15 @@ export const trainCommand: Command = {
     const taskRequest = choiceOption(spec, options, "task", TASKS, "auto");
     const seed = intOption(spec, options, "seed", 0);
     const outDir = stringOption(options, "out", join("out", basename(file, extname(file)) || "model"));
+    const encoding = choiceOption(spec, options, "encoding", ENCODINGS, "utf8");
 
-    const table = loadTrainingTable(file, target);
+    const table = loadTrainingTable(file, target, { encoding });
     const task = chooseTask(table, taskRequest);
     const n = table.x.length;
     const d = table.featureNames.length;
+    // Before any training: a model too large to build, and an output folder that cannot be written.
+    checkModelSize(d, hidden, outputsFor(task.kind, task.classes.length));
+    prepareOutDir(outDir);
 
     // the split: 80/10/10 of the row indices, drawn from the seed
     torch.manualSeed(seed);
@@ -87,13 +95,27 @@ export const trainCommand: Command = {
       .map((s) => [...s.indices]);
     const [trainIdx] = splitIndices;
 
-    // standardise inputs with the training rows' statistics (a constant column keeps std 1)
-    const mean = Array.from({ length: d }, (_, j) => trainIdx.reduce((s, i) => s + table.x[i][j], 0) / trainIdx.length);
-    const std = mean.map((m, j) => {
-      const v = trainIdx.reduce((s, i) => s + (table.x[i][j] - m) ** 2, 0) / trainIdx.length;
-      return v > 0 ? Math.sqrt(v) : 1;
-    });
-    const x = torch.tensor(table.x.map((row) => row.map((v, j) => (v - mean[j]) / std[j])));
+    // standardise inputs with the training rows' statistics (a constant column keeps std 1), without overflow
+    const featureStats = table.featureNames.map((name, j) =>
+      standardiser(
+        trainIdx.map((i) => table.x[i][j]),
+        `input column '${name}'`,
+      ),
+    );
+    const mean = featureStats.map((s) => s.mean);
+    const std = featureStats.map((s) => s.std);
+    const standardised = table.x.map((row, i) =>
+      row.map((v, j) => {
+        const z = featureStats[j].apply(v);
+        if (!Number.isFinite(Math.fround(z))) {
+          throw new CliError(
+            `train: ${file}: input column '${table.featureNames[j]}': the value ${v} (row ${i + 1}) is too far from the training rows' (mean ${mean[j]}, deviation ${std[j]}) to standardise`,
+          );
+        }
+        return z;
+      }),
+    );
+    const x = torch.tensor(standardised);
     let targetMean: number | undefined;
     let targetStd: number | undefined;
     let y: torch.Tensor;
@@ -102,10 +124,20 @@ export const trainCommand: Command = {
     } else if (task.kind === "binary") {
       y = torch.tensor(task.targets).unsqueeze(1);
     } else {
-      targetMean = trainIdx.reduce((s, i) => s + task.targets[i], 0) / trainIdx.length;
-      const v = trainIdx.reduce((s, i) => s + (task.targets[i] - targetMean!) ** 2, 0) / trainIdx.length;
-      targetStd = v > 0 ? Math.sqrt(v) : 1;
-      y = torch.tensor(task.targets.map((t) => (t - targetMean!) / targetStd!)).unsqueeze(1);
+      const stats = standardiser(
+        trainIdx.map((i) => task.targets[i]),
+        `target column '${target}'`,
+      );
+      targetMean = stats.mean;
+      targetStd = stats.std;
+      const z = task.targets.map((t) => stats.apply(t));
+      const far = z.findIndex((v) => !Number.isFinite(Math.fround(v)));
+      if (far >= 0) {
+        throw new CliError(
+          `train: ${file}: target column '${target}': the value ${task.targets[far]} (row ${far + 1}) is too far from the training rows' (mean ${targetMean}, deviation ${targetStd}) to standardise`,
+        );
+      }
+      y = torch.tensor(z).unsqueeze(1);
     }
     const dataset = new data.TensorDataset(x, y);
     const [trainSet, validationSet, testSet] = splitIndices.map((indices) => new data.Subset(dataset, indices));
@@ -185,7 +217,6 @@ export const trainCommand: Command = {
       });
     });
 
-    mkdirSync(outDir, { recursive: true });
     const modelPath = join(outDir, "model.safetensors");
     torch.save(model.stateDict(), modelPath, { metadata: { kindling: JSON.stringify(description) } });
     const descriptionPath = join(outDir, "model.json");
@@ -273,6 +304,82 @@ export const trainCommand: Command = {
     print("", `Written to ${outDir}:`, ...[modelPath, descriptionPath, reportPath, ...charts.files].map((f) => `  ${f}`));
   },
 };
+
+/**
+ * Mean and deviation of a column (population, as before), computed on values divided by a power of
+ * two near their largest magnitude when that is extreme, so that neither the sum nor the squares
+ * overflow (1e308 is a usable input) or underflow. Dividing by a power of two is exact, so ordinary
+ * columns get the same bits as the plain formula. `apply` is (v - mean) / std, in the scaled units
+ * when the plain difference would overflow. A column whose statistics cannot be represented is a
+ * CliError naming it.
+ */
+export function standardiser(values: readonly number[], what: string): { mean: number; std: number; apply: (v: number) => number } {
+  const n = values.length;
+  let largest = 0;
+  for (const v of values) largest = Math.max(largest, Math.abs(v));
+  if (n === 0 || largest === 0) return { mean: 0, std: 1, apply: (v) => v };
+  const exponent = Math.floor(Math.log2(largest));
+  const scale = exponent > 500 || exponent < -500 ? 2 ** exponent : 1;
+  let sum = 0;
+  for (const v of values) sum += v / scale;
+  const scaledMean = sum / n;
+  let squares = 0;
+  for (const v of values) squares += (v / scale - scaledMean) ** 2;
+  const scaledStd = Math.sqrt(squares / n);
+  const mean = scaledMean * scale;
+  const std = scaledStd > 0 ? scaledStd * scale : 1; // a constant column keeps std 1
+  if (!Number.isFinite(mean) || !Number.isFinite(std) || std === 0) {
+    throw new CliError(`train: ${what} cannot be standardised: its mean (${mean}) or deviation (${std}) is not a usable number; rescale the column`);
+  }
+  const apply = (v: number): number => {
+    const z = (v - mean) / std;
+    return Number.isFinite(z) || scaledStd === 0 ? z : (v / scale - scaledMean) / scaledStd;
+  };
+  return { mean, std, apply };
+}
+
+/** Parameters of Linear(inputs, h1), ..., Linear(hk, outputs); refuses a model too large to train. */
+function checkModelSize(inputs: number, hidden: readonly number[], outputs: number): void {
+  let count = 0;
+  let width = inputs;
+  for (const h of [...hidden, outputs]) {
+    count += width * h + h;
+    width = h;
+  }
+  if (count > MAX_PARAMETERS) {
+    throw new CliError(
+      `train: --hidden ${hidden.join(",")} makes a model of ${count.toLocaleString("en-US")} parameters; kindling train builds at most ${MAX_PARAMETERS.toLocaleString("en-US")} (use narrower layers)`,
+    );
+  }
+}
+
+/** Creates the output folder and proves it writable, so a bad --out fails before training, not after. */
+function prepareOutDir(outDir: string): void {
+  let existing: ReturnType<typeof statSync> | undefined;
+  try {
+    existing = statSync(outDir, { throwIfNoEntry: false });
+  } catch {
+    existing = undefined; // e.g. a path through a file: mkdir below names the problem
+  }
+  if (existing && !existing.isDirectory()) throw new CliError(`train: --out ${outDir} is a file, not a folder; name a folder for the model and the report`);
+  const probe = join(outDir, `.kindling-write-test-${process.pid}`);
+  try {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(probe, "");
+    rmSync(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "EACCES" || code === "EPERM" || code === "EROFS"
+        ? "permission denied"
+        : code === "ENOTDIR"
+          ? "a part of the path is a file, not a folder"
+          : code === "ENOENT"
+            ? "no such folder"
+            : (error as Error).message;
+    throw new CliError(`train: cannot write to --out ${outDir}: ${reason}`, { cause: error });
+  }
+}
 
 function describe(inputs: number, hidden: readonly number[], outputs: number): string {
   return [inputs, ...hidden, outputs].join(" → ") + (hidden.length ? " (ReLU)" : " (linear)");
