@@ -103,12 +103,36 @@ const TAB = 0x09;
 /** 10**k for k = 0..22: exactly representable, so m * 10**k and m / 10**k round once (Clinger's fast path). */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
-/** The value of the last cell scanNumber read (a typed slot: returning a double would allocate it on the heap). */
-const scanned = new Float64Array(1);
+/**
+ * The value of the last cell scanNumber read (a typed slot: returning a double would allocate it on
+ * the heap), and where scanExponent stopped.
+ */
+const scanned = new Float64Array(2);
+const NO_EXPONENT = 0x7fffffff;
+
+/** The signed digits after an "e" at `pos` (their end in scanned[1]), or NO_EXPONENT when there are none. */
+function scanExponent(bytes: Uint8Array, pos: number): number {
+  let p = pos;
+  let b = bytes[p];
+  let negative = false;
+  if (b === 0x2d || b === 0x2b) {
+    negative = b === 0x2d;
+    b = bytes[++p];
+  }
+  let exp = 0;
+  const first = p;
+  while (b! >= 0x30 && b! <= 0x39) {
+    if (exp < 100000) exp = exp * 10 + (b! - 0x30);
+    b = bytes[++p];
+  }
+  if (p === first) return NO_EXPONENT;
+  scanned[1] = p;
+  return negative ? -exp : exp;
+}
 
 /**
  * Reads the unquoted cell at `pos` as a plain decimal while finding its end, in one pass: puts the
- * value Number() gives in scanned[0] (exactly: at most 15 significant digits and a power of ten
+ * value Number() gives in scanned[0] (exactly: digits below 2**53 as an integer and a power of ten
  * within 10**+-22, which one multiplication or division rounds correctly; NaN for an empty cell)
  * and returns where the cell ends (at the delimiter, line end or end of the bytes), or returns -1
  * for anything else (more digits, NA, True, a word), which the general parser then decides.
@@ -127,11 +151,9 @@ function scanNumber(bytes: Uint8Array, pos: number, n: number, delimiter: number
     b = bytes[++p];
   }
   let mantissa = 0;
-  let digits = 0; // digits in the mantissa (leading zeros too: more than 15 takes the general path)
   let scale = 0; // power of ten to apply
   let any = false;
   while (b! >= 0x30 && b! <= 0x39) {
-    digits++;
     mantissa = mantissa * 10 + (b! - 0x30);
     any = true;
     b = bytes[++p];
@@ -139,7 +161,6 @@ function scanNumber(bytes: Uint8Array, pos: number, n: number, delimiter: number
   if (b === 0x2e) {
     b = bytes[++p];
     while (b! >= 0x30 && b! <= 0x39) {
-      digits++;
       mantissa = mantissa * 10 + (b! - 0x30);
       scale--;
       any = true;
@@ -148,28 +169,44 @@ function scanNumber(bytes: Uint8Array, pos: number, n: number, delimiter: number
   }
   if (!any) return -1;
   if (b === 0x65 || b === 0x45) {
-    b = bytes[++p];
-    let expNegative = false;
-    if (b === 0x2d || b === 0x2b) {
-      expNegative = b === 0x2d;
-      b = bytes[++p];
-    }
-    let exp = 0;
-    let expDigits = 0;
-    while (b! >= 0x30 && b! <= 0x39) {
-      if (exp < 100000) exp = exp * 10 + (b! - 0x30);
-      expDigits++;
-      b = bytes[++p];
-    }
-    if (expDigits === 0) return -1;
-    scale += expNegative ? -exp : exp;
+    // The exponent, rare in data, is read apart so that this function stays small enough to inline.
+    const e = scanExponent(bytes, p + 1);
+    if (e === NO_EXPONENT) return -1;
+    scale += e;
+    p = scanned[1]!;
+    b = bytes[p];
   }
   while (b === SPACE || b === TAB) b = bytes[++p];
   if (!(p >= n || b === delimiter || b === LF || b === CR)) return -1;
-  if (digits > 15 || scale > 22 || scale < -22) return -1;
+  // Exact only while the digits, as an integer, stay below 2**53 (every step was then exact, and a
+  // larger integer cannot have rounded below it) and the power of ten is exact.
+  if (mantissa >= 9007199254740992 || scale > 22 || scale < -22) return -1;
   const v = scale >= 0 ? mantissa * POW10[scale]! : mantissa / POW10[-scale]!;
   scanned[0] = negative ? -v : v;
   return p;
+}
+
+const WORDS = new Map<string, number>([
+  ...[...TRUE].map((w): [string, number] => [w, 1]),
+  ...[...FALSE].map((w): [string, number] => [w, 0]),
+  ...[...MISSING].filter((w) => w !== "").map((w): [string, number] => [w, Number.NaN]),
+]);
+const LONGEST_WORD = Math.max(...[...WORDS.keys()].map((w) => w.length));
+
+/**
+ * A boolean or missing-value marker (True, false, NA, ...) read from the bytes without decoding
+ * them, or undefined for anything else. Cells with surrounding whitespace take the general path.
+ */
+function wordValue(bytes: Uint8Array, start: number, end: number): number | undefined {
+  const n = end - start;
+  if (n === 0 || n > LONGEST_WORD) return undefined;
+  let key = "";
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x80 || b <= 0x20) return undefined;
+    key += String.fromCharCode(b);
+  }
+  return WORDS.get(key);
 }
 
 /** Decodes bytes as the table's encoding; invalid UTF-8 is reported by the caller, who knows the line. */
@@ -223,8 +260,8 @@ interface Parsed {
   decode: Decoder;
   columns: string[];
   rows: number;
-  /** Byte offset of each data row's first field. */
-  rowStarts: Float64Array;
+  /** Byte offset of each data row's first field (a Buffer holds at most 4 GB). */
+  rowStarts: Uint32Array;
   /** Per column: the numbers (NaN where missing or not a number). */
   numbers: Float64Array[];
   /** Per column: the first row whose cell is not a number, or -1. */
@@ -317,12 +354,12 @@ function readRecord(bytes: Uint8Array, pos: number, delimiter: number, decode: D
   }
 }
 
-function trim(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
-  return n >= a.length * 0.9 ? a.subarray(0, n) : a.slice(0, n);
+function trim<A extends Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(a: A, n: number): A {
+  return (n >= a.length * 0.9 ? a.subarray(0, n) : a.slice(0, n)) as A;
 }
 
-function growTo(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
-  const out = new Float64Array(n);
+function growTo<A extends Float64Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(a: A, n: number): A {
+  const out = new (a.constructor as new (n: number) => A)(n);
   out.set(a);
   return out;
 }
@@ -366,7 +403,7 @@ function parseBytes(input: Uint8Array, options: CsvOptions): Parsed {
   if (header) pos = first.end;
 
   let capacity = 1024;
-  let rowStarts = new Float64Array(capacity);
+  let rowStarts = new Uint32Array(capacity);
   let numbers = Array.from({ length: width }, () => new Float64Array(capacity));
   const firstBad = new Int32Array(width).fill(-1);
   let rows = 0;
@@ -389,7 +426,8 @@ function parseBytes(input: Uint8Array, options: CsvOptions): Parsed {
     rowStarts[rows] = start;
     let field = 0;
     for (;;) {
-      let value: number;
+      // Each branch stores its own number: a value merged from several branches would be boxed
+      // (a heap allocation per cell) before the typed-array store.
       let end: number;
       if (bytes[pos] === QUOTE) {
         const f = readField(bytes, pos, delimiter, decode);
@@ -398,13 +436,15 @@ function parseBytes(input: Uint8Array, options: CsvOptions): Parsed {
           throw new CsvError(`line ${line}: a quoted field starts on this line and its closing quote is missing`, line);
         }
         const v = parseCell(f.text);
-        value = v ?? Number.NaN;
-        if (v === null && field < width && firstBad[field] === -1) firstBad[field] = rows;
+        if (field < width) {
+          numbers[field]![rows] = v ?? Number.NaN;
+          if (v === null && firstBad[field] === -1) firstBad[field] = rows;
+        }
         end = f.end;
       } else {
         end = scanNumber(bytes, pos, n, delimiter);
         if (end >= 0) {
-          value = scanned[0]!;
+          if (field < width) numbers[field]![rows] = scanned[0]!;
         } else {
           end = pos;
           while (end < n) {
@@ -412,12 +452,13 @@ function parseBytes(input: Uint8Array, options: CsvOptions): Parsed {
             if (b === delimiter || b === LF || b === CR) break;
             end++;
           }
-          const v = parseCell(decode(bytes.subarray(pos, end)));
-          value = v ?? Number.NaN;
-          if (v === null && field < width && firstBad[field] === -1) firstBad[field] = rows;
+          const v = wordValue(bytes, pos, end) ?? parseCell(decode(bytes.subarray(pos, end)));
+          if (field < width) {
+            numbers[field]![rows] = v ?? Number.NaN;
+            if (v === null && firstBad[field] === -1) firstBad[field] = rows;
+          }
         }
       }
-      if (field < width) numbers[field]![rows] = value;
       field++;
       pos = end;
       const next = bytes[pos];

@@ -18,7 +18,9 @@ test("tricky.csv reads as pandas.read_csv reads it: columns, rows, every number 
   for (const [name, col] of Object.entries(expected.data) as [string, { numbers?: (number | string | null)[]; strings?: (string | null)[] }][]) {
     if (col.numbers) {
       const got = table.columnValues(name);
-      col.numbers.forEach((v, i) => assert.ok(Object.is(got[i], fromJson(v)), `${name}[${i}]: ${got[i]} vs ${v} (${table.rawRow(i)[table.columnIndex(name)]})`));
+      col.numbers.forEach((v, i) => {
+        assert.ok(Object.is(got[i], fromJson(v)), `${name}[${i}]: ${got[i]} vs ${v} (${table.rawRow(i)[table.columnIndex(name)]})`);
+      });
     } else {
       const got = table.rawColumn(name);
       col.strings!.forEach((v, i) => {
@@ -54,7 +56,9 @@ test("number cells round exactly as Number(): 20,000 random decimals, the fast p
   }
   const table = parseCsv(`v\n${cells.join("\n")}\n`);
   const got = table.columnValues("v");
-  cells.forEach((c, i) => assert.ok(Object.is(got[i], Number(c.trim())), `${JSON.stringify(c)}: ${got[i]} vs ${Number(c.trim())}`));
+  cells.forEach((c, i) => {
+    assert.ok(Object.is(got[i], Number(c.trim())), `${JSON.stringify(c)}: ${got[i]} vs ${Number(c.trim())}`);
+  });
 });
 
 test("quoting: escapes, delimiters and line ends inside quotes, text after a closing quote, quotes inside unquoted text", () => {
