@@ -27,7 +27,9 @@ export function encodeModel(model: Record<string, unknown>): Uint8Array {
   const ModelProto = onnxRoot().lookupType("onnx.ModelProto");
   const err = ModelProto.verify(model);
   if (err) throw new Error(`onnx export: invalid ModelProto (${err})`);
-  return ModelProto.encode(ModelProto.fromObject(model)).finish();
+  const bytes = ModelProto.encode(ModelProto.fromObject(model)).finish();
+  // protobufjs gives a Node Buffer where there is one: hand back a plain Uint8Array everywhere.
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Decodes ModelProto bytes into a plain object (int64s as numbers, bytes as Uint8Array). */
