@@ -59,7 +59,9 @@ function dynamicDims(axes: number[] | Record<number, string> | undefined, name: 
 }
 
 function run(model: Module, inputs: Tensor[]): Trace {
-  const { result, calls } = traceCalls(model, () => withGradMode(false, () => model.call(...inputs)));
+  // Grad mode on, as PyTorch traces: a tensor computed from the weights by an op that does not
+  // report to the tracer then shows itself by its grad_fn (see GraphBuilder.value).
+  const { result, calls } = traceCalls(model, () => withGradMode(true, () => model.call(...inputs)));
   const outputs = tensorsOf(result);
   if (outputs.length === 0) throw new ExportError("the model's forward returned no tensor");
   return { calls, outputs };
@@ -174,7 +176,7 @@ function build(model: Module, inputs: Tensor[], inputs2: Tensor[], inputNames: s
     g.setModulePrefix(call.modulePath);
     // Constant folding: an op on constants alone, with a static result, becomes its value.
     const staticOut = call.outputs.every((o, k) => o.shape.every((s, d) => s === shapes2.outputs[k][d]));
-    const onConstants = tensorArgs(call.args).every((t) => !g.isBound(t) || (!g.isDynamicValue(g.nameOf(t)!) && !stateNames.has(t)));
+    const onConstants = tensorArgs(call.args).every((t) => (g.isBound(t) ? !g.isDynamicValue(g.nameOf(t)!) && !stateNames.has(t) : t.gradFn === null));
     // Creation ops (zeros, arange, ...) with a static shape are constants even without folding.
     const creation = tensorArgs(call.args).length === 0;
     if ((g.folding || creation) && staticOut && onConstants && call.op !== "assign_") {

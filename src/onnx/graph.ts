@@ -176,6 +176,12 @@ export class GraphBuilder {
   value(t: Tensor, argIndex = -1): string {
     const name = this.bound.get(t);
     if (name !== undefined) return name;
+    if (t.gradFn) {
+      throw new ExportError(
+        `a tensor computed by ${t.gradFn.name} reached '${this.current?.op}', but the op that computed it does not report to the tracer; add the tracer line to its entry point (src/onnx/README.md)`,
+        this.current ?? undefined,
+      );
+    }
     const s2 = argIndex >= 0 ? this.currentShapes2?.args[argIndex] : null;
     if (s2?.some((s, i) => s !== t.shape[i])) {
       throw new ExportError(`a tensor created inside forward (shape ${JSON.stringify(t.shape)}) has a size that follows a dynamic axis; create it with an op on the input (zerosLike, expand, ...)`, this.current ?? undefined);

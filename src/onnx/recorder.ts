@@ -53,7 +53,15 @@ class Recorder implements OpTracer {
 
   assign(self: Tensor, value: Tensor): void {
     const [modulePath, moduleClass] = this.modules[this.modules.length - 1];
-    const snapshot = value === self ? self.detach().clone() : undefined;
+    let snapshot: Tensor | undefined;
+    if (value === self) {
+      this.depth++; // the copy is the recorder's, not the model's
+      try {
+        snapshot = self.detach().clone();
+      } finally {
+        this.depth--;
+      }
+    }
     this.calls.push({ op: "assign_", args: [self, value], result: self, outputs: [self], modulePath, moduleClass, snapshot });
   }
 

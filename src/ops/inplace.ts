@@ -58,6 +58,7 @@ export function originalSelf(self: Tensor, args: readonly unknown[]): Tensor {
   c.gradFn = self.gradFn;
   c.outputNr = self.outputNr;
   c.setRequiresGradUnchecked(self.requiresGrad);
+  if (tracer !== null && tracer.depth === 0) tracer.assign(c, self); // the copy holds self's value
   return c;
 }
 

@@ -5,6 +5,8 @@ import { test } from "node:test";
 import * as torch from "../../src/index.js";
 import { nn, type Tensor } from "../../src/index.js";
 import { encodeModel } from "../../src/onnx/proto.js";
+import { record } from "../../src/ops/node.js";
+import { backendOf } from "../../src/ops/util.js";
 import { assertSameOutput, runOnnx, skip } from "./ort.js";
 
 class Odd extends nn.Module {
@@ -31,6 +33,24 @@ test("an op without a mapping is an error naming the op and the module it ran in
     }
   }
   assert.throws(() => torch.onnx.exportBuffer(new Angle(), torch.randn(2)), /atan2: atan2 has no ONNX operator \(in module <model> of type Angle\)/);
+});
+
+test("a tensor from an op that does not report to the tracer is an error, not a silently baked constant", () => {
+  /** An op outside the table and without the tracer line (as a newly added op might be). */
+  function unreported(x: Tensor): Tensor {
+    const y = backendOf(x).copy(x, x.dtype);
+    return record("MysteryBackward0", [x], y, (gy) => [gy]);
+  }
+  class Mystery extends nn.Module {
+    fc = new nn.Linear(2, 2);
+    override forward(x: Tensor): Tensor {
+      return unreported(this.fc.call(x)).relu();
+    }
+  }
+  assert.throws(
+    () => torch.onnx.exportBuffer(new Mystery(), torch.randn(3, 2)),
+    /a tensor computed by MysteryBackward0 reached 'relu', but the op that computed it does not report to the tracer.*\(in module <model> of type Mystery\)/,
+  );
 });
 
 test("an op whose result is unused is dropped, even without a mapping", { skip }, async () => {
