@@ -83,12 +83,18 @@ export function exportBuffer(model: Module, args: Tensor | readonly Tensor[], op
   model.eval();
   try {
     const first = run(model, inputs);
-    // Inputs one larger along each dynamic axis, for the second trace.
+    // Inputs larger along each dynamic axis, for the second trace: axes of one name grow alike
+    // (inputs sharing a batch must still agree), axes of different names by different amounts, so
+    // that each dynamic size is told apart by its pair of sizes. Axes given as a list grow by one.
+    const growth = new Map<string, number>();
     const inputs2 = inputs.map((x, i) => {
       let y = x;
-      for (const d of dynamicDims(dynamicAxes[inputNames[i]], inputNames[i]).keys()) {
+      const axes = dynamicAxes[inputNames[i]];
+      for (const [d, name] of dynamicDims(axes, inputNames[i])) {
         if (d < 0 || d >= x.dim()) throw new RangeError(`onnx export: dynamic axis ${d} of input '${inputNames[i]}' is out of range for its ${x.dim()} dims`);
-        y = cat([y, narrow(y, d, 0, 1)], d);
+        const key = Array.isArray(axes) ? "" : name;
+        if (!growth.has(key)) growth.set(key, key === "" ? 1 : growth.size + 2);
+        for (let k = 0; k < growth.get(key)!; k++) y = cat([y, narrow(y, d, 0, 1)], d);
       }
       return y;
     });

@@ -485,8 +485,10 @@ export const mappings: Record<string, Mapping> = {
   narrow: (c) => {
     const d = dimOf(c, c.arg(1));
     let start: number = c.arg(2);
+    const length: number = c.arg(3);
+    if (start < 0 && c.g.isDynamicDim(c.in(0), d)) return sliceOf(c, c.in(0), d, start, start + length === 0 ? Number.MAX_SAFE_INTEGER : start + length, 1);
     if (start < 0) start += c.arg<Tensor>(0).shape[d];
-    return sliceOf(c, c.in(0), d, start, start + c.arg<number>(3), 1);
+    return sliceOf(c, c.in(0), d, start, start + length, 1);
   },
   select: (c) => {
     const x = c.arg<Tensor>(0);

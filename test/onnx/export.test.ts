@@ -279,3 +279,28 @@ test("the graph's inputs and outputs declare the dynamic axes by name", { skip }
   assert.equal(m.opset_import[0].version, 17);
   assert.equal(m.producer_name, "kindling");
 });
+
+class LastSteps extends nn.Module {
+  fc = new nn.Linear(4, 2);
+  override forward(x: Tensor, h: Tensor): Tensor {
+    // x: [B, T, 4] with B and T dynamic; h: [B, 2]
+    const last = x.select(1, -1); // [B, 4]
+    const tail = x.narrow(1, -2, 2).sum(1); // [B, 4]
+    const fromEnd = x.index(null, { start: -3 }).mean(1); // [B, 4]
+    const t = x.shape[1];
+    const flat = x.reshape(-1, 4); // [B*T, 4]
+    const back = this.fc.call(flat).view(-1, t, 2).amax(1); // [B, 2]
+    return this.fc.call(last.add(tail).add(fromEnd)).add(h).add(back);
+  }
+}
+
+test("negative positions along a dynamic axis, two dynamic axes, and axes given as lists", { skip }, async () => {
+  torch.manualSeed(13);
+  const model = new LastSteps();
+  let t = 4;
+  const inputs = (b: number) => [torch.randn(b, t++, 4), torch.randn(b, 2)];
+  await check(model, inputs, { dynamicAxes: { input_0: { 0: "batch", 1: "time" }, input_1: { 0: "batch" } } }, [1, 3, 6]);
+  t = 4;
+  const batchOnly = (b: number) => [torch.randn(b, 5, 4), torch.randn(b, 2)];
+  await check(model, batchOnly, { dynamicAxes: { input_0: [0], input_1: [0] } }, [2, 5]);
+});
