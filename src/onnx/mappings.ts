@@ -613,7 +613,10 @@ export const mappings: Record<string, Mapping> = {
   pad: (c) => {
     const x = c.arg<Tensor>(0);
     const padding = c.arg<number[]>(1);
-    const value = c.arg<{ value?: number } | undefined>(2)?.value ?? 0;
+    const o = c.arg<{ value?: number; mode?: string } | undefined>(2) ?? {};
+    const value = o.value ?? 0;
+    const mode = { constant: "constant", reflect: "reflect", replicate: "edge" }[o.mode ?? "constant"];
+    if (!mode) c.fail(`padding mode '${o.mode}' has no ONNX mapping before opset 19`);
     const nd = x.dim();
     const begins = Array(nd).fill(0);
     const ends = Array(nd).fill(0);
@@ -621,7 +624,7 @@ export const mappings: Record<string, Mapping> = {
       begins[nd - 1 - i] = padding[2 * i];
       ends[nd - 1 - i] = padding[2 * i + 1];
     }
-    return c.g.op("Pad", [c.in(0), c.g.ints([...begins, ...ends]), scalarOf(c, value)], { mode: "constant" });
+    return c.g.op("Pad", [c.in(0), c.g.ints([...begins, ...ends]), ...(mode === "constant" ? [scalarOf(c, value)] : [])], { mode });
   },
 
   // an in-place write: self now holds value (broadcast and cast to self's shape and dtype)

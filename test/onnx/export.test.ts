@@ -304,3 +304,25 @@ test("negative positions along a dynamic axis, two dynamic axes, and axes given 
   const batchOnly = (b: number) => [torch.randn(b, 5, 4), torch.randn(b, 2)];
   await check(model, batchOnly, { dynamicAxes: { input_0: [0], input_1: [0] } }, [2, 5]);
 });
+
+class Composites extends nn.Module {
+  bil = new nn.Bilinear(3, 4, 2);
+  flat = new nn.Flatten();
+  unflat = new nn.Unflatten(1, [2, 6]);
+  id = new nn.Identity();
+  override forward(x: Tensor, y: Tensor): Tensor {
+    // x: [B, 3], y: [B, 4]; composites recorded through the ops they are made of
+    const b = this.bil.call(x, y); // [B, 2]
+    const n = nn.functional.normalize(x, { dim: 1 }); // [B, 3]
+    const cos = nn.functional.cosineSimilarity(x, y.narrow(1, 0, 3), { dim: 1 }).unsqueeze(1); // [B, 1]
+    const p = nn.functional.pad(y, [1, 2], { value: 0.5 }); // [B, 7]
+    const crop = nn.functional.pad(y, [-1, 0]); // [B, 3]
+    const u = this.flat.call(this.unflat.call(torch.cat([p, crop, n.mul(0)], 1).narrow(1, 0, 12))); // [B, 12]
+    return torch.cat([b, n, cos, this.id.call(u), torch.outer(x.sum(1), torch.tensor([1, -1]))], 1);
+  }
+}
+
+test("composites (Bilinear, normalize, cosineSimilarity, pad, Flatten/Unflatten, outer) through their parts", { skip }, async () => {
+  torch.manualSeed(14);
+  await check(new Composites(), (b) => [torch.randn(b, 3), torch.randn(b, 4)], { dynamicAxes: { input_0: { 0: "batch" }, input_1: { 0: "batch" } } }, [1, 4]);
+});
