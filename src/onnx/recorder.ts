@@ -1,6 +1,6 @@
 // Records a model's forward as a list of op calls: the OpTracer that src/ops/trace.ts's hook
 // reports to, plus the module each call ran in (for error messages and node names).
-import { Module } from "../nn/module.js";
+import type { Module } from "../nn/module.js";
 import { type OpTracer, setTracer } from "../ops/trace.js";
 import { Tensor } from "../tensor/tensor.js";
 
@@ -74,7 +74,8 @@ class Recorder implements OpTracer {
 }
 
 /**
- * Runs fn with the tracer installed and Module.call wrapped so each call knows its module.
+ * Runs fn with the tracer installed and each submodule's forward wrapped (on the instance, for
+ * the duration) so each op knows its module, whether the module runs through call() or forward().
  * Returns fn's result and the ops it ran.
  */
 export function traceCalls<R>(model: Module, fn: () => R): { result: R; calls: OpCall[] } {
@@ -82,26 +83,33 @@ export function traceCalls<R>(model: Module, fn: () => R): { result: R; calls: O
   for (const [name, m] of model.namedModules()) names.set(m, name);
   names.set(model, "");
   const recorder = new Recorder(names);
-  const proto = Module.prototype;
-  const original = Object.getOwnPropertyDescriptor(proto, "call")!;
-  const originalCall = proto.call;
-  Object.defineProperty(proto, "call", {
-    ...original,
-    value: function (this: Module, ...inputs: unknown[]) {
-      recorder.enter(this);
-      try {
-        return originalCall.apply(this, inputs);
-      } finally {
-        recorder.leave();
-      }
-    },
-  });
+  const restore: Array<() => void> = [];
+  for (const m of names.keys()) {
+    const own = Object.getOwnPropertyDescriptor(m, "forward");
+    const forward = m.forward;
+    Object.defineProperty(m, "forward", {
+      configurable: true,
+      writable: true,
+      value: (...inputs: unknown[]) => {
+        recorder.enter(m);
+        try {
+          return forward.apply(m, inputs);
+        } finally {
+          recorder.leave();
+        }
+      },
+    });
+    restore.push(() => {
+      if (own) Object.defineProperty(m, "forward", own);
+      else delete (m as { forward?: unknown }).forward;
+    });
+  }
   const prev = setTracer(recorder);
   try {
     const result = fn();
     return { result, calls: recorder.calls };
   } finally {
     setTracer(prev);
-    Object.defineProperty(proto, "call", original);
+    for (const r of restore) r();
   }
 }

@@ -23,10 +23,22 @@ class Host extends nn.Module {
 }
 
 test("an op without a mapping is an error naming the op and the module it ran in", () => {
-  assert.throws(() => torch.onnx.exportBuffer(new Host(), torch.randn(2, 3)), {
+  const host = new Host();
+  assert.throws(() => torch.onnx.exportBuffer(host, torch.randn(2, 3)), {
     name: "OnnxExportError",
     message: "onnx export: op 'nonzero' has no ONNX mapping (yet) (in module 'body.1' of type Odd)",
   });
+  // Modules run through forward() directly are named too, and export leaves forward as it was.
+  class Direct extends nn.Module {
+    inner = new Odd();
+    override forward(x: Tensor): Tensor {
+      return this.inner.forward(x);
+    }
+  }
+  const direct = new Direct();
+  assert.throws(() => torch.onnx.exportBuffer(direct, torch.randn(2, 3)), /op 'nonzero' has no ONNX mapping \(yet\) \(in module 'inner' of type Odd\)/);
+  assert.equal(Object.hasOwn(direct.inner, "forward"), false);
+  assert.equal(Object.hasOwn(host.fc, "forward"), false);
   class Angle extends nn.Module {
     override forward(x: Tensor): Tensor {
       return torch.atan2(x, x.add(1));
