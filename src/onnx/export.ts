@@ -169,7 +169,33 @@ function build(model: Module, inputs: Tensor[], inputs2: Tensor[], inputNames: s
     else paramInputs.push(valueInfo(name, t, () => undefined));
   };
 
+  // In-place writes: the written tensor takes the new value. Its other aliases (its base, the
+  // base's other views) would need it too, which the graph cannot give, so reading one of those
+  // afterwards is an error. Tensors made after the write are fine.
+  const aliases = new Map<Tensor, Set<Tensor>>();
+  const stale = new Set<Tensor>();
+  const seen = (t: Tensor) => {
+    const key = t.base ?? t;
+    const set = aliases.get(key) ?? new Set<Tensor>();
+    set.add(t);
+    aliases.set(key, set);
+  };
   first.calls.forEach((call, i) => {
+    for (const t of tensorArgs(call.args)) {
+      if (live.has(i) && stale.has(t)) {
+        throw new ExportError(`'${call.op}' reads a tensor changed in place through another view of its memory; use the out-of-place op (x = x.relu() rather than x.relu_())`, call);
+      }
+      seen(t);
+    }
+    if (call.op === "assign_") {
+      const self = call.args[0] as Tensor;
+      for (const a of aliases.get(self.base ?? self) ?? []) if (a !== self) stale.add(a);
+      stale.delete(self);
+    }
+    for (const o of call.outputs) {
+      seen(o);
+      if (call.op !== "assign_") stale.delete(o);
+    }
     if (!live.has(i)) return;
     const call2 = second.calls[i];
     const shapes2 = {

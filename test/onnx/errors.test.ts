@@ -161,3 +161,27 @@ test("exportParams: false makes the weights graph inputs instead of initializers
   const out = await runOnnx(bytes, feeds);
   assertSameOutput(out.output, torch.noGrad(() => model.forward(x)), "exportParams false");
 });
+
+test("in-place writes into a view: the view follows; reading its base afterwards is refused", { skip }, async () => {
+  const model = new nn.Sequential(new nn.Flatten(), new nn.ReLU({ inplace: true }), new nn.Linear(6, 2));
+  const x = torch.randn(3, 2, 3);
+  const out = await runOnnx(torch.onnx.exportBuffer(model, x.clone(), { dynamicAxes: { input: { 0: "batch" } } }), { input: x });
+  assertSameOutput(out.output, torch.noGrad(() => model.forward(x.clone())), "Flatten then ReLU(inplace)");
+  class ReadsBase extends nn.Module {
+    override forward(x: Tensor): Tensor {
+      const h = x.mul(1);
+      h.view(-1).relu_();
+      return h.add(1);
+    }
+  }
+  assert.throws(() => torch.onnx.exportBuffer(new ReadsBase(), torch.randn(2, 2)), /'add' reads a tensor changed in place through another view of its memory/);
+  class ReadsView extends nn.Module {
+    override forward(x: Tensor): Tensor {
+      const h = x.mul(1);
+      const v = h.view(-1);
+      h.relu_();
+      return v.add(h.view(-1)); // the new view of h is fine, the old one is stale
+    }
+  }
+  assert.throws(() => torch.onnx.exportBuffer(new ReadsView(), torch.randn(2, 2)), /'add' reads a tensor changed in place through another view/);
+});
