@@ -121,6 +121,11 @@ function build(model: Module, inputs: Tensor[], inputs2: Tensor[], inputNames: s
   const exportParams = options.exportParams ?? true;
   const outputNames = options.outputNames ?? (first.outputs.length === 1 ? ["output"] : first.outputs.map((_, i) => `output_${i}`));
   if (outputNames.length !== first.outputs.length) throw new RangeError(`onnx export: ${outputNames.length} output names for ${first.outputs.length} outputs`);
+  for (const key of Object.keys(dynamicAxes)) {
+    if (!inputNames.includes(key) && !outputNames.includes(key)) {
+      throw new RangeError(`onnx export: dynamicAxes names '${key}', which is neither an input (${inputNames.join(", ")}) nor an output (${outputNames.join(", ")})`);
+    }
+  }
 
   // Graph inputs, their dynamic dims named.
   const inputInfos: Array<Record<string, unknown>> = [];
@@ -141,13 +146,13 @@ function build(model: Module, inputs: Tensor[], inputs2: Tensor[], inputNames: s
 
   // Liveness: which calls the outputs depend on (others, e.g. a value printed for debugging, are dropped).
   const producer = new Map<Tensor, number>();
-  const deps: number[][] = first.calls.map((call) => {
+  const deps: number[][] = first.calls.map((call, index) => {
     const d: number[] = [];
     for (const t of tensorArgs(call.args)) {
       const p = producer.get(t);
       if (p !== undefined) d.push(p);
     }
-    for (const o of call.outputs) producer.set(o, first.calls.indexOf(call));
+    for (const o of call.outputs) producer.set(o, index);
     return d;
   });
   const live = new Set<number>();

@@ -144,6 +144,10 @@ test("bad arguments: names that do not match the inputs or outputs", () => {
   assert.throws(() => torch.onnx.exportBuffer(model, torch.randn(1, 2), { inputNames: ["a", "b"] }), /2 input names for 1 inputs/);
   assert.throws(() => torch.onnx.exportBuffer(model, torch.randn(1, 2), { outputNames: ["a", "b"] }), /2 output names for 1 outputs/);
   assert.throws(() => torch.onnx.exportBuffer(model, [42 as unknown as Tensor]), /args\[0\] is not a tensor/);
+  assert.throws(
+    () => torch.onnx.exportBuffer(model, torch.randn(1, 2), { dynamicAxes: { x: { 0: "batch" } } }),
+    /dynamicAxes names 'x', which is neither an input \(input\) nor an output \(output\)/,
+  );
 });
 
 test("exportParams: false makes the weights graph inputs instead of initializers", { skip }, async () => {
