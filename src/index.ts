@@ -175,3 +175,4 @@ import * as dataNamespace from "./data/index.js";
 /** torch.utils.data, as in PyTorch; also exported as `data`. */
 export const utils = { data: dataNamespace };
 export { FileFormatError, load, loadBuffer, save, saveBuffer, type TorchSaveOptions } from "./io/index.js";
+export * as onnx from "./onnx/index.js";

@@ -15,6 +15,7 @@ import { autograd, isGradEnabled } from "../autograd/index.js";
 import { int64 } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { tracer } from "../ops/trace.js";
 
 export type { Reduction };
 
@@ -68,6 +69,7 @@ export interface DropoutOptions {
 }
 /** Zeroes each element with probability p and scales the rest by 1 / (1 - p), as PyTorch 1.13 draws the mask. */
 export function dropout(input: Tensor, p: number | DropoutOptions = 0.5, training: boolean | DropoutOptions = true, inplace = false): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("dropout", dropout, [input, p, training, inplace]);
   const o: DropoutOptions = { ...(typeof p === "object" ? p : { p }), ...(typeof training === "object" ? training : {}) };
   const prob = o.p ?? 0.5;
   const train = typeof training === "boolean" ? (typeof p === "object" && p.training !== undefined ? p.training : training) : (o.training ?? true);
@@ -196,6 +198,7 @@ export function layerNorm(
   bias?: Tensor | null,
   eps = 1e-5,
 ): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("layerNorm", layerNorm, [input, normalizedShape, weight, bias, eps]);
   const ns = typeof normalizedShape === "number" ? [normalizedShape] : normalizedShape.slice();
   const k = ns.length;
   const tail = input.shape.slice(input.dim() - k);
@@ -253,6 +256,7 @@ export interface BatchNormOptions {
  * batch's biased variance and updates the running stats in place with the unbiased one.
  */
 export function batchNorm(input: Tensor, runningMean?: Tensor | null, runningVar?: Tensor | null, opts: Omit<BatchNormOptions, "runningMean" | "runningVar"> = {}): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("batchNorm", batchNorm, [input, runningMean, runningVar, opts]);
   const training = opts.training ?? false;
   const momentum = opts.momentum ?? 0.1;
   const eps = opts.eps ?? 1e-5;
@@ -335,6 +339,7 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, opts: { dim?: number; e
 
 /** Rows of weight picked by integer indices; the padding row gets no gradient (EmbeddingBackward0). */
 export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: number | null } = {}): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("embedding", embedding, [input, weight, opts]);
   if (input.dtype.isFloatingPoint || input.dtype.name === "bool") {
     throw new TypeError(
       `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${input.dtype} instead (while checking arguments for embedding); write indices as BigInts (0n, 1n) or pass { dtype: torch.int64 }`,
@@ -375,6 +380,7 @@ export function oneHot(tensor: Tensor, numClasses = -1): Tensor {
 
 /** Constant padding: pad lists (left, right) pairs starting from the last dim. */
 export function pad(input: Tensor, padding: readonly number[], opts: { mode?: "constant"; value?: number } = {}): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("pad", pad, [input, padding, opts]);
   if ((opts.mode ?? "constant") !== "constant") throw new RangeError(`pad: only mode 'constant' is supported, got '${opts.mode}'`);
   if (padding.length % 2 !== 0) throw new RangeError("Padding length must be divisible by 2");
   if (padding.length / 2 > input.dim()) throw new RangeError("Padding length too large");

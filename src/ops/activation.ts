@@ -5,6 +5,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./node.js";
 import { erf as erfScalar } from "./special/erf.js";
 import { backendOf } from "./util.js";
+import { tracer } from "./trace.js";
 
 function map(x: Tensor, name: string, fn: (v: number) => number): Tensor {
   return backendOf(x).unary(x, { name, fn }, x.dtype);
@@ -17,6 +18,7 @@ function checkFloat(x: Tensor, op: string): void {
 }
 
 export function relu(x: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("relu", relu, [x]);
   const y = map(x, "relu", (v) => (v > 0 || Number.isNaN(v) ? v : 0));
   // threshold_backward(grad, result, 0): no gradient where the result is <= 0
   if (needsGrad(x)) record("ReluBackward0", [x], y, (gy) => [map2(gy, y, "relu_backward", (g, r) => (r <= 0 ? 0 : g))], [y]);
@@ -24,6 +26,7 @@ export function relu(x: Tensor): Tensor {
 }
 
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("leakyRelu", leakyRelu, [x, negativeSlope]);
   checkFloat(x, "leaky_relu");
   const s = negativeSlope;
   const y = map(x, "leaky_relu", (v) => (v > 0 ? v : v * s));
@@ -32,6 +35,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 }
 
 export function threshold(x: Tensor, th: number, value: number): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("threshold", threshold, [x, th, value]);
   const y = map(x, "threshold", (v) => (v <= th ? value : v));
   if (needsGrad(x)) record("ThresholdBackward0", [x], y, (gy) => [map2(gy, x, "threshold_backward", (g, v) => (v <= th ? 0 : g))], [x]);
   return y;
@@ -39,6 +43,7 @@ export function threshold(x: Tensor, th: number, value: number): Tensor {
 
 /** hardtanh: clamp to [min, max]; the gradient is zero at and beyond the bounds. */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("hardtanh", hardtanh, [x, minVal, maxVal]);
   if (minVal > maxVal) throw new RangeError("hardtanh: min_val cannot be greater than max_val");
   const y = map(x, "hardtanh", (v) => (v < minVal ? minVal : v > maxVal ? maxVal : v));
   if (needsGrad(x)) {
@@ -52,6 +57,7 @@ export function relu6(x: Tensor): Tensor {
 }
 
 export function elu(x: Tensor, alpha = 1, scale = 1, inputScale = 1, node = "EluBackward0", gradInputScale = inputScale): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("elu", elu, [x, alpha, scale, inputScale, node, gradInputScale]);
   checkFloat(x, "elu");
   const y = map(x, "elu", (v) => (v <= 0 ? Math.expm1(v * inputScale) * alpha * scale : v * scale));
   if (needsGrad(x)) {
@@ -77,6 +83,7 @@ const KAPPA = 0.044715;
 
 /** GELU, exact ("none") or the tanh approximation. */
 export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("gelu", gelu, [x, approximate]);
   checkFloat(x, "gelu");
   if (approximate === "tanh") {
     const beta = Math.SQRT2 * M_2_SQRTPI * 0.5;
@@ -110,6 +117,7 @@ export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
 }
 
 export function silu(x: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("silu", silu, [x]);
   checkFloat(x, "silu");
   const y = map(x, "silu", (v) => v / (1 + Math.exp(-v)));
   if (needsGrad(x)) {
@@ -124,6 +132,7 @@ export function silu(x: Tensor): Tensor {
 }
 
 export function mish(x: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("mish", mish, [x]);
   checkFloat(x, "mish");
   const y = map(x, "mish", (v) => v * Math.tanh(Math.log1p(Math.exp(v))));
   if (needsGrad(x)) {
@@ -139,6 +148,7 @@ export function mish(x: Tensor): Tensor {
 }
 
 export function softplus(x: Tensor, beta = 1, th = 20): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("softplus", softplus, [x, beta, th]);
   checkFloat(x, "softplus");
   const y = map(x, "softplus", (v) => (v * beta > th ? v : Math.log1p(Math.exp(v * beta)) / beta));
   if (needsGrad(x)) {
@@ -153,6 +163,7 @@ export function softplus(x: Tensor, beta = 1, th = 20): Tensor {
 }
 
 export function softsign(x: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("softsign", softsign, [x]);
   return x.div(x.abs().add(1));
 }
 
@@ -160,6 +171,7 @@ export function softsign(x: Tensor): Tensor {
 const ONE_SIXTH_F = Math.fround(1 / 6);
 
 export function hardsigmoid(x: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("hardsigmoid", hardsigmoid, [x]);
   checkFloat(x, "hardsigmoid");
   const y = map(x, "hardsigmoid", (v) => Math.min(Math.max(v + 3, 0), 6) / 6);
   if (needsGrad(x)) record("HardsigmoidBackward0", [x], y, (gy) => [map2(gy, x, "hardsigmoid_backward", (g, v) => (v > -3 && v < 3 ? g * ONE_SIXTH_F : 0))], [x]);
@@ -167,6 +179,7 @@ export function hardsigmoid(x: Tensor): Tensor {
 }
 
 export function hardswish(x: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("hardswish", hardswish, [x]);
   checkFloat(x, "hardswish");
   const y = map(x, "hardswish", (v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6);
   if (needsGrad(x)) {
@@ -178,6 +191,7 @@ export function hardswish(x: Tensor): Tensor {
 }
 
 export function logsigmoid(x: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("logsigmoid", logsigmoid, [x]);
   checkFloat(x, "log_sigmoid");
   // -softplus(-x), computed without overflow for large |x|
   const y = map(x, "log_sigmoid", (v) => Math.min(v, 0) - Math.log1p(Math.exp(-Math.abs(v))));
@@ -193,10 +207,12 @@ export function logsigmoid(x: Tensor): Tensor {
 }
 
 export function tanhshrink(x: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("tanhshrink", tanhshrink, [x]);
   return x.sub(x.tanh());
 }
 
 export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("hardshrink", hardshrink, [x, lambd]);
   const y = map(x, "hardshrink", (v) => (v >= -lambd && v <= lambd ? 0 : v));
   if (needsGrad(x)) {
     record("HardshrinkBackward0", [x], y, (gy) => [map2(gy, x, "hardshrink_backward", (g, v) => (v >= -lambd && v <= lambd ? 0 : g))], [x]);
@@ -205,6 +221,7 @@ export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
 }
 
 export function softshrink(x: Tensor, lambd = 0.5): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("softshrink", softshrink, [x, lambd]);
   if (lambd < 0) throw new RangeError(`lambda must be greater or equal to 0, but found to be ${lambd}.`);
   const y = map(x, "softshrink", (v) => (v > lambd ? v - lambd : v < -lambd ? v + lambd : 0));
   if (needsGrad(x)) {
@@ -215,6 +232,7 @@ export function softshrink(x: Tensor, lambd = 0.5): Tensor {
 
 /** PReLU: x where x > 0, weight * x elsewhere; weight has one value or one per channel (dim 1). */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("prelu", prelu, [x, weight]);
   checkFloat(x, "prelu");
   const n = weight.numel();
   const channels = x.dim() >= 2 ? x.shape[1] : 1;
@@ -235,6 +253,7 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
 
 /** softmax along dim, shifted by the max so large inputs do not overflow. */
 export function softmax(x: Tensor, dim: number): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("softmax", softmax, [x, dim]);
   checkFloat(x, "softmax");
   const d = normalizeDim(dim, x.dim(), "softmax");
   const xd = x.detach();
@@ -245,6 +264,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
 }
 
 export function logSoftmax(x: Tensor, dim: number): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("logSoftmax", logSoftmax, [x, dim]);
   checkFloat(x, "log_softmax");
   const d = normalizeDim(dim, x.dim(), "log_softmax");
   const xd = x.detach();
@@ -265,5 +285,6 @@ function logSoftmaxComposed(xd: Tensor, d: number): Tensor {
 }
 
 export function softmin(x: Tensor, dim: number): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("softmin", softmin, [x, dim]);
   return softmax(x.neg(), dim);
 }

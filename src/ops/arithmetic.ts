@@ -8,6 +8,7 @@ import { broadcastShapes } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./node.js";
 import { asTensor, backendOf, castTo, checkDevices, promote, type TensorOrScalar } from "./util.js";
+import { tracer } from "./trace.js";
 
 const k = (name: string, fn: (a: number, b: number) => number): BinaryKernel => ({ name, fn });
 
@@ -102,6 +103,7 @@ function addAlpha(op: string, a: TensorOrScalar, b: TensorOrScalar, alpha: numbe
 }
 
 export function add(a: TensorOrScalar, b: TensorOrScalar, opts?: { alpha?: number }): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("add", add, [a, b, opts]);
   const alpha = opts?.alpha ?? 1;
   checkAlpha(alpha, a, b, "add");
   const out = alpha === 1 ? elementwise("add", kernels.add, a, b) : addAlpha("add", a, b, alpha);
@@ -114,6 +116,7 @@ export function add(a: TensorOrScalar, b: TensorOrScalar, opts?: { alpha?: numbe
 }
 
 export function sub(a: TensorOrScalar, b: TensorOrScalar, opts?: { alpha?: number }): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("sub", sub, [a, b, opts]);
   const alpha = opts?.alpha ?? 1;
   const aBool = a instanceof Tensor && a.dtype === bool;
   const bBool = b instanceof Tensor && b.dtype === bool;
@@ -134,6 +137,7 @@ export function sub(a: TensorOrScalar, b: TensorOrScalar, opts?: { alpha?: numbe
 }
 
 export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("mul", mul, [a, b]);
   const out = elementwise("mul", kernels.mul, a, b);
   const ta = a instanceof Tensor ? a : null;
   const tb = b instanceof Tensor ? b : null;
@@ -153,6 +157,7 @@ export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 export type RoundingMode = "trunc" | "floor" | null;
 
 export function div(a: TensorOrScalar, b: TensorOrScalar, opts?: { roundingMode?: RoundingMode }): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("div", div, [a, b, opts]);
   const mode = opts?.roundingMode ?? null;
   const ta = a instanceof Tensor ? a : null;
   const tb = b instanceof Tensor ? b : null;
@@ -179,6 +184,7 @@ export function div(a: TensorOrScalar, b: TensorOrScalar, opts?: { roundingMode?
 }
 
 export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("pow", pow, [a, b]);
   const ta = a instanceof Tensor ? a : null;
   const tb = b instanceof Tensor ? b : null;
   if (ta && !tb && typeof b === "number" && !ta.dtype.isFloatingPoint && b < 0 && Number.isInteger(b)) {
@@ -211,7 +217,8 @@ export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 }
 
 function minmaxGrad(name: string, kern: BinaryKernel, isMax: boolean) {
-  return (a: Tensor, b: Tensor | number): Tensor => {
+  const op = (a: Tensor, b: Tensor | number): Tensor => {
+    if (tracer !== null && tracer.depth === 0) return tracer.call(name, op, [a, b]);
     const out = elementwise(name, kern, a, b);
     const tb = b instanceof Tensor ? b : null;
     if (needsGrad(a, tb)) {
@@ -227,11 +234,13 @@ function minmaxGrad(name: string, kern: BinaryKernel, isMax: boolean) {
     }
     return out;
   };
+  return op;
 }
 export const maximum = minmaxGrad("maximum", kernels.maximum, true);
 export const minimum = minmaxGrad("minimum", kernels.minimum, false);
 
 export function atan2(a: Tensor, b: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("atan2", atan2, [a, b]);
   const out = elementwise("atan2", kernels.atan2, a, b);
   if (needsGrad(a, b)) {
     record("Atan2Backward0", [a, b], out, (gy) => {
@@ -243,6 +252,7 @@ export function atan2(a: Tensor, b: Tensor): Tensor {
 }
 
 export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("remainder", remainder, [a, b]);
   const out = elementwise("remainder", kernels.remainder, a, b);
   const ta = a instanceof Tensor ? a : null;
   const tb = b instanceof Tensor ? b : null;
@@ -256,6 +266,7 @@ export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 }
 
 export function fmod(a: Tensor, b: TensorOrScalar): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("fmod", fmod, [a, b]);
   const out = elementwise("fmod", kernels.fmod, a, b);
   const tb = b instanceof Tensor ? b : null;
   if (needsGrad(a, tb)) {
@@ -265,12 +276,16 @@ export function fmod(a: Tensor, b: TensorOrScalar): Tensor {
 }
 
 export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("floorDivide", floorDivide, [a, b]);
   return elementwise("floor_divide", kernels.floorDivide, a, b);
 }
 
 // Comparisons and logic: results are bool and carry no gradient.
-const compare = (name: keyof typeof kernels) => (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
-  elementwise(name, kernels[name], a, b, bool);
+const compare = (name: keyof typeof kernels) => {
+  const op = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
+    tracer !== null && tracer.depth === 0 ? tracer.call(name, op, [a, b]) : elementwise(name, kernels[name], a, b, bool);
+  return op;
+};
 export const eq = compare("eq");
 export const ne = compare("ne");
 export const lt = compare("lt");
@@ -278,14 +293,18 @@ export const le = compare("le");
 export const gt = compare("gt");
 export const ge = compare("ge");
 
-const logical = (name: "logicalAnd" | "logicalOr" | "logicalXor") => (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
-  elementwise(name, kernels[name], a, b, bool);
+const logical = (name: "logicalAnd" | "logicalOr" | "logicalXor") => {
+  const op = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
+    tracer !== null && tracer.depth === 0 ? tracer.call(name, op, [a, b]) : elementwise(name, kernels[name], a, b, bool);
+  return op;
+};
 export const logicalAnd = logical("logicalAnd");
 export const logicalOr = logical("logicalOr");
 export const logicalXor = logical("logicalXor");
 
 /** torch.heaviside: the step function, `values` where x == 0. Not differentiable, as in PyTorch. */
 export function heaviside(x: Tensor, values: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("heaviside", heaviside, [x, values]);
   if (x.dtype !== values.dtype) {
     throw new TypeError(`heaviside is not yet implemented for tensors with different dtypes (got ${x.dtype} and ${values.dtype})`);
   }
@@ -298,6 +317,7 @@ export function heaviside(x: Tensor, values: Tensor): Tensor {
 
 /** torch.where(condition, a, b): a where condition holds, else b (both broadcast). */
 export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("where", where, [condition, a, b]);
   if (condition.dtype !== bool) {
     throw new TypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype}`);
   }

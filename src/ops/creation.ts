@@ -7,6 +7,7 @@ import { Storage } from "../tensor/storage.js";
 import { Tensor } from "../tensor/tensor.js";
 import { checkDevice } from "./device.js";
 import { backendOf, splitOptions } from "./util.js";
+import { tracer } from "./trace.js";
 
 export interface TensorOptions {
   dtype?: DType;
@@ -124,6 +125,7 @@ function parseShape(args: ShapeAndOptions): [number[], TensorOptions] {
 }
 
 export function full(shape: readonly number[], value: number | boolean, opts: TensorOptions = {}): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("full", full, [shape, value, opts]);
   const dtype = opts.dtype ?? (typeof value === "boolean" ? bool : getDefaultDtype());
   const t = Tensor.make(shapeArgs([shape]), dtype, undefined, checkDevice(opts.device ?? "cpu"));
   const v = Number(value);
@@ -132,10 +134,12 @@ export function full(shape: readonly number[], value: number | boolean, opts: Te
 }
 
 export function zeros(...args: ShapeAndOptions): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("zeros", zeros, [...args]);
   const [shape, opts] = parseShape(args);
   return full(shape, 0, opts);
 }
 export function ones(...args: ShapeAndOptions): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("ones", ones, [...args]);
   const [shape, opts] = parseShape(args);
   return full(shape, 1, opts);
 }
@@ -148,12 +152,15 @@ function likeOptions(t: Tensor, opts: TensorOptions): TensorOptions {
   return { dtype: opts.dtype ?? t.dtype, device: opts.device ?? t.device, requiresGrad: opts.requiresGrad };
 }
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("zerosLike", zerosLike, [t, opts]);
   return full(t.shape, 0, likeOptions(t, opts));
 }
 export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("onesLike", onesLike, [t, opts]);
   return full(t.shape, 1, likeOptions(t, opts));
 }
 export function fullLike(t: Tensor, value: number | boolean, opts: TensorOptions = {}): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("fullLike", fullLike, [t, value, opts]);
   return full(t.shape, value, likeOptions(t, opts));
 }
 export function emptyLike(t: Tensor, opts: TensorOptions = {}): Tensor {
@@ -162,6 +169,7 @@ export function emptyLike(t: Tensor, opts: TensorOptions = {}): Tensor {
 
 /** torch.arange(end) / arange(start, end, step): int64 when every argument is an integer. */
 export function arange(...args: Array<number | TensorOptions>): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("arange", arange, [...args]);
   const [nums, opts] = splitOptions<TensorOptions>(args) as [number[], TensorOptions];
   let [start, end, step] = [0, 0, 1];
   if (nums.length === 1) end = nums[0];

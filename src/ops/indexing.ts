@@ -6,8 +6,10 @@ import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./node.js";
 import { backendOf, castTo, checkDevices, checkIndexTensor, type TensorOrScalar } from "./util.js";
 import { select, slice } from "./view.js";
+import { tracer } from "./trace.js";
 
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("gather", gather, [x, dim, index]);
   checkIndexTensor("gather", index);
   checkDevices("gather", x, index);
   const d = normalizeDim(dim, x.dim(), "gather");
@@ -19,6 +21,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorOrScalar): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("scatter", scatter, [x, dim, index, src]);
   checkIndexTensor("scatter", index);
   checkDevices("scatter", x, index);
   if (src instanceof Tensor) checkDevices("scatter", x, src);
@@ -37,6 +40,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorOrScal
 }
 
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("scatterAdd", scatterAdd, [x, dim, index, src]);
   checkIndexTensor("scatter_add", index);
   checkDevices("scatter_add", x, index);
   checkDevices("scatter_add", x, src);
@@ -49,6 +53,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
 }
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("indexSelect", indexSelect, [x, dim, index]);
   checkIndexTensor("index_select", index);
   checkDevices("index_select", x, index);
   if (index.dim() > 1) throw new RangeError(`index_select(): Index is supposed to be a vector, got shape ${formatShape(index.shape)}`);
@@ -61,6 +66,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("maskedFill", maskedFill, [x, mask, value]);
   if (mask.dtype !== bool) throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   checkDevices("masked_fill", x, mask);
   const v = value instanceof Tensor ? value : null;
@@ -85,6 +91,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tens
 }
 
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("maskedSelect", maskedSelect, [x, mask]);
   if (mask.dtype !== bool) throw new TypeError(`masked_select: expected BoolTensor for mask, got ${mask.dtype}`);
   checkDevices("masked_select", x, mask);
   // PyTorch broadcasts (mask, self): its message calls the mask tensor a.
@@ -148,6 +155,7 @@ export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
 
 /** Indices of the non-zero elements, one row per element (torch.nonzero). */
 export function nonzero(x: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("nonzero", nonzero, [x]);
   const v = x.contiguous().values();
   const nd = x.dim();
   const rows: number[] = [];

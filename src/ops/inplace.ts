@@ -5,6 +5,7 @@ import { bool, scalarTypeName } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { isGradEnabled, record } from "./node.js";
+import { tracer } from "./trace.js";
 import { backendOf } from "./util.js";
 
 /**
@@ -16,6 +17,7 @@ import { backendOf } from "./util.js";
  * must run.
  */
 export function mulAddInto(self: Tensor, a: unknown, b: Tensor | number): boolean {
+  if (tracer !== null) return false; // the general path reports the write to the tracer
   if (!(a instanceof Tensor) || a.device !== self.device || (typeof b !== "number" && b.device !== self.device)) return false;
   if (isGradEnabled() && (self.requiresGrad || a.requiresGrad || (typeof b !== "number" && b.requiresGrad))) return false;
   if (!backendOf(self).addMulInPlace?.(self, a, b)) return false;
@@ -56,6 +58,7 @@ export function originalSelf(self: Tensor, args: readonly unknown[]): Tensor {
   c.gradFn = self.gradFn;
   c.outputNr = self.outputNr;
   c.setRequiresGradUnchecked(self.requiresGrad);
+  if (tracer !== null && tracer.depth === 0) tracer.assign(c, self); // the copy holds self's value
   return c;
 }
 
@@ -73,6 +76,7 @@ export function commit(self: Tensor, result: Tensor): Tensor {
     self.outputNr = result.outputNr;
     self.setRequiresGradUnchecked(true);
   }
+  if (tracer !== null && tracer.depth === 0) tracer.assign(self, result);
   return self;
 }
 
@@ -83,6 +87,7 @@ export function fillInplace(self: Tensor, value: number | boolean, node = "FillB
   backendOf(self).assign(self, self.dtype === bool ? (v ? 1 : 0) : v);
   self.storage.version++;
   if (isGradEnabled() && self.requiresGrad) record(node, [self], self, (gy) => [gy.mul(0)]);
+  if (tracer !== null && tracer.depth === 0) tracer.assign(self, self);
   return self;
 }
 
@@ -99,6 +104,7 @@ export function copyInplace(self: Tensor, src: Tensor): Tensor {
     const hadHistory = self.requiresGrad;
     record("CopyBackwards", [self, src], self, (gy) => [hadHistory ? gy.mul(0) : null, src.requiresGrad ? gy : null]);
   }
+  if (tracer !== null && tracer.depth === 0) tracer.assign(self, src);
   return self;
 }
 

@@ -5,6 +5,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { anyNeedsGrad, isGradEnabled, needsGrad, record, withGradMode } from "./node.js";
 import { backendOf, castTo, checkDevices, promote } from "./util.js";
 import { rawView } from "./view.js";
+import { tracer } from "./trace.js";
 
 // PyTorch's scalar type names, as its dtype-mismatch messages say them.
 const SCALAR_TYPE: Record<string, string> = { float32: "Float", float64: "Double", int32: "Int", int64: "Long", uint8: "Byte", bool: "Bool" };
@@ -53,6 +54,7 @@ function to3d(x: Tensor, batch: number, r: number, c: number): Tensor {
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("mm", mm, [a, b]);
   return mmAs("mm", a, b);
 }
 
@@ -72,6 +74,7 @@ function mmAs(op: string, a: Tensor, b: Tensor): Tensor {
 }
 
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("bmm", bmm, [a, b]);
   return bmmAs("bmm", a, b);
 }
 
@@ -95,6 +98,7 @@ function bmmAs(op: string, a: Tensor, b: Tensor): Tensor {
 }
 
 export function dot(a: Tensor, b: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("dot", dot, [a, b]);
   return dotAs("dot", a, b);
 }
 
@@ -113,6 +117,7 @@ function dotAs(op: string, a: Tensor, b: Tensor): Tensor {
 }
 
 export function mv(a: Tensor, v: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("mv", mv, [a, v]);
   return mvAs("mv", a, v);
 }
 
@@ -131,6 +136,7 @@ function mvAs(op: string, a: Tensor, v: Tensor): Tensor {
 }
 
 export function outer(a: Tensor, b: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("outer", outer, [a, b]);
   if (a.dim() !== 1 || b.dim() !== 1) throw new RangeError(`outer: expected 1-D tensors, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   return a.unsqueeze(1).mul(b);
 }
@@ -141,6 +147,7 @@ export function outer(a: Tensor, b: Tensor): Tensor {
  * names PyTorch shows (SqueezeBackward3, UnsafeViewBackward0, CloneBackward0, ...).
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("matmul", matmul, [a, b]);
   const da = a.dim();
   const db = b.dim();
   if (da === 0 || db === 0) {
@@ -205,6 +212,7 @@ function squeezeInplaceNode(x: Tensor): Tensor {
 
 /** y = x @ weight^T + bias, recorded as one node (AddmmBackward0) for 2-D input as PyTorch does. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("linear", linear, [x, weight, bias]);
   if (x.dim() === 0) throw new RangeError("linear: input must have at least 1 dimension");
   const inF = weight.shape[weight.dim() - 1];
   if (x.shape[x.dim() - 1] !== inF) {
@@ -263,6 +271,7 @@ function scaled(t: Tensor, k: number): Tensor {
 
 /** torch.addmm: beta * input + alpha * (mat1 @ mat2), one AddmmBackward0 node as in PyTorch. */
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("addmm", addmm, [input, mat1, mat2, opts]);
   const beta = opts?.beta ?? 1;
   const alpha = opts?.alpha ?? 1;
   const out = withGradMode(false, () => {

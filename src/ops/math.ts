@@ -7,6 +7,7 @@ import { broadcastShapes, shapeEquals } from "../tensor/shape.js";
 import { isGradEnabled, needsGrad, record } from "./node.js";
 import { erf as erfScalar, erfc as erfcScalar, erfinv as erfinvScalar } from "./special/erf.js";
 import { backendOf, castTo } from "./util.js";
+import { tracer } from "./trace.js";
 
 /** How the output dtype follows the input: "float" ops (exp, log, ...) turn integers into the default float. */
 type Kind = "float" | "same" | "bool";
@@ -29,7 +30,8 @@ interface UnaryDef {
 }
 
 function defineUnary(def: UnaryDef): (x: Tensor) => Tensor {
-  return (x: Tensor): Tensor => {
+  const op = (x: Tensor): Tensor => {
+    if (tracer !== null && tracer.depth === 0) return tracer.call(def.kernel.name, op, [x]);
     if (def.kind === "float" && x.dtype === bool) x = x.to(getDefaultDtype());
     const y = backendOf(x).unary(x, def.kernel, outDtype(x, def.kind));
     if (def.grad && needsGrad(x)) {
@@ -39,6 +41,7 @@ function defineUnary(def: UnaryDef): (x: Tensor) => Tensor {
     }
     return y;
   };
+  return op;
 }
 
 const u = (name: string, fn: (x: number) => number): UnaryKernel => ({ name, fn });
@@ -57,7 +60,8 @@ export const log10 = defineUnary({ kernel: u("log10", Math.log10), kind: "float"
 export const log1p = defineUnary({ kernel: u("log1p", Math.log1p), kind: "float", node: "Log1PBackward0", grad: (gy, x) => gy.div(x.add(1)), saves: "x" });
 export const sqrt = defineUnary({ kernel: u("sqrt", Math.sqrt), kind: "float", node: "SqrtBackward0", grad: (gy, _x, y) => gy.div(y.mul(2)), saves: "y" });
 export const rsqrt = defineUnary({ kernel: u("rsqrt", (x) => 1 / Math.sqrt(x)), kind: "float", node: "RsqrtBackward0", grad: (gy, _x, y) => gy.mul(-0.5).mul(y.pow(3)), saves: "y" });
-export const square = (x: Tensor): Tensor => (x.dtype === bool ? x.to(getDefaultDtype()) : x).pow(2);
+export const square = (x: Tensor): Tensor =>
+  tracer !== null && tracer.depth === 0 ? tracer.call("square", square, [x]) : (x.dtype === bool ? x.to(getDefaultDtype()) : x).pow(2);
 export const reciprocal = defineUnary({ kernel: u("reciprocal", (x) => 1 / x), kind: "float", node: "ReciprocalBackward0", grad: (gy, _x, y) => gy.mul(y.mul(y).neg()), saves: "y" });
 export const sin = defineUnary({ kernel: u("sin", Math.sin), kind: "float", node: "SinBackward0", grad: (gy, x) => gy.mul(x.cos()), saves: "x" });
 export const cos = defineUnary({ kernel: u("cos", Math.cos), kind: "float", node: "CosBackward0", grad: (gy, x) => gy.mul(x.sin().neg()), saves: "x" });
@@ -141,12 +145,15 @@ const SIGMOID_BACKWARD_F64: BinaryKernel = { name: "sigmoid_backward", fn: (g, y
  * clamp_min / clamp_max.
  */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("clamp", clamp, [x, min, max]);
   return clampNamed(x, min, max, "ClampBackward1");
 }
 export function clampMin(x: Tensor, min: number): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("clampMin", clampMin, [x, min]);
   return clampNamed(x, min, null, "ClampMinBackward0");
 }
 export function clampMax(x: Tensor, max: number): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("clampMax", clampMax, [x, max]);
   return clampNamed(x, null, max, "ClampMaxBackward0");
 }
 

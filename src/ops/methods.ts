@@ -13,6 +13,7 @@ import { needsGrad, record } from "./node.js";
 import * as red from "./reduction.js";
 import * as srt from "./sorting.js";
 import type { Dims, ReduceOptions, ValuesIndices, VarOptions } from "./reduction.js";
+import { tracer } from "./trace.js";
 import { backendOf, castTo, type TensorOrScalar } from "./util.js";
 import * as v from "./view.js";
 
@@ -336,6 +337,7 @@ def("nonzero", function () { return idx.nonzero(this); });
 /** A copy in another dtype, differentiable (ToCopyBackward0) for float to float. */
 function toDtype(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
+  if (tracer !== null && tracer.depth === 0) return tracer.call("toDtype", toDtype, [x, dtype]);
   const out = castTo(x, dtype);
   if (x.requiresGrad && dtype.isFloatingPoint) {
     return recordCast(x, out);

@@ -5,6 +5,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record, withGradMode } from "./node.js";
 import { kernels, where } from "./arithmetic.js";
 import { backendOf, castTo } from "./util.js";
+import { tracer } from "./trace.js";
 
 export type Dims = number | readonly number[] | null | undefined;
 export interface ReduceOptions {
@@ -78,6 +79,7 @@ function sumDtype(x: Tensor, dtype?: DType): DType {
 }
 
 export function sum(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("sum", sum, [x, dimOrOpts, o]);
   const opts = reduceArgs(dimOrOpts, o);
   const dims = resolveDims(x, opts.dim, "sum");
   const keepdim = opts.keepdim ?? false;
@@ -88,6 +90,7 @@ export function sum(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptio
 }
 
 export function mean(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("mean", mean, [x, dimOrOpts, o]);
   const opts = reduceArgs(dimOrOpts, o);
   const dt = opts.dtype ?? x.dtype;
   if (!dt.isFloatingPoint) {
@@ -103,6 +106,7 @@ export function mean(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOpti
 }
 
 export function prod(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("prod", prod, [x, dimOrOpts, o]);
   const opts = reduceArgs(dimOrOpts, o);
   const dims = resolveDims(x, opts.dim, "prod");
   if (opts.dim != null && typeof opts.dim !== "number") throw new TypeError("prod: dim must be a single integer");
@@ -185,16 +189,19 @@ function extremeDim(x: Tensor, dim: number, keepdim: boolean, kind: "max" | "min
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
 export function max(x: Tensor, dim?: number, opts?: { keepdim?: boolean }): Tensor | ValuesIndices {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("max", max, [x, dim, opts]);
   return dim === undefined ? extremeAll(x, "max", "MaxBackward1") : extremeDim(x, dim, opts?.keepdim ?? false, "max");
 }
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
 export function min(x: Tensor, dim?: number, opts?: { keepdim?: boolean }): Tensor | ValuesIndices {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("min", min, [x, dim, opts]);
   return dim === undefined ? extremeAll(x, "min", "MinBackward1") : extremeDim(x, dim, opts?.keepdim ?? false, "min");
 }
 
 function amaxmin(kind: "max" | "min") {
-  return (x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions): Tensor => {
+  const op = (x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions): Tensor => {
+    if (tracer !== null && tracer.depth === 0) return tracer.call(`a${kind}`, op, [x, dimOrOpts, o]);
     const opts = reduceArgs(dimOrOpts, o);
     const dims = resolveDims(x, opts.dim, `a${kind}`);
     const keepdim = opts.keepdim ?? false;
@@ -208,12 +215,14 @@ function amaxmin(kind: "max" | "min") {
     }
     return y;
   };
+  return op;
 }
 export const amax = amaxmin("max");
 export const amin = amaxmin("min");
 
 function argExtreme(kind: "max" | "min") {
-  return (x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor => {
+  const op = (x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor => {
+    if (tracer !== null && tracer.depth === 0) return tracer.call(`arg${kind}`, op, [x, dim, opts]);
     if (dim === undefined || dim === null) {
       const flat = x.reshape([-1]);
       const r = rawReduce(flat, [0], kind, false, true).indices!;
@@ -222,6 +231,7 @@ function argExtreme(kind: "max" | "min") {
     const d = normalizeDim(dim, x.dim(), `arg${kind}`);
     return rawReduce(x, x.dim() ? [d] : [], kind, opts?.keepdim ?? false, true).indices!;
   };
+  return op;
 }
 export const argmax = argExtreme("max");
 export const argmin = argExtreme("min");
@@ -243,6 +253,7 @@ function varianceParts(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions)
 }
 
 export function variance(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("variance", variance, [x, dimOrOpts, o]);
   const { dims, keepdim, correction, n } = varianceParts(x, dimOrOpts, o);
   const y = varianceRaw(x, dims, keepdim, correction, n);
   if (needsGrad(x)) record("VarBackward0", [x], y, (gy) => [varBackward(gy, x, dims, keepdim, correction, n)], [x]);
@@ -274,6 +285,7 @@ function varianceRaw(x: Tensor, dims: number[], keepdim: boolean, correction: nu
 }
 
 export function std(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("std", std, [x, dimOrOpts, o]);
   const { dims, keepdim, correction, n } = varianceParts(x, dimOrOpts, o);
   const y = varianceRaw(x, dims, keepdim, correction, n, true);
   if (needsGrad(x)) {
@@ -284,6 +296,7 @@ export function std(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions): T
 }
 
 export function logsumexp(x: Tensor, dim: Dims, opts?: { keepdim?: boolean }): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("logsumexp", logsumexp, [x, dim, opts]);
   const dims = resolveDims(x, dim, "logsumexp");
   const keepdim = opts?.keepdim ?? false;
   const xd = x.dtype.isFloatingPoint ? x : x.float();
@@ -300,11 +313,13 @@ export function logsumexp(x: Tensor, dim: Dims, opts?: { keepdim?: boolean }): T
 
 // all/any count the zeros / non-zeros, so an empty reduction gives True / False as in PyTorch.
 export function all(x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("all", all, [x, dim, opts]);
   const zeros = castTo(x.detach(), bool).logicalNot();
   const dims = resolveDims(zeros, dim, "all");
   return rawReduce(castTo(zeros, int64), dims, "sum", opts?.keepdim ?? false).values.eq(0);
 }
 export function any(x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("any", any, [x, dim, opts]);
   const nonzero = castTo(x.detach(), bool);
   const dims = resolveDims(nonzero, dim, "any");
   return rawReduce(castTo(nonzero, int64), dims, "sum", opts?.keepdim ?? false).values.ne(0);
@@ -315,6 +330,7 @@ export function any(x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }
  * is, with the derivative of PyTorch's norm_backward.
  */
 export function norm(x: Tensor, p: number | "fro" = 2, dim?: Dims, opts?: { keepdim?: boolean }): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("norm", norm, [x, p, dim, opts]);
   const pp = p === "fro" ? 2 : p;
   const keepdim = opts?.keepdim ?? false;
   if (!x.dtype.isFloatingPoint) throw new TypeError(`norm(): input dtype should be either floating point or complex. Got ${x.dtype} instead.`);
@@ -352,6 +368,7 @@ export function norm(x: Tensor, p: number | "fro" = 2, dim?: Dims, opts?: { keep
 
 
 export function cumsum(x: Tensor, dim: number): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("cumsum", cumsum, [x, dim]);
   const d = normalizeDim(dim, x.dim(), "cumsum");
   const dt = x.dtype.isFloatingPoint ? x.dtype : int64;
   const src = castTo(x.detach(), dt).contiguous();

@@ -6,6 +6,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./node.js";
 import { type ValuesIndices, valuesIndices } from "./reduction.js";
 import { backendOf } from "./util.js";
+import { tracer } from "./trace.js";
 
 // NaN sorts as the largest value, as PyTorch's sort and topk treat it.
 function ascending(a: number, b: number): number {
@@ -58,6 +59,7 @@ export interface SortOptions {
 
 /** torch.sort(x, dim=-1, descending=false): { values, indices }, also [values, indices]. */
 export function sort(x: Tensor, dim: number | SortOptions = -1, opts: SortOptions = {}): ValuesIndices {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("sort", sort, [x, dim, opts]);
   const o = typeof dim === "object" ? dim : { ...opts, dim };
   const d = o.dim ?? -1;
   return ordered(x, d, o.descending ?? false, x.dim() === 0 ? 1 : x.shape[normalizeDim(d, x.dim(), "sort")], "sort",
@@ -66,6 +68,7 @@ export function sort(x: Tensor, dim: number | SortOptions = -1, opts: SortOption
 }
 
 export function argsort(x: Tensor, dim: number | SortOptions = -1, opts: SortOptions = {}): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("argsort", argsort, [x, dim, opts]);
   return sort(x, dim, opts).indices;
 }
 
@@ -77,6 +80,7 @@ export interface TopkOptions {
 
 /** torch.topk(x, k, dim=-1, largest=true, sorted=true): the k largest (or smallest) along dim. */
 export function topk(x: Tensor, k: number, dim: number | TopkOptions = -1, opts: TopkOptions = {}): ValuesIndices {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("topk", topk, [x, k, dim, opts]);
   const o = typeof dim === "object" ? dim : { ...opts, dim };
   if (!Number.isInteger(k)) throw new TypeError(`topk: k must be an integer, got ${k}`);
   return ordered(x, o.dim ?? -1, o.largest ?? true, k, "topk", "TopkBackward0");

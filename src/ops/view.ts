@@ -7,6 +7,7 @@ import { Storage } from "../tensor/storage.js";
 import { Tensor } from "../tensor/tensor.js";
 import { anyNeedsGrad, needsGrad, record, recordMulti, withGradMode } from "./node.js";
 import { backendOf } from "./util.js";
+import { tracer } from "./trace.js";
 
 /** A view of x with its own geometry, sharing memory (and the version counter). */
 export function rawView(x: Tensor, shape: number[], strides: number[], offset: number): Tensor {
@@ -25,6 +26,7 @@ function embed(g: Tensor, shape: number[], place: (z: Tensor) => Tensor): Tensor
 type ShapeArg = number | readonly number[];
 
 export function view(x: Tensor, ...shape: ShapeArg[]): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("view", view, [x, ...shape]);
   const target = inferShape(flatShape(shape), x.numel(), "view", x.shape);
   const strides = viewStrides(x.shape, x.strides, target);
   if (!strides) {
@@ -38,6 +40,7 @@ export function view(x: Tensor, ...shape: ShapeArg[]): Tensor {
 }
 
 export function reshape(x: Tensor, ...shape: ShapeArg[]): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("reshape", reshape, [x, ...shape]);
   const target = inferShape(flatShape(shape), x.numel(), "reshape", x.shape);
   const strides = viewStrides(x.shape, x.strides, target);
   if (strides) {
@@ -62,11 +65,13 @@ export function viewAs(x: Tensor, other: Tensor): Tensor {
 }
 
 export function contiguous(x: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("contiguous", contiguous, [x]);
   if (x.isContiguous()) return x;
   return clone(x);
 }
 
 export function clone(x: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("clone", clone, [x]);
   const out = backendOf(x).copy(x, x.dtype);
   if (needsGrad(x)) record("CloneBackward0", [x], out, (gy) => [gy]);
   return out;
@@ -74,6 +79,7 @@ export function clone(x: Tensor): Tensor {
 
 /** A tensor sharing x's memory and version counter, cut from the graph. */
 export function detach(x: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("detach", detach, [x]);
   const out = new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype);
   return out;
 }
@@ -84,6 +90,7 @@ export function dataOf(x: Tensor): Tensor {
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("transpose", transpose, [x, dim0, dim1]);
   const nd = x.dim();
   const a = normalizeDim(dim0, nd, "transpose");
   const b = normalizeDim(dim1, nd, "transpose");
@@ -105,6 +112,7 @@ function aliasOf(x: Tensor, name: string): Tensor {
 
 /** t(): transpose of a matrix, or the tensor itself for fewer than 2 dims. */
 export function t(x: Tensor): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("t", t, [x]);
   if (x.dim() > 2) throw new RangeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
   if (x.dim() < 2) return aliasOf(x, "TBackward0");
   const out = rawView(x, [x.shape[1], x.shape[0]], [x.strides[1], x.strides[0]], x.offset);
@@ -113,6 +121,7 @@ export function t(x: Tensor): Tensor {
 }
 
 export function permute(x: Tensor, ...dims: ShapeArg[]): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("permute", permute, [x, ...dims]);
   const order = flatShape(dims).map((d) => normalizeDim(d, x.dim(), "permute"));
   if (order.length !== x.dim() || new Set(order).size !== order.length) {
     throw new RangeError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.dim()} is not equal to len(dims) = ${order.length}`);
@@ -135,6 +144,7 @@ export function movedim(x: Tensor, source: number, destination: number): Tensor 
 }
 
 export function expand(x: Tensor, ...sizes: ShapeArg[]): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("expand", expand, [x, ...sizes]);
   const target = flatShape(sizes);
   if (target.length < x.dim()) {
     throw new RangeError(`expand: the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${x.dim()})`);
@@ -175,6 +185,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("squeeze", squeeze, [x, dim]);
   const nd = x.dim();
   const dims = dim === undefined ? [...Array(nd).keys()] : (typeof dim === "number" ? [dim] : dim).map((d) => normalizeDim(d, nd, "squeeze"));
   const shape: number[] = [];
@@ -190,6 +201,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("unsqueeze", unsqueeze, [x, dim]);
   const d = normalizeDim(dim, x.dim() + 1, "unsqueeze");
   const shape = x.shape.slice();
   const strides = x.strides.slice();
@@ -201,6 +213,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("flatten", flatten, [x, startDim, endDim]);
   if (x.dim() === 0) return reshape(x, [1]);
   const s = normalizeDim(startDim, x.dim(), "flatten");
   const e = normalizeDim(endDim, x.dim(), "flatten");
@@ -211,6 +224,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 }
 
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("unflatten", unflatten, [x, dim, sizes]);
   const d = normalizeDim(dim, x.dim(), "unflatten");
   const inner = inferShape(sizes, x.shape[d], "unflatten");
   return view(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
@@ -218,6 +232,7 @@ export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Ten
 
 /** x[..., start:end:step, ...] along dim: a view. */
 export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("slice", slice, [x, dim, start, end, step]);
   const d = normalizeDim(dim, x.dim(), "slice");
   if (step <= 0) throw new RangeError("slice step must be positive");
   const size = x.shape[d];
@@ -236,6 +251,7 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("narrow", narrow, [x, dim, start, length]);
   const d = normalizeDim(dim, x.dim(), "narrow");
   const size = x.shape[d];
   const s = start < 0 ? start + size : start;
@@ -246,6 +262,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 }
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("select", select, [x, dim, index]);
   const d = normalizeDim(dim, x.dim(), "select");
   const size = x.shape[d];
   if (index < -size || index >= size) {
@@ -279,6 +296,7 @@ function splitAt(x: Tensor, d: number, sizes: number[], name: string): Tensor[] 
 }
 
 export function split(x: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("split", split, [x, sizeOrSections, dim]);
   const d = normalizeDim(dim, x.dim(), "split");
   const size = x.shape[d];
   let sizes: number[];
@@ -305,6 +323,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 }
 
 export function unbind(x: Tensor, dim = 0): Tensor[] {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("unbind", unbind, [x, dim]);
   const d = normalizeDim(dim, x.dim(), "unbind");
   const n = x.shape[d];
   const shape = x.shape.slice();
@@ -322,6 +341,7 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
 
 /** Reverses the order along dims (a copy, as torch.flip). */
 export function flip(x: Tensor, dims: readonly number[]): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("flip", flip, [x, dims]);
   const ds = dims.map((d) => normalizeDim(d, x.dim(), "flip"));
   let offset = x.offset;
   const strides = x.strides.slice();
@@ -336,6 +356,7 @@ export function flip(x: Tensor, dims: readonly number[]): Tensor {
 }
 
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("cat", cat, [tensors, dim]);
   if (tensors.length === 0) throw new RangeError("torch.cat(): expected a non-empty list of Tensors");
   // Legacy rule kept by PyTorch: 1-D empty tensors are skipped (their gradient is empty).
   const skipped = (t: Tensor) => t.dim() === 1 && t.shape[0] === 0;
@@ -382,6 +403,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("stack", stack, [tensors, dim]);
   if (tensors.length === 0) throw new RangeError("stack expects a non-empty TensorList");
   const ref = tensors[0];
   for (const [i, p] of tensors.entries()) {

@@ -34,7 +34,8 @@ const spec: CommandSpec = {
     "Rows are split 80/10/10 into training, validation and test sets; inputs are standardised with the\n" +
     "training rows' mean and deviation. Written to --out: model.safetensors (the weights, readable by\n" +
     "PyTorch's safetensors), model.json (how to use them), report.json, cost.svg, and confusion.svg for a\n" +
-    "classifier or predictions.svg for a regressor.",
+    "classifier or predictions.svg for a regressor; with --onnx also model.onnx (ONNX, any batch size:\n" +
+    "input 'input' of standardised features, output 'output' as the network gives it).",
   options: [
     { name: "csv", type: "string", value: "FILE", help: "the table to learn from, with a header row", required: true },
     { name: "target", type: "string", value: "COLUMN", help: "the column to predict", required: true },
@@ -47,6 +48,7 @@ const spec: CommandSpec = {
     { name: "seed", type: "string", value: "N", help: "seed for the split, the initial weights and the shuffling", defaultText: "0" },
     { name: "out", type: "string", value: "DIR", help: "folder for the model, the report and the charts", defaultText: "out/<csv name>" },
     { name: "encoding", type: "string", value: "NAME", help: "the CSV file's text encoding: utf8 or latin1", defaultText: "utf8" },
+    { name: "onnx", type: "boolean", help: "also write model.onnx, for ONNX Runtime" },
     { name: "quiet", type: "boolean", help: "no progress bar" },
   ],
   examples: [
@@ -219,8 +221,14 @@ export const trainCommand: Command = {
 
     const modelPath = join(outDir, "model.safetensors");
     torch.save(model.stateDict(), modelPath, { metadata: { kindling: JSON.stringify(description) } });
+    const onnxPath = options.onnx ? join(outDir, "model.onnx") : null;
+    if (onnxPath) {
+      const dynamicAxes = { input: { 0: "batch" }, output: { 0: "batch" } };
+      torch.onnx.export(model, x.narrow(0, 0, Math.min(n, 2)), onnxPath, { inputNames: ["input"], outputNames: ["output"], dynamicAxes });
+    }
     const descriptionPath = join(outDir, "model.json");
-    writeFileSync(descriptionPath, `${JSON.stringify({ ...description, weights: "model.safetensors", layers: model.toString() }, null, 2)}\n`);
+    const files = { weights: "model.safetensors", ...(onnxPath ? { onnx: "model.onnx" } : {}) };
+    writeFileSync(descriptionPath, `${JSON.stringify({ ...description, ...files, layers: model.toString() }, null, 2)}\n`);
 
     const charts = new ChartWriter(outDir);
     await charts.write(
@@ -301,7 +309,7 @@ export const trainCommand: Command = {
         ),
       );
     }
-    print("", `Written to ${outDir}:`, ...[modelPath, descriptionPath, reportPath, ...charts.files].map((f) => `  ${f}`));
+    print("", `Written to ${outDir}:`, ...[modelPath, ...(onnxPath ? [onnxPath] : []), descriptionPath, reportPath, ...charts.files].map((f) => `  ${f}`));
   },
 };
 

@@ -1,0 +1,62 @@
+// The vendored schema: the committed descriptor is the one scripts/onnx-schema.mjs makes from
+// onnx.proto, and an exported file read back through onnx.proto itself (parsed here, not through
+// the exporter's descriptor) holds the state dict's tensors under their names.
+import assert from "node:assert/strict";
+import { readFileSync, rmSync } from "node:fs";
+import { test } from "node:test";
+import protobuf from "protobufjs";
+import * as torch from "../../src/index.js";
+import { nn } from "../../src/index.js";
+import { onnxDescriptor } from "../../src/onnx/schema/onnx-descriptor.js";
+
+const protoText = readFileSync(new URL("../../src/onnx/schema/onnx.proto", import.meta.url), "utf8");
+
+test("the committed descriptor matches onnx.proto (rerun scripts/onnx-schema.mjs after updating it)", () => {
+  const fresh = protobuf.parse(protoText, { keepCase: true }).root.toJSON();
+  assert.deepEqual(JSON.parse(JSON.stringify(fresh)), JSON.parse(JSON.stringify(onnxDescriptor)));
+});
+
+test("the vendored schema carries its Apache-2.0 licence", () => {
+  const licence = readFileSync(new URL("../../src/onnx/schema/LICENSE", import.meta.url), "utf8");
+  assert.match(licence, /Apache License\s+Version 2\.0/);
+  assert.match(protoText, /SPDX-License-Identifier: Apache-2\.0/);
+});
+
+/** Decodes a TensorProto's raw little-endian bytes. */
+function rawValues(t: { data_type: number; raw_data: Uint8Array }): number[] {
+  const bytes = new Uint8Array(t.raw_data).slice().buffer;
+  if (t.data_type === 1) return Array.from(new Float32Array(bytes));
+  if (t.data_type === 11) return Array.from(new Float64Array(bytes));
+  if (t.data_type === 7) return Array.from(new BigInt64Array(bytes), Number);
+  throw new Error(`unexpected data type ${t.data_type}`);
+}
+
+test("an exported file read back with onnx.proto has every state-dict tensor as an initializer, by name and value", () => {
+  torch.manualSeed(11);
+  const model = new nn.Sequential(new nn.Linear(4, 6), new nn.BatchNorm1d(6), new nn.ReLU(), new nn.Linear(6, 2));
+  model.train();
+  torch.noGrad(() => model.forward(torch.randn(8, 4))); // moves the running statistics
+  model.eval();
+  const path = `${process.env.TMPDIR ?? "/tmp"}/kindling-onnx-${process.pid}.onnx`;
+  torch.onnx.export(model, torch.randn(3, 4), path, { dynamicAxes: { input: { 0: "batch" } } });
+  const bytes = readFileSync(path);
+  rmSync(path);
+  const root = protobuf.parse(protoText, { keepCase: true }).root;
+  const ModelProto = root.lookupType("onnx.ModelProto");
+  const m = ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, bytes: Uint8Array as any, arrays: true }) as any;
+  assert.equal(m.ir_version, 8);
+  assert.equal(m.opset_import[0].version, 17);
+  const inits = new Map<string, any>(m.graph.initializer.map((t: any) => [t.name, t]));
+  const state = model.stateDict();
+  // num_batches_tracked is not read by the eval-mode graph, as in PyTorch's export.
+  const expected = Object.keys(state).filter((k) => !k.endsWith("num_batches_tracked"));
+  assert.deepEqual([...inits.keys()].sort(), expected.sort());
+  for (const name of expected) {
+    const t = inits.get(name);
+    const want = state[name];
+    assert.deepEqual(t.dims.map(Number), want.shape, name);
+    assert.deepEqual(rawValues(t), Array.from(want.contiguous().values()), name);
+  }
+  // The bytes written to the file are those exportBuffer gives.
+  assert.deepEqual(new Uint8Array(bytes), torch.onnx.exportBuffer(model, torch.randn(3, 4), { dynamicAxes: { input: { 0: "batch" } } }));
+});
