@@ -446,3 +446,4 @@ export function crossEntropy(
 export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: Reduction | "batchmean"; logTarget?: boolean } = {}): Tensor {
   return loss.klDiv(input, target, opts);
 }
+export * from "./functional/attention.js";
