@@ -298,10 +298,10 @@ export interface TransformerForwardOptions {
  * xavier_uniform_, in parameter order, as PyTorch's _reset_parameters does.
  */
 export class Transformer extends Module {
-  // biome-ignore lint/suspicious/noExplicitAny: a custom encoder may be any module
-  encoder: TransformerEncoder | any;
-  // biome-ignore lint/suspicious/noExplicitAny: a custom decoder may be any module
-  decoder: TransformerDecoder | any;
+  /** The encoder stack (or the customEncoder given, which must take the same forward arguments). */
+  encoder: TransformerEncoder;
+  /** The decoder stack (or the customDecoder given). */
+  decoder: TransformerDecoder;
   dModel: number;
   nhead: number;
   batchFirst: boolean;
@@ -321,12 +321,12 @@ export class Transformer extends Module {
       normFirst: opts.normFirst ?? false,
       ...f,
     };
-    if (opts.customEncoder) this.encoder = opts.customEncoder;
+    if (opts.customEncoder) this.encoder = opts.customEncoder as TransformerEncoder;
     else {
       const layer = new TransformerEncoderLayer(dModel, nhead, layerOpts);
       this.encoder = new TransformerEncoder(layer, opts.numEncoderLayers ?? 6, { norm: new LayerNorm(dModel, { eps, ...f }) });
     }
-    if (opts.customDecoder) this.decoder = opts.customDecoder;
+    if (opts.customDecoder) this.decoder = opts.customDecoder as TransformerDecoder;
     else {
       const layer = new TransformerDecoderLayer(dModel, nhead, layerOpts);
       this.decoder = new TransformerDecoder(layer, opts.numDecoderLayers ?? 6, { norm: new LayerNorm(dModel, { eps, ...f }) });
