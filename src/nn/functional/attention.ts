@@ -21,9 +21,13 @@ function pyTuple(shape: readonly number[]): string {
   return `(${shape.join(", ")}${shape.length === 1 ? "," : ""})`;
 }
 
-/** y = x W^T + b, by F.linear's route (addmm for 2-D input, matmul then add otherwise). */
+/** y = x W^T + b, by F.linear's route (addmm for 2-D and contiguous 3-D input, matmul then add otherwise). */
 function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
   if (x.dim() === 2) return linearOp(x, w, b);
+  if (x.dim() === 3 && b && x.isContiguous()) {
+    const [p, q, k] = x.shape;
+    return linearOp(x.view(p * q, k), w, b).view(p, q, w.shape[0]);
+  }
   const out = x.matmul(w.t());
   return b ? out.add(b) : out;
 }
