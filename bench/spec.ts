@@ -25,6 +25,8 @@ export type Goal =
 const XOR_BATCH = 64;
 const MLP_BATCH = 128;
 export const TRANSFORMER = { seq: 128, dModel: 512, heads: 8, ffn: 2048 };
+/** The TransformerEncoder training step (issue 15): 2 layers, batch-first, dropout 0.1, MSE to a fixed target, Adam. */
+export const ENCODER = { layers: 2, dModel: 128, heads: 4, ffn: 256, seq: 64, batch: 16 };
 
 function transformerFlops(): number {
   const { seq, dModel, ffn } = TRANSFORMER;
@@ -74,6 +76,13 @@ export const WORKLOADS: WorkloadSpec[] = [
     title: `transformer block forward (seq ${TRANSFORMER.seq}, d ${TRANSFORMER.dModel}, ${TRANSFORMER.heads} heads, ffn ${TRANSFORMER.ffn}), no grad`,
     metric: "GFLOP/s",
     work: transformerFlops(),
+  },
+  {
+    id: "transformer-encoder-step",
+    title: `TransformerEncoder training step (${ENCODER.layers} layers, d ${ENCODER.dModel}, ${ENCODER.heads} heads, ffn ${ENCODER.ffn}, seq ${ENCODER.seq}, batch ${ENCODER.batch}, Adam)`,
+    metric: "samples/s",
+    work: ENCODER.batch,
+    goal: { kind: "vsPytorch", factor: 1, text: ">= PyTorch" },
   },
   {
     id: "perceptron",

@@ -14,6 +14,7 @@ const runs = [
   ["binary-classification.ts", "10", join(dir, "pass-fail.csv")],
   ["perceptron.ts", "300", "1", join(dir, "xor.csv")],
   ["onnx-export.ts", "5", join(dir, "blobs-classifier.onnx")],
+  ["char-gpt.ts", "200", join(dir, "char-gpt-loss.svg")],
 ];
 let failed = 0;
 try {

@@ -135,6 +135,10 @@ export {
   unsqueeze,
 } from "./ops/view.js";
 export { gather, index, indexSelect, maskedFill, maskedSelect, nonzero, scatter, scatterAdd, type IndexItem } from "./ops/indexing.js";
+export { tril, triu } from "./ops/triangular.js";
+export { repeatInterleave } from "./ops/repeat.js";
+export { einsum } from "./ops/einsum.js";
+export { baddbmm } from "./ops/baddbmm.js";
 export { autograd, enableGrad, inferenceMode, isGradEnabled, noGrad, setGradEnabled } from "./autograd/index.js";
 export { broadcastShapes } from "./tensor/shape.js";
 export { backends } from "./backend/native/index.js";

@@ -23,6 +23,7 @@ XOR_BATCH = 64
 MLP_BATCH = 128
 N = 1 << 20
 T = dict(seq=128, d_model=512, heads=8, ffn=2048)
+ENC = dict(layers=2, d_model=128, heads=4, ffn=256, seq=64, batch=16)
 
 
 def warm_up(step, first, o):
@@ -159,6 +160,24 @@ def transformer_block():
     return step
 
 
+def transformer_encoder_step():
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(ENC["d_model"], ENC["heads"], dim_feedforward=ENC["ffn"], batch_first=True)
+    model = nn.TransformerEncoder(layer, ENC["layers"])
+    opt = optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.randn(ENC["batch"], ENC["seq"], ENC["d_model"])
+    target = torch.randn(ENC["batch"], ENC["seq"], ENC["d_model"])
+    criterion = nn.MSELoss()
+
+    def step():
+        opt.zero_grad()
+        loss = criterion(model(x), target)
+        loss.backward()
+        opt.step()
+
+    return step
+
+
 WORKLOADS = {
     "xor-step": xor_step,
     "mlp-step": mlp_step,
@@ -173,6 +192,7 @@ WORKLOADS = {
     "sum-rows-1024": square(lambda a: a.sum(1)),
     "sum-cols-1024": square(lambda a: a.sum(0)),
     "transformer-block": transformer_block,
+    "transformer-encoder-step": transformer_encoder_step,
 }
 
 

@@ -3,7 +3,7 @@
 // needed for the work to be done.
 import * as tf from "@tensorflow/tfjs";
 import type { Prepare, Step } from "../harness.js";
-import { SIZES, TRANSFORMER } from "../spec.js";
+import { ENCODER, SIZES, TRANSFORMER } from "../spec.js";
 
 const N = 1 << 20;
 const randn = (...shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", 0);
@@ -76,6 +76,49 @@ function transformerBlock(): Step {
     });
 }
 
+/**
+ * TF.js has no Transformer layers: the same two post-norm encoder layers written out (packed QKV
+ * projection, 4-head attention, dropout 0.1 where PyTorch puts it, ReLU feed-forward, LayerNorm),
+ * MSE to a fixed target, Adam.
+ */
+function transformerEncoderStep(): Step {
+  const { layers, dModel, heads, ffn, seq, batch } = ENCODER;
+  const dh = dModel / heads;
+  const weight = (i: number, o: number) => tf.variable(tf.mul(randn(i, o), 1 / Math.sqrt(i)));
+  const zeros = (n: number) => tf.variable(tf.zeros([n]));
+  const ones = (n: number) => tf.variable(tf.ones([n]));
+  const params = Array.from({ length: layers }, () => ({
+    wqkv: weight(dModel, 3 * dModel), bqkv: zeros(3 * dModel), wo: weight(dModel, dModel), bo: zeros(dModel),
+    w1: weight(dModel, ffn), b1: zeros(ffn), w2: weight(ffn, dModel), b2: zeros(dModel),
+    g1: ones(dModel), be1: zeros(dModel), g2: ones(dModel), be2: zeros(dModel),
+  }));
+  const x = randn(batch * seq, dModel);
+  const target = randn(batch * seq, dModel);
+  const opt = tf.train.adam(1e-3);
+  const p = 0.1;
+  const layerNorm = (h: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+    const { mean, variance } = tf.moments(h, -1, true);
+    return tf.add(tf.mul(tf.div(tf.sub(h, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
+  };
+  const heads4 = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [batch, seq, heads, dh]), [0, 2, 1, 3]);
+  const layer = (h: tf.Tensor, w: (typeof params)[number]) => {
+    const [q, k, v] = tf.split(tf.add(tf.matMul(h, w.wqkv), w.bqkv), 3, 1).map(heads4);
+    const att = tf.dropout(tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh))), p);
+    const o = tf.reshape(tf.transpose(tf.matMul(att, v), [0, 2, 1, 3]), [batch * seq, dModel]);
+    const h1 = layerNorm(tf.add(h, tf.dropout(tf.add(tf.matMul(o, w.wo), w.bo), p)), w.g1, w.be1);
+    const f = tf.add(tf.matMul(tf.dropout(tf.relu(tf.add(tf.matMul(h1, w.w1), w.b1)), p), w.w2), w.b2);
+    return layerNorm(tf.add(h1, tf.dropout(f, p)), w.g2, w.be2);
+  };
+  return () => {
+    const loss = opt.minimize(() => {
+      let h: tf.Tensor = x;
+      for (const w of params) h = layer(h, w);
+      return tf.losses.meanSquaredError(target, h) as tf.Scalar;
+    }, true);
+    loss?.dispose();
+  };
+}
+
 export const tfjsWorkloads: Record<string, Prepare> = {
   "xor-step": xorStep,
   "mlp-step": mlpStep,
@@ -103,4 +146,5 @@ export const tfjsWorkloads: Record<string, Prepare> = {
     return () => tf.sum(a, 0).dispose();
   },
   "transformer-block": transformerBlock,
+  "transformer-encoder-step": transformerEncoderStep,
 };

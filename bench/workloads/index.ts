@@ -6,6 +6,7 @@ import * as mlp from "./mlp.js";
 import * as reductions from "./reductions.js";
 import * as softmax from "./softmax.js";
 import * as transformer from "./transformer.js";
+import * as transformerTrain from "./transformer-train.js";
 import * as xor from "./xor.js";
 
 export const kindlingWorkloads: Record<string, Prepare> = {
@@ -22,4 +23,5 @@ export const kindlingWorkloads: Record<string, Prepare> = {
   "sum-rows-1024": reductions.prepareSumRows,
   "sum-cols-1024": reductions.prepareSumCols,
   "transformer-block": transformer.prepare,
+  "transformer-encoder-step": transformerTrain.prepare,
 };

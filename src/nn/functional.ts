@@ -41,6 +41,11 @@ function maybeInplace(x: Tensor, y: Tensor, inplace: boolean): Tensor {
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (input.dim() === 2 && bias) return linearOp(input, weight, bias);
   if (input.dim() === 2 || input.dim() === 0) return linearOp(input, weight, null);
+  // PyTorch 1.13's _flatten_3d_linear: a contiguous 3-D input with a bias is one addmm on its rows, viewed back (ViewBackward0).
+  if (input.dim() === 3 && bias && input.isContiguous()) {
+    const [a, b, k] = input.shape;
+    return linearOp(input.view(a * b, k), weight, bias).view(a, b, weight.shape[0]);
+  }
   const out = input.matmul(weight.t());
   return bias ? out.add(bias) : out;
 }
@@ -452,3 +457,4 @@ export function crossEntropy(
 export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: Reduction | "batchmean"; logTarget?: boolean } = {}): Tensor {
   return loss.klDiv(input, target, opts);
 }
+export * from "./functional/attention.js";

@@ -7,6 +7,8 @@ export { ModuleDict, ModuleList, Sequential } from "./modules/container.js";
 export { Bilinear, Identity, Linear } from "./modules/linear.js";
 export { Dropout, Flatten, Unflatten } from "./modules/dropout.js";
 export { BatchNorm1d, Embedding, LayerNorm } from "./modules/normalization.js";
+export { MultiheadAttention, NonDynamicallyQuantizableLinear } from "./modules/attention.js";
+export { Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer } from "./modules/transformer.js";
 export {
   CELU,
   ELU,

@@ -4,7 +4,7 @@ import { bool, int64 } from "../tensor/dtype.js";
 import { broadcastShapes, formatShape, normalizeDim } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./node.js";
-import { backendOf, castTo, checkDevices, checkIndexTensor, type TensorOrScalar } from "./util.js";
+import { backendOf, castTo, checkDevices, checkIndexTensor, sumTo, type TensorOrScalar } from "./util.js";
 import { select, slice } from "./view.js";
 import { tracer } from "./trace.js";
 
@@ -65,25 +65,31 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   return out;
 }
 
-export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("maskedFill", maskedFill, [x, mask, value]);
+/**
+ * x.maskedFill(mask, value): value where mask is true. As PyTorch's out-of-place masked_fill, x and
+ * mask broadcast against each other (a [B, 1, S] mask over a [1, L, S] input gives [B, L, S]);
+ * `inplace` (masked_fill_) requires the mask to broadcast to x's own shape.
+ */
+export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar, inplace = false): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("maskedFill", maskedFill, [x, mask, value, inplace]);
   if (mask.dtype !== bool) throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   checkDevices("masked_fill", x, mask);
   const v = value instanceof Tensor ? value : null;
   if (v && v.dim() !== 0) throw new RangeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${v.dim()} dimension(s).`);
   const shape = broadcastShapes(x.shape, mask.shape, "masked_fill");
-  if (shape.length !== x.dim() || shape.some((s, i) => s !== x.shape[i])) {
-    throw new RangeError(`masked_fill: the mask ${formatShape(mask.shape)} must be broadcastable to the input ${formatShape(x.shape)}`);
+  const same = shape.length === x.dim() && shape.every((s, i) => s === x.shape[i]);
+  if (inplace && !same) {
+    throw new RangeError(`masked_fill_: the mask ${formatShape(mask.shape)} must be broadcastable to the input ${formatShape(x.shape)}`);
   }
   const fill = v ? v.item() : Number(value);
-  const m = mask.expand(x.shape).contiguous().values();
-  const out = backendOf(x).copy(x, x.dtype);
+  const m = mask.expand(shape).contiguous().values();
+  const out = backendOf(x).copy(same ? x : x.detach().expand(shape), x.dtype);
   const o = out.storage.data;
   const cast = x.dtype === bool ? (fill ? 1 : 0) : x.dtype.isFloatingPoint ? fill : Math.trunc(fill);
   for (let i = 0; i < o.length; i++) if (m[i]) o[i] = cast;
   if (needsGrad(x, v)) {
     record(v ? "MaskedFillBackward1" : "MaskedFillBackward0", [x, v], out, (gy) => [
-      x.requiresGrad ? gy.maskedFill(mask, 0) : null,
+      x.requiresGrad ? sumTo(gy.maskedFill(mask, 0), x.shape) : null,
       v?.requiresGrad ? gy.where(mask, 0).sum() : null,
     ]);
   }

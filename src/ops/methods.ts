@@ -12,6 +12,9 @@ import * as m from "./math.js";
 import { needsGrad, record } from "./node.js";
 import * as red from "./reduction.js";
 import * as srt from "./sorting.js";
+import { baddbmm } from "./baddbmm.js";
+import { repeat, repeatInterleave } from "./repeat.js";
+import { tril, triu } from "./triangular.js";
 import type { Dims, ReduceOptions, ValuesIndices, VarOptions } from "./reduction.js";
 import { tracer } from "./trace.js";
 import { backendOf, castTo, type TensorOrScalar } from "./util.js";
@@ -201,6 +204,15 @@ declare module "../tensor/tensor.js" {
     lerp_(end: Tensor, weight: number): Tensor;
     maximum_(other: Tensor): Tensor;
     maskedFill_(mask: Tensor, value: TensorOrScalar): Tensor;
+    // attention helpers
+    tril(diagonal?: number): Tensor;
+    triu(diagonal?: number): Tensor;
+    tril_(diagonal?: number): Tensor;
+    triu_(diagonal?: number): Tensor;
+    repeat(...sizes: ShapeArg[]): Tensor;
+    repeatInterleave(repeats: number | Tensor, dim?: number | null, opts?: { outputSize?: number }): Tensor;
+    typeAs(other: Tensor): Tensor;
+    baddbmm(batch1: Tensor, batch2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor;
     copy_(src: Tensor): Tensor;
     zero_(): Tensor;
     fill_(value: number | boolean): Tensor;
@@ -403,7 +415,17 @@ inplace("addcmul_", (s, t1, t2, opts) => ar.add(s, ar.mul(t1, t2), { alpha: opts
 inplace("addcdiv_", (s, t1, t2, opts) => ar.add(s, ar.div(t1, t2), { alpha: opts?.value ?? 1 }));
 inplace("lerp_", (s, end, w) => ar.add(s, ar.sub(end, s), { alpha: w }));
 inplace("maximum_", (s, o) => ar.maximum(s, o));
-inplace("maskedFill_", (s, mask, value) => idx.maskedFill(s, mask, value));
+inplace("maskedFill_", (s, mask, value) => idx.maskedFill(s, mask, value, true));
 def("copy_", function (src: Tensor) { return inp.copyInplace(this, src); });
 def("zero_", function () { return inp.fillInplace(this, 0, "ZeroBackward0"); });
 def("fill_", function (value) { return inp.fillInplace(this, value); });
+
+// attention helpers
+def("tril", function (d) { return tril(this, d); });
+def("triu", function (d) { return triu(this, d); });
+inplace("tril_", (s, d) => tril(s, d));
+inplace("triu_", (s, d) => triu(s, d));
+def("repeat", function (...r) { return repeat(this, ...r); });
+def("repeatInterleave", function (r, d, o) { return repeatInterleave(this, r, d, o); });
+def("typeAs", function (o: Tensor) { return toDtype(this, o.dtype); });
+def("baddbmm", function (b1, b2, o) { return baddbmm(this, b1, b2, o); });

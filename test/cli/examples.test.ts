@@ -1,7 +1,7 @@
 // The chapter's programs in examples/ run as a reader runs them, on tables kindling generates.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -39,4 +39,17 @@ test("examples/perceptron.ts: one layer cannot learn XOR, two layers do", () => 
   const out = example("perceptron.ts", "300", "1", join(dir, "xor.csv"));
   assert.match(out, /two layers predictions: tensor\(\[\[False\],\n\s+\[ True\],\n\s+\[ True\],\n\s+\[False\]\]\)/);
   assert.doesNotMatch(out, /single layer predictions: tensor\(\[\[False\],\n\s+\[ True\],\n\s+\[ True\],\n\s+\[False\]\]\)/);
+});
+
+test("examples/char-gpt.ts: a causal Transformer learns the shipped text, samples from it and charts its loss", () => {
+  const chart = join(dir, "char-gpt-loss.svg");
+  const out = example("char-gpt.ts", "200", chart);
+  const m = /loss fell from ([\d.]+) to ([\d.]+)/.exec(out);
+  assert.ok(m, out);
+  const [first, last] = [Number(m[1]), Number(m[2])];
+  assert.ok(first > 3 && last < first - 1, out);
+  const sample = /sample:\n([\s\S]+?)\n\nloss fell/.exec(out)?.[1] ?? "";
+  assert.ok(sample.startsWith("the fire ") && sample.length > 100, out);
+  assert.ok(existsSync(chart));
+  assert.match(readFileSync(chart, "utf8"), /^<svg[\s\S]*Character-level GPT: training loss/);
 });
