@@ -228,5 +228,9 @@ export function createNativeBackend(
     softmax,
     addMulInPlace,
     matmulBias,
+    fusedLstmCell: base.fusedLstmCell,
+    fusedLstmCellBackward: base.fusedLstmCellBackward,
+    fusedGruCell: base.fusedGruCell,
+    fusedGruCellBackward: base.fusedGruCellBackward,
   };
 }
