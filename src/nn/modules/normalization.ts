@@ -191,13 +191,8 @@ export class Embedding extends Module {
     let s = `${this.numEmbeddings}, ${this.embeddingDim}`;
     if (this.paddingIdx !== null) s += `, padding_idx=${this.paddingIdx}`;
     if (this.maxNorm !== null) s += `, max_norm=${pyFloat(this.maxNorm)}`;
-    if (this.normType !== 2) s += `, norm_type=${pyNumber(this.normType)}`;
+    if (this.normType !== 2) s += `, norm_type=${pyFloat(this.normType)}`;
     if (this.sparse) s += ", sparse=True";
     return s;
   }
-}
-
-/** A number as Python prints the one the caller most likely wrote (norm_type=3 stays 3; 2.5 stays 2.5). */
-function pyNumber(v: number): string {
-  return Number.isInteger(v) ? String(v) : pyFloat(v);
 }

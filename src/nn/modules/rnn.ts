@@ -54,6 +54,10 @@ interface State {
 
 /** The shared machinery of RNN, LSTM and GRU (PyTorch's RNNBase). */
 export class RNNBase extends Module {
+  /** The parameters by PyTorch's names: weight_ih_l0, weight_hh_l1_reverse, weight_hr_l0, ... */
+  [name: `weight_${string}`]: Parameter;
+  /** bias_ih_l0, bias_hh_l0_reverse, ... (absent when built with { bias: false }). */
+  [name: `bias_${string}`]: Parameter;
   mode: RNNMode;
   inputSize: number;
   hiddenSize: number;
