@@ -25,6 +25,8 @@ export type Goal =
 const XOR_BATCH = 64;
 const MLP_BATCH = 128;
 export const TRANSFORMER = { seq: 128, dModel: 512, heads: 8, ffn: 2048 };
+/** The recurrent workloads' shape (issue 14): sequence-first input [seq, batch, input]. */
+export const RECURRENT = { input: 64, hidden: 128, seq: 32, batch: 32, layers: 2, classes: 10 };
 
 function transformerFlops(): number {
   const { seq, dModel, ffn } = TRANSFORMER;
@@ -74,6 +76,20 @@ export const WORKLOADS: WorkloadSpec[] = [
     title: `transformer block forward (seq ${TRANSFORMER.seq}, d ${TRANSFORMER.dModel}, ${TRANSFORMER.heads} heads, ffn ${TRANSFORMER.ffn}), no grad`,
     metric: "GFLOP/s",
     work: transformerFlops(),
+  },
+  {
+    id: "lstm-step",
+    title: `2-layer LSTM ${RECURRENT.input}->${RECURRENT.hidden}, seq ${RECURRENT.seq}, batch ${RECURRENT.batch}: one SGD step (linear head on the last step, cross-entropy, clipGradNorm_)`,
+    metric: "samples/s",
+    work: RECURRENT.batch,
+    goal: { kind: "vsPytorch", factor: 1, text: ">= PyTorch" },
+  },
+  {
+    id: "gru-forward",
+    title: `2-layer GRU ${RECURRENT.input}->${RECURRENT.hidden}, seq ${RECURRENT.seq}, batch ${RECURRENT.batch}: forward, no grad`,
+    metric: "samples/s",
+    work: RECURRENT.batch,
+    goal: { kind: "vsPytorch", factor: 1, text: ">= PyTorch" },
   },
   {
     id: "perceptron",

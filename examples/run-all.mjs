@@ -13,6 +13,7 @@ const runs = [
   ["forward-backward.ts"],
   ["binary-classification.ts", "10", join(dir, "pass-fail.csv")],
   ["perceptron.ts", "300", "1", join(dir, "xor.csv")],
+  ["sentence-classifier.ts", "5", ""],
 ];
 let failed = 0;
 try {

@@ -4,6 +4,7 @@ import * as elementwise from "./elementwise.js";
 import { prepareMatmul } from "./matmul.js";
 import * as mlp from "./mlp.js";
 import * as reductions from "./reductions.js";
+import * as recurrent from "./recurrent.js";
 import * as softmax from "./softmax.js";
 import * as transformer from "./transformer.js";
 import * as xor from "./xor.js";
@@ -22,4 +23,6 @@ export const kindlingWorkloads: Record<string, Prepare> = {
   "sum-rows-1024": reductions.prepareSumRows,
   "sum-cols-1024": reductions.prepareSumCols,
   "transformer-block": transformer.prepare,
+  "lstm-step": recurrent.prepareLstmStep,
+  "gru-forward": recurrent.prepareGruForward,
 };

@@ -40,3 +40,10 @@ test("examples/perceptron.ts: one layer cannot learn XOR, two layers do", () => 
   assert.match(out, /two layers predictions: tensor\(\[\[False\],\n\s+\[ True\],\n\s+\[ True\],\n\s+\[False\]\]\)/);
   assert.doesNotMatch(out, /single layer predictions: tensor\(\[\[False\],\n\s+\[ True\],\n\s+\[ True\],\n\s+\[False\]\]\)/);
 });
+
+test("examples/sentence-classifier.ts learns the generated sentences with a packed bidirectional LSTM", () => {
+  const out = example("sentence-classifier.ts", "5");
+  assert.match(out, /\(lstm\): LSTM\(16, 24, batch_first=True, bidirectional=True\)/);
+  const accuracy = Number(/test accuracy: \d+\/\d+ = ([\d.]+)%/.exec(out)?.[1]);
+  assert.ok(accuracy >= 85, out);
+});
