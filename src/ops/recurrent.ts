@@ -7,9 +7,11 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { add, mul, sub } from "./arithmetic.js";
 import { sigmoid, tanh } from "./math.js";
-import { anyNeedsGrad, isGradEnabled, record, recordMulti } from "./node.js";
+import { linear, mm } from "./linalg.js";
+import { anyNeedsGrad, isGradEnabled, record, recordMulti, withGradMode } from "./node.js";
+import { sum } from "./reduction.js";
 import { backendOf } from "./util.js";
-import { chunk, contiguous } from "./view.js";
+import { cat, chunk, contiguous, narrow } from "./view.js";
 
 function checkGates(op: string, ig: Tensor, hg: Tensor, state: Tensor, gates: number): void {
   if (state.dim() !== 2) throw new RangeError(`${op}: expected a 2-D state, got ${state.dim()}-D`);
@@ -88,4 +90,104 @@ function gruComposed(ig: Tensor, hg: Tensor, hx: Tensor): Tensor {
   const z = sigmoid(add(hz, iz));
   const n = tanh(add(inn, mul(hn, r)));
   return add(mul(sub(hx, n), z), n);
+}
+
+export interface LstmLayerResult {
+  /** [T * B, Hr]: the hidden state of every step, in time order. */
+  output: Tensor;
+  hN: Tensor;
+  cN: Tensor;
+}
+
+/**
+ * One direction of one LSTM layer over T steps of a batch of B that never shrinks, as one graph
+ * node: ig [T * B, 4H] (the input projection of every step, bias included), the initial h0
+ * [B, Hr] and c0 [B, H], the hidden weights wHh [4H, Hr] and bHh [4H], and the projection wHr
+ * [Hr, H] (or null). Each step is one matrix product and the fused gate kernel, as PyTorch's CPU
+ * LSTM computes it; the backward walks the steps back with one product and the fused gate
+ * backward each, then forms the weight gradients with one product over all steps together.
+ * Null where the backend has no fused LSTM cell (the caller then composes the steps from ops).
+ */
+export function lstmLayer(
+  ig: Tensor,
+  T: number,
+  B: number,
+  h0: Tensor,
+  c0: Tensor,
+  wHh: Tensor,
+  bHh: Tensor | null,
+  wHr: Tensor | null,
+  reverse: boolean,
+): LstmLayerResult | null {
+  const be = backendOf(c0);
+  if (!be.fusedLstmCell || !be.fusedLstmCellBackward) return null;
+  const dt = c0.dtype;
+  const float = dt.name === "float32" || dt.name === "float64";
+  if (!float || ig.dtype !== dt || h0.dtype !== dt || wHh.dtype !== dt || (bHh && bHh.dtype !== dt) || (wHr && wHr.dtype !== dt)) return null;
+  const igc = contiguous(ig);
+  const hPrev: Tensor[] = new Array(T); // h_{t-1}, the input of step t's hidden product
+  const cPrev: Tensor[] = new Array(T);
+  const cys: Tensor[] = new Array(T);
+  const works: Tensor[] = new Array(T);
+  const hys: Tensor[] = new Array(T); // before the projection
+  const outs: Tensor[] = new Array(T);
+  let h = contiguous(h0.detach());
+  let c = contiguous(c0.detach());
+  const wd = wHh.detach();
+  const bd = bHh ? bHh.detach() : null;
+  const rd = wHr ? wHr.detach() : null;
+  withGradMode(false, () => {
+    for (let s = 0; s < T; s++) {
+      const t = reverse ? T - 1 - s : s;
+      const hg = linear(h, wd, bd);
+      const r = be.fusedLstmCell!(narrow(igc, 0, t * B, B), hg, c);
+      if (r === null) throw new Error("lstm: the backend's fused LSTM cell refused contiguous float tensors");
+      hPrev[t] = h;
+      cPrev[t] = c;
+      cys[t] = r.cy;
+      works[t] = r.workspace;
+      hys[t] = r.hy;
+      h = rd ? linear(r.hy, rd) : r.hy;
+      outs[t] = h;
+      c = r.cy;
+    }
+  });
+  const output = withGradMode(false, () => (T === 1 ? outs[0] : cat(outs, 0)));
+  const hN = h;
+  const cN = c;
+  if (anyNeedsGrad([ig, h0, c0, wHh, bHh, wHr])) {
+    const saved = [wHh, ...(wHr ? [wHr] : [])];
+    recordMulti(
+      "LstmLayerBackward0",
+      [ig, h0, c0, wHh, bHh, wHr],
+      [output, hN, cN],
+      (grads) => {
+        if (isGradEnabled()) throw new Error("lstm: double backward through the LSTM layer is not supported");
+        const [gOut, gh, gc] = grads;
+        const dOut = contiguous(gOut);
+        let dh = contiguous(gh);
+        let dc = contiguous(gc);
+        const dGates: Tensor[] = new Array(T);
+        const dHy: Tensor[] = new Array(T);
+        for (let s = T - 1; s >= 0; s--) {
+          const t = reverse ? T - 1 - s : s;
+          const dhT = add(dh, narrow(dOut, 0, t * B, B));
+          const dPre = rd ? mm(dhT, rd) : dhT;
+          if (rd) dHy[t] = dhT;
+          const g = be.fusedLstmCellBackward!(dPre, dc, cPrev[t], cys[t], works[t]);
+          if (g === null) throw new Error("lstm: the backend's fused LSTM cell backward refused contiguous float tensors");
+          dGates[t] = g.dgates;
+          dh = mm(g.dgates, wd);
+          dc = g.dcx;
+        }
+        const dG = T === 1 ? dGates[0] : cat(dGates, 0);
+        const gW = wHh.requiresGrad ? mm(dG.t(), T === 1 ? hPrev[0] : cat(hPrev, 0)) : null;
+        const gB = bHh?.requiresGrad ? sum(dG, 0) : null;
+        const gR = wHr?.requiresGrad ? mm((T === 1 ? dHy[0] : cat(dHy, 0)).t(), T === 1 ? hys[0] : cat(hys, 0)) : null;
+        return [ig.requiresGrad ? dG : null, h0.requiresGrad ? dh : null, c0.requiresGrad ? dc : null, gW, gB, gR];
+      },
+      saved,
+    );
+  }
+  return { output, hN, cN };
 }

@@ -6,7 +6,7 @@
 // plus the gates' pointwise kernel (src/ops/recurrent.ts). Padded input runs as a packed
 // sequence whose batch never shrinks, so both share one loop.
 import { empty, zeros } from "../../ops/creation.js";
-import { gruCellPointwise, lstmCellPointwise } from "../../ops/recurrent.js";
+import { gruCellPointwise, lstmCellPointwise, lstmLayer } from "../../ops/recurrent.js";
 import { cat, stack } from "../../ops/view.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import * as F from "../functional.js";
@@ -217,7 +217,16 @@ export class RNNBase extends Module {
     }
   }
 
+  /** An LSTM direction over a batch that never shrinks, as one node (src/ops/recurrent.ts), or null. */
+  private lstmFast(x: Tensor, batchSizes: number[], state: State, w: LayerWeights, reverse: boolean): { output: Tensor; final: State } | null {
+    if (this.mode !== "LSTM" || batchSizes.some((b) => b !== batchSizes[0]) || state.h.shape[0] !== batchSizes[0]) return null;
+    const r = lstmLayer(F.linear(x, w.wIh, w.bIh), batchSizes.length, batchSizes[0], state.h, state.c!, w.wHh, w.bHh, w.wHr, reverse);
+    return r && { output: r.output, final: { h: r.hN, c: r.cN } };
+  }
+
   private forwardDirection(x: Tensor, batchSizes: number[], state: State, w: LayerWeights): { output: Tensor; final: State } {
+    const fast = this.lstmFast(x, batchSizes, state, w, false);
+    if (fast) return fast;
     const steps = F.linear(x, w.wIh, w.bIh).split(batchSizes, 0);
     const finals: State[] = [];
     const outs: Tensor[] = [];
@@ -244,6 +253,8 @@ export class RNNBase extends Module {
   }
 
   private reverseDirection(x: Tensor, batchSizes: number[], state: State, w: LayerWeights): { output: Tensor; final: State } {
+    const fast = this.lstmFast(x, batchSizes, state, w, true);
+    if (fast) return fast;
     const steps = F.linear(x, w.wIh, w.bIh).split(batchSizes, 0);
     const T = batchSizes.length;
     const outs: Tensor[] = new Array(T);
