@@ -338,6 +338,7 @@ export class RNNBase extends Module {
     // Time-major [T, B, I], flattened to the packed layout of a batch that never shrinks.
     const tm = this.batchFirst ? x.transpose(0, 1) : x;
     const [T, B] = tm.shape;
+    if (T === 0) throw new RangeError("Expected sequence length to be larger than 0 in RNN");
     const r = this.runLayers(tm.reshape([T * B, this.inputSize]), new Array<number>(T).fill(B), h, c);
     let output = r.output.view([T, B, numDirections * realHidden]);
     if (this.batchFirst) output = output.transpose(0, 1);

@@ -60,6 +60,10 @@ for (const [name, message] of Object.entries(errors)) {
   });
 }
 
+test("an empty sequence is refused as PyTorch's CPU kernel refuses it", () => {
+  assert.throws(() => lstm.forward(torch.zeros([0, 3, 4])), /^RangeError: Expected sequence length to be larger than 0 in RNN$/);
+});
+
 test("a length longer than the sequence is an error (PyTorch 1.13 packs garbage)", () => {
   assert.throws(() => nn.utils.rnn.packPaddedSequence(x, [6, 3, 2]), /a length of 6 is longer than the sequences' 5 steps/);
   assert.throws(() => nn.utils.rnn.packPaddedSequence(x, [5, 3, -1]), /has to be greater than 0/);
