@@ -8,6 +8,7 @@
         "native/src/cascade_sum.cc",
         "native/src/dispatch.cc",
         "native/src/thread_pool.cc",
+        "native/src/recurrent.cc",
         "native/src/isa_avx512.cc",
         "native/src/isa_avx2.cc",
         "native/src/isa_generic.cc"

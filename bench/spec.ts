@@ -27,6 +27,8 @@ const MLP_BATCH = 128;
 export const TRANSFORMER = { seq: 128, dModel: 512, heads: 8, ffn: 2048 };
 /** The TransformerEncoder training step (issue 15): 2 layers, batch-first, dropout 0.1, MSE to a fixed target, Adam. */
 export const ENCODER = { layers: 2, dModel: 128, heads: 4, ffn: 256, seq: 64, batch: 16 };
+/** The recurrent workloads' shape (issue 14): sequence-first input [seq, batch, input]. */
+export const RECURRENT = { input: 64, hidden: 128, seq: 32, batch: 32, layers: 2, classes: 10 };
 
 function transformerFlops(): number {
   const { seq, dModel, ffn } = TRANSFORMER;
@@ -82,6 +84,20 @@ export const WORKLOADS: WorkloadSpec[] = [
     title: `TransformerEncoder training step (${ENCODER.layers} layers, d ${ENCODER.dModel}, ${ENCODER.heads} heads, ffn ${ENCODER.ffn}, seq ${ENCODER.seq}, batch ${ENCODER.batch}, Adam)`,
     metric: "samples/s",
     work: ENCODER.batch,
+    goal: { kind: "vsPytorch", factor: 1, text: ">= PyTorch" },
+  },
+  {
+    id: "lstm-step",
+    title: `2-layer LSTM ${RECURRENT.input}->${RECURRENT.hidden}, seq ${RECURRENT.seq}, batch ${RECURRENT.batch}: one SGD step (linear head on the last step, cross-entropy, clipGradNorm_)`,
+    metric: "samples/s",
+    work: RECURRENT.batch,
+    goal: { kind: "vsPytorch", factor: 1, text: ">= PyTorch" },
+  },
+  {
+    id: "gru-forward",
+    title: `2-layer GRU ${RECURRENT.input}->${RECURRENT.hidden}, seq ${RECURRENT.seq}, batch ${RECURRENT.batch}: forward, no grad`,
+    metric: "samples/s",
+    work: RECURRENT.batch,
     goal: { kind: "vsPytorch", factor: 1, text: ">= PyTorch" },
   },
   {

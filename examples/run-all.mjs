@@ -15,6 +15,7 @@ const runs = [
   ["perceptron.ts", "300", "1", join(dir, "xor.csv")],
   ["onnx-export.ts", "5", join(dir, "blobs-classifier.onnx")],
   ["char-gpt.ts", "200", join(dir, "char-gpt-loss.svg")],
+  ["sentence-classifier.ts", "5", ""],
 ];
 let failed = 0;
 try {

@@ -24,6 +24,7 @@ MLP_BATCH = 128
 N = 1 << 20
 T = dict(seq=128, d_model=512, heads=8, ffn=2048)
 ENC = dict(layers=2, d_model=128, heads=4, ffn=256, seq=64, batch=16)
+R = dict(input=64, hidden=128, seq=32, batch=32, layers=2, classes=10)
 
 
 def warm_up(step, first, o):
@@ -178,6 +179,39 @@ def transformer_encoder_step():
     return step
 
 
+def lstm_step():
+    torch.manual_seed(0)
+    x = torch.randn(R["seq"], R["batch"], R["input"])
+    labels = torch.randint(0, R["classes"], (R["batch"],))
+    lstm = nn.LSTM(R["input"], R["hidden"], num_layers=R["layers"])
+    head = nn.Linear(R["hidden"], R["classes"])
+    params = list(lstm.parameters()) + list(head.parameters())
+    criterion = nn.CrossEntropyLoss()
+    opt = optim.SGD(params, lr=0.01)
+
+    def step():
+        opt.zero_grad()
+        out, _ = lstm(x)
+        loss = criterion(head(out[-1]), labels)
+        loss.backward()
+        nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+
+    return step
+
+
+def gru_forward():
+    torch.manual_seed(0)
+    x = torch.randn(R["seq"], R["batch"], R["input"])
+    gru = nn.GRU(R["input"], R["hidden"], num_layers=R["layers"])
+
+    def step():
+        with torch.no_grad():
+            return gru(x)
+
+    return step
+
+
 WORKLOADS = {
     "xor-step": xor_step,
     "mlp-step": mlp_step,
@@ -193,6 +227,8 @@ WORKLOADS = {
     "sum-cols-1024": square(lambda a: a.sum(0)),
     "transformer-block": transformer_block,
     "transformer-encoder-step": transformer_encoder_step,
+    "lstm-step": lstm_step,
+    "gru-forward": gru_forward,
 }
 
 

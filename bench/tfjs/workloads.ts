@@ -3,7 +3,7 @@
 // needed for the work to be done.
 import * as tf from "@tensorflow/tfjs";
 import type { Prepare, Step } from "../harness.js";
-import { ENCODER, SIZES, TRANSFORMER } from "../spec.js";
+import { ENCODER, RECURRENT, SIZES, TRANSFORMER } from "../spec.js";
 
 const N = 1 << 20;
 const randn = (...shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", 0);
@@ -119,6 +119,40 @@ function transformerEncoderStep(): Step {
   };
 }
 
+// TF.js's own LSTM and GRU layers take batch-major input [batch, seq, input].
+function lstmStep(): Step {
+  const { input, hidden, seq, batch, classes } = RECURRENT;
+  const x = randn(batch, seq, input);
+  const labels = tf.oneHot(tf.randomUniform([batch], 0, classes, "int32", 0), classes);
+  const l1 = tf.layers.lstm({ units: hidden, returnSequences: true });
+  const l2 = tf.layers.lstm({ units: hidden });
+  const head = tf.layers.dense({ units: classes });
+  const forward = () => head.apply(l2.apply(l1.apply(x))) as tf.Tensor;
+  tf.tidy(forward); // builds the layers' weights
+  const vars = [...l1.trainableWeights, ...l2.trainableWeights, ...head.trainableWeights].map((w) => w.read() as tf.Variable);
+  const opt = tf.train.sgd(0.01);
+  return () =>
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, forward()) as tf.Scalar, vars);
+      // clip_grad_norm_(params, 1.0): one scale for all gradients from their global norm.
+      const names = Object.keys(grads);
+      const total = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+      const coef = tf.minimum(tf.div(1.0, tf.add(total, 1e-6)), 1.0);
+      const clipped: Record<string, tf.Tensor> = {};
+      for (const n of names) clipped[n] = tf.mul(grads[n], coef);
+      opt.applyGradients(clipped);
+      value.dispose();
+    });
+}
+
+function gruForward(): Step {
+  const { input, hidden, seq, batch } = RECURRENT;
+  const x = randn(batch, seq, input);
+  const l1 = tf.layers.gru({ units: hidden, returnSequences: true });
+  const l2 = tf.layers.gru({ units: hidden, returnSequences: true, returnState: true });
+  return () => tf.tidy(() => void l2.apply(l1.apply(x)));
+}
+
 export const tfjsWorkloads: Record<string, Prepare> = {
   "xor-step": xorStep,
   "mlp-step": mlpStep,
@@ -147,4 +181,6 @@ export const tfjsWorkloads: Record<string, Prepare> = {
   },
   "transformer-block": transformerBlock,
   "transformer-encoder-step": transformerEncoderStep,
+  "lstm-step": lstmStep,
+  "gru-forward": gruForward,
 };

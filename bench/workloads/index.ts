@@ -4,6 +4,7 @@ import * as elementwise from "./elementwise.js";
 import { prepareMatmul } from "./matmul.js";
 import * as mlp from "./mlp.js";
 import * as reductions from "./reductions.js";
+import * as recurrent from "./recurrent.js";
 import * as softmax from "./softmax.js";
 import * as transformer from "./transformer.js";
 import * as transformerTrain from "./transformer-train.js";
@@ -24,4 +25,6 @@ export const kindlingWorkloads: Record<string, Prepare> = {
   "sum-cols-1024": reductions.prepareSumCols,
   "transformer-block": transformer.prepare,
   "transformer-encoder-step": transformerTrain.prepare,
+  "lstm-step": recurrent.prepareLstmStep,
+  "gru-forward": recurrent.prepareGruForward,
 };

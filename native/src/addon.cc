@@ -552,6 +552,9 @@ void keep_large_blocks_mapped() {
 
 }  // namespace
 
+// native/src/recurrent.cc: the recurrent cells' fused kernels.
+void kn_register_recurrent(napi_env env, napi_value exports);
+
 NAPI_MODULE_INIT() {
   keep_large_blocks_mapped();
   const napi_property_descriptor props[] = {
@@ -573,5 +576,6 @@ NAPI_MODULE_INIT() {
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  kn_register_recurrent(env, exports);
   return exports;
 }

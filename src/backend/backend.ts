@@ -67,6 +67,19 @@ export interface Backend {
    * (matmul, then add).
    */
   matmulBias?(a: Tensor, b: Tensor, bias: Tensor): Tensor | null;
+  /**
+   * Optional: one LSTM step's pointwise part (PyTorch's _thnn_fused_lstm_cell): the input gates
+   * ig [B, 4H] plus the hidden gates hg [B, 4H], activated, with the cell cx [B, H], give hy, cy
+   * and a workspace (the activated gates) for fusedLstmCellBackward. Contiguous tensors of one
+   * float dtype; null where the ops compose it instead.
+   */
+  fusedLstmCell?(ig: Tensor, hg: Tensor, cx: Tensor): { hy: Tensor; cy: Tensor; workspace: Tensor } | null;
+  /** Optional: the gradient of fusedLstmCell's gates (both ig and hg) and of cx, from dhy and dcy (null: zero). */
+  fusedLstmCellBackward?(dhy: Tensor | null, dcy: Tensor | null, cx: Tensor, cy: Tensor, workspace: Tensor): { dgates: Tensor; dcx: Tensor } | null;
+  /** Optional: one GRU step's pointwise part (PyTorch's _thnn_fused_gru_cell), hy and a workspace [B, 5H]. */
+  fusedGruCell?(ig: Tensor, hg: Tensor, hx: Tensor): { hy: Tensor; workspace: Tensor } | null;
+  /** Optional: the gradients of fusedGruCell's ig, hg and hx from dhy. */
+  fusedGruCellBackward?(dhy: Tensor, workspace: Tensor): { dig: Tensor; dhg: Tensor; dhx: Tensor } | null;
 }
 
 const backends = new Map<string, Backend>();

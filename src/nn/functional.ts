@@ -11,6 +11,7 @@ import type { Reduction } from "../ops/loss.js";
 import { record } from "../ops/node.js";
 import { dropoutMask } from "../ops/random.js";
 import { cat } from "../ops/view.js";
+import { embeddingRenorm_ } from "../ops/embedding-renorm.js";
 import { autograd, isGradEnabled } from "../autograd/index.js";
 import { int64 } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
@@ -343,13 +344,20 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, opts: { dim?: number; e
 // ---------------------------------------------------------------- embedding, one_hot, pad
 
 /** Rows of weight picked by integer indices; the padding row gets no gradient (EmbeddingBackward0). */
-export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: number | null } = {}): Tensor {
+export function embedding(
+  input: Tensor,
+  weight: Tensor,
+  opts: { paddingIdx?: number | null; maxNorm?: number | null; normType?: number; sparse?: boolean } = {},
+): Tensor {
   if (tracer !== null && tracer.depth === 0) return tracer.call("embedding", embedding, [input, weight, opts]);
   if (input.dtype.isFloatingPoint || input.dtype.name === "bool") {
     throw new TypeError(
       `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${input.dtype} instead (while checking arguments for embedding); write indices as BigInts (0n, 1n) or pass { dtype: torch.int64 }`,
     );
   }
+  if (opts.sparse) throw new TypeError(SPARSE_EMBEDDING);
+  // The looked-up rows are renormalised in place first, as PyTorch's _no_grad_embedding_renorm_.
+  if (opts.maxNorm !== undefined && opts.maxNorm !== null) embeddingRenorm_(weight, input, opts.maxNorm, opts.normType ?? 2);
   const v = weight.shape[0];
   const d = weight.shape[1];
   let pad = opts.paddingIdx ?? null;
@@ -368,6 +376,10 @@ export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: nu
     return [zeros([v, d], { dtype: gy.dtype }).scatterAdd(0, idx.unsqueeze(1).expand([idx.shape[0], d]), g)];
   }, []);
 }
+
+/** What sparse: true answers: kindling has no sparse tensors, so the gradient cannot be one. */
+export const SPARSE_EMBEDDING =
+  "Embedding(sparse=True): kindling has no sparse tensors, so a sparse gradient is not available; use sparse: false (a dense gradient, the same values)";
 
 /** One-hot encoding of int64 class indices, as int64. */
 export function oneHot(tensor: Tensor, numClasses = -1): Tensor {

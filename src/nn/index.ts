@@ -48,3 +48,5 @@ export {
   SmoothL1Loss,
   type Reduction,
 } from "./modules/loss.js";
+export { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNBase, RNNCell, RNNCellBase, type RNNBaseOptions, type RNNMode, type RNNOptions } from "./modules/rnn.js";
+export * as utils from "./utils/index.js";

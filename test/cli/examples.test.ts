@@ -53,3 +53,10 @@ test("examples/char-gpt.ts: a causal Transformer learns the shipped text, sample
   assert.ok(existsSync(chart));
   assert.match(readFileSync(chart, "utf8"), /^<svg[\s\S]*Character-level GPT: training loss/);
 });
+
+test("examples/sentence-classifier.ts learns the generated sentences with a packed bidirectional LSTM", () => {
+  const out = example("sentence-classifier.ts", "5");
+  assert.match(out, /\(lstm\): LSTM\(16, 24, batch_first=True, bidirectional=True\)/);
+  const accuracy = Number(/test accuracy: \d+\/\d+ = ([\d.]+)%/.exec(out)?.[1]);
+  assert.ok(accuracy >= 85, out);
+});

@@ -6,6 +6,7 @@ import { addMulInPlace } from "./fma.js";
 import { gather, indexAdd, indexSelect, scatter } from "./indexing.js";
 import { matmul } from "./matmul.js";
 import { reduce } from "./reduce.js";
+import { fusedGruCell, fusedGruCellBackward, fusedLstmCell, fusedLstmCellBackward } from "./recurrent.js";
 
 export const cpuBackend: Backend = {
   name: "cpu (TypeScript)",
@@ -20,4 +21,8 @@ export const cpuBackend: Backend = {
   indexSelect,
   indexAdd,
   addMulInPlace,
+  fusedLstmCell,
+  fusedLstmCellBackward,
+  fusedGruCell,
+  fusedGruCellBackward,
 };

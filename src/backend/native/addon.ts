@@ -149,6 +149,33 @@ export interface NativeKernels {
    * `outStrides` into out (0 along reduced dims); adds each 2-D block's partial sums into out.
    */
   cascadeSum<T extends FloatArray>(x: T, xOffset: number, out: T, shape: number[], inStrides: number[], outStrides: number[]): void;
+  /**
+   * One LSTM step's pointwise part (native/src/recurrent.cc): from ig and hg [B, 4H] and cx [B, H]
+   * (each from its offset), writes hy and cy [B, H] and the activated gates into workspace [B, 4H].
+   * Absent from an addon built before it existed.
+   */
+  fusedLstmCell?<T extends FloatArray>(ig: T, igOffset: number, hg: T, hgOffset: number, cx: T, cxOffset: number, hy: T, cy: T, workspace: T, B: number, H: number): void;
+  /** fusedLstmCell's gradients: dgates [B, 4H] and dcx [B, H] from dhy and dcy (null: zero). */
+  fusedLstmCellBackward?<T extends FloatArray>(
+    dhy: T | null,
+    dhyOffset: number,
+    dcy: T | null,
+    dcyOffset: number,
+    cx: T,
+    cxOffset: number,
+    cy: T,
+    cyOffset: number,
+    workspace: T,
+    wsOffset: number,
+    dgates: T,
+    dcx: T,
+    B: number,
+    H: number,
+  ): void;
+  /** One GRU step's pointwise part: hy [B, H] and workspace [B, 5H] (r, z, n, hn, hx) from ig, hg [B, 3H] and hx. */
+  fusedGruCell?<T extends FloatArray>(ig: T, igOffset: number, hg: T, hgOffset: number, hx: T, hxOffset: number, hy: T, workspace: T, B: number, H: number): void;
+  /** fusedGruCell's gradients: dig, dhg [B, 3H] and dhx [B, H] from dhy. */
+  fusedGruCellBackward?<T extends FloatArray>(dhy: T, dhyOffset: number, workspace: T, wsOffset: number, dig: T, dhg: T, dhx: T, B: number, H: number): void;
   /** Threads the kernels use (KINDLING_NUM_THREADS, else the number of cores). */
   numThreads(): number;
   /** Sets the threads used from now on (1 .. 1024). Results do not depend on it. */

@@ -228,5 +228,68 @@ export function createNativeBackend(
     softmax,
     addMulInPlace,
     matmulBias,
+    ...recurrentKernels(k, base),
+  };
+}
+
+/** A contiguous float tensor of `dtype`, or false. */
+function floatOf(t: Tensor | null, dtype: DType): boolean {
+  return t === null || (t.dtype === dtype && isFloat(dtype) && t.isContiguous());
+}
+
+/**
+ * The recurrent cells' fused kernels (native/src/recurrent.cc), or the base backend's where the
+ * addon predates them or the tensors are not contiguous float tensors of one dtype.
+ */
+function recurrentKernels(k: NativeKernels, base: Backend): Pick<Backend, "fusedLstmCell" | "fusedLstmCellBackward" | "fusedGruCell" | "fusedGruCellBackward"> {
+  const lstm = k.fusedLstmCell;
+  const lstmBack = k.fusedLstmCellBackward;
+  const gru = k.fusedGruCell;
+  const gruBack = k.fusedGruCellBackward;
+  if (!lstm || !lstmBack || !gru || !gruBack) {
+    return { fusedLstmCell: base.fusedLstmCell, fusedLstmCellBackward: base.fusedLstmCellBackward, fusedGruCell: base.fusedGruCell, fusedGruCellBackward: base.fusedGruCellBackward };
+  }
+  const make = (like: Tensor, shape: number[]): Tensor => Tensor.make(shape, like.dtype, allocUninit(like.dtype, shape[0] * shape[1]) as FloatArray, like.device);
+  return {
+    fusedLstmCell(ig, hg, cx) {
+      const dt = cx.dtype;
+      if (!floatOf(ig, dt) || !floatOf(hg, dt) || !floatOf(cx, dt)) return base.fusedLstmCell?.(ig, hg, cx) ?? null;
+      const [B, H] = cx.shape;
+      const hy = make(cx, [B, H]);
+      const cy = make(cx, [B, H]);
+      const workspace = make(cx, [B, 4 * H]);
+      lstm(data(ig), ig.offset, data(hg), hg.offset, data(cx), cx.offset, data(hy), data(cy), data(workspace), B, H);
+      return { hy, cy, workspace };
+    },
+    fusedLstmCellBackward(dhy, dcy, cx, cy, workspace) {
+      const dt = cx.dtype;
+      if (!floatOf(dhy, dt) || !floatOf(dcy, dt) || !floatOf(cx, dt) || !floatOf(cy, dt) || !floatOf(workspace, dt)) {
+        return base.fusedLstmCellBackward?.(dhy, dcy, cx, cy, workspace) ?? null;
+      }
+      const [B, H] = cx.shape;
+      const dgates = make(cx, [B, 4 * H]);
+      const dcx = make(cx, [B, H]);
+      lstmBack(dhy ? data(dhy) : null, dhy?.offset ?? 0, dcy ? data(dcy) : null, dcy?.offset ?? 0, data(cx), cx.offset, data(cy), cy.offset, data(workspace), workspace.offset, data(dgates), data(dcx), B, H);
+      return { dgates, dcx };
+    },
+    fusedGruCell(ig, hg, hx) {
+      const dt = hx.dtype;
+      if (!floatOf(ig, dt) || !floatOf(hg, dt) || !floatOf(hx, dt)) return base.fusedGruCell?.(ig, hg, hx) ?? null;
+      const [B, H] = hx.shape;
+      const hy = make(hx, [B, H]);
+      const workspace = make(hx, [B, 5 * H]);
+      gru(data(ig), ig.offset, data(hg), hg.offset, data(hx), hx.offset, data(hy), data(workspace), B, H);
+      return { hy, workspace };
+    },
+    fusedGruCellBackward(dhy, workspace) {
+      const dt = dhy.dtype;
+      if (!floatOf(dhy, dt) || !floatOf(workspace, dt)) return base.fusedGruCellBackward?.(dhy, workspace) ?? null;
+      const [B, H] = dhy.shape;
+      const dig = make(dhy, [B, 3 * H]);
+      const dhg = make(dhy, [B, 3 * H]);
+      const dhx = make(dhy, [B, H]);
+      gruBack(data(dhy), dhy.offset, data(workspace), workspace.offset, data(dig), data(dhg), data(dhx), B, H);
+      return { dig, dhg, dhx };
+    },
   };
 }

@@ -116,13 +116,31 @@ export class LayerNorm extends Module {
   }
 }
 
+export interface EmbeddingOptions extends FactoryOptions {
+  paddingIdx?: number | null;
+  /** Looked-up rows whose normType-norm exceeds this are rescaled to it in place. */
+  maxNorm?: number | null;
+  normType?: number;
+  scaleGradByFreq?: boolean;
+  /** Not available (kindling has no sparse tensors): true throws. */
+  sparse?: boolean;
+  /** The initial weight (PyTorch's _weight), kept as the parameter's memory. */
+  weight?: Tensor;
+  /** With weight: whether it takes no gradient (PyTorch's _freeze). */
+  freeze?: boolean;
+}
+
 /** A lookup table of numEmbeddings vectors of size embeddingDim, drawn from N(0, 1); the padding row is zero. */
 export class Embedding extends Module {
   numEmbeddings: number;
   embeddingDim: number;
   paddingIdx: number | null;
+  maxNorm: number | null;
+  normType: number;
+  scaleGradByFreq: boolean;
+  sparse: boolean;
   weight: Parameter;
-  constructor(numEmbeddings: number, embeddingDim: number, opts: { paddingIdx?: number | null; weight?: Tensor } & FactoryOptions = {}) {
+  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}) {
     super();
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
@@ -132,24 +150,49 @@ export class Embedding extends Module {
       if (pad < 0) pad += numEmbeddings;
     }
     this.paddingIdx = pad;
+    this.maxNorm = opts.maxNorm ?? null;
+    this.normType = opts.normType ?? 2;
+    this.scaleGradByFreq = opts.scaleGradByFreq ?? false;
+    if (this.scaleGradByFreq) throw new TypeError("Embedding: scaleGradByFreq is not supported by kindling");
+    this.sparse = opts.sparse ?? false;
+    if (this.sparse) throw new TypeError(F.SPARSE_EMBEDDING);
     if (opts.weight) {
       if (opts.weight.shape.length !== 2 || opts.weight.shape[0] !== numEmbeddings || opts.weight.shape[1] !== embeddingDim) {
         throw new RangeError("Shape of weight does not match num_embeddings and embedding_dim");
       }
-      this.weight = new Parameter(opts.weight);
+      this.weight = new Parameter(opts.weight, !(opts.freeze ?? false));
     } else {
       this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype: opts.dtype, device: opts.device }));
       this.resetParameters();
     }
   }
+
+  /**
+   * An Embedding whose weight is `embeddings` (the same memory), frozen unless freeze is false;
+   * the padding row is kept as given.
+   */
+  static fromPretrained(
+    embeddings: Tensor,
+    opts: { freeze?: boolean; paddingIdx?: number | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean; sparse?: boolean } = {},
+  ): Embedding {
+    if (embeddings.dim() !== 2) throw new RangeError("Embeddings parameter is expected to be 2-dimensional");
+    const [rows, cols] = embeddings.shape;
+    return new Embedding(rows, cols, { ...opts, weight: embeddings, freeze: opts.freeze ?? true });
+  }
+
   resetParameters(): void {
     init.normal_(this.weight);
     if (this.paddingIdx !== null) init.zeros_(this.weight.data.select(0, this.paddingIdx));
   }
   override forward(input: Tensor): Tensor {
-    return F.embedding(input, this.weight, { paddingIdx: this.paddingIdx });
+    return F.embedding(input, this.weight, { paddingIdx: this.paddingIdx, maxNorm: this.maxNorm, normType: this.normType });
   }
   override extraRepr(): string {
-    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : ""}`;
+    let s = `${this.numEmbeddings}, ${this.embeddingDim}`;
+    if (this.paddingIdx !== null) s += `, padding_idx=${this.paddingIdx}`;
+    if (this.maxNorm !== null) s += `, max_norm=${pyFloat(this.maxNorm)}`;
+    if (this.normType !== 2) s += `, norm_type=${pyFloat(this.normType)}`;
+    if (this.sparse) s += ", sparse=True";
+    return s;
   }
 }
