@@ -3,7 +3,7 @@
 // arguments turned into kindling's trailing options object.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import * as torch from "../../src/index.js";
+import type * as torch from "../../src/index.js";
 import { F } from "../../src/index.js";
 import { fromDump, type TDump } from "./fixture.js";
 
