@@ -5,10 +5,11 @@
 import { autograd, isGradEnabled } from "../../autograd/index.js";
 import { zeros } from "../../ops/creation.js";
 import { record, withGradMode } from "../../ops/node.js";
+import { batchNormBackward, batchNormForward } from "../../ops/normalization.js";
 import { avgPool2d } from "../../ops/pooling.js";
 import { cat } from "../../ops/view.js";
 import { formatShape } from "../../tensor/shape.js";
-import type { Tensor } from "../../tensor/tensor.js";
+import { Tensor } from "../../tensor/tensor.js";
 import { trailing } from "./args.js";
 
 /** The backward of a fused node under createGraph: differentiate the recomputed forward. */
@@ -66,54 +67,31 @@ export function batchNorm(
     if (t && t.numel() !== c) throw new RangeError(`${name} should contain ${c} elements not ${t.numel()}`);
   }
   const bshape = [1, c, ...Array(input.dim() - 2).fill(1)];
-  const x = input.detach();
-  let mean: Tensor;
-  let invstd: Tensor;
-  if (training || !runningMean || !runningVar) {
-    mean = x.mean(dims);
-    const varBiased = x.var(dims, { correction: 0 });
-    invstd = varBiased.add(eps).rsqrt();
-    if (training && runningMean && runningVar) {
-      const unbiased = varBiased.mul(count / (count - 1));
-      withGradMode(false, () => {
-        runningMean.copy_(mean.mul(momentum).add(runningMean.detach().mul(1 - momentum)));
-        runningVar.copy_(unbiased.mul(momentum).add(runningVar.detach().mul(1 - momentum)));
-      });
-    }
-  } else {
-    mean = runningMean.detach();
-    invstd = runningVar.detach().add(eps).rsqrt();
-  }
   const useBatch = training || !runningMean || !runningVar;
-  const alpha = weight ? invstd.mul(weight.detach()) : invstd;
-  const beta = bias ? bias.detach().sub(mean.mul(alpha)) : mean.mul(alpha).neg();
-  const y = x.mul(alpha.reshape(bshape)).add(beta.reshape(bshape));
+  const { y, mean, invstd } = batchNormForward(
+    input,
+    weight,
+    bias,
+    runningMean ?? null,
+    runningVar ?? null,
+    training,
+    momentum,
+    eps,
+  );
   if (!isGradEnabled() || !(input.requiresGrad || weight?.requiresGrad || bias?.requiresGrad)) return y;
-  const xhat = x.sub(mean.reshape(bshape)).mul(invstd.reshape(bshape));
-  const runMean = useBatch ? null : mean;
-  const runInvstd = useBatch ? null : invstd;
+  const runMean = useBatch ? null : Tensor.make([c], input.dtype, new input.dtype.ArrayType(mean), input.device);
+  const runInvstd = useBatch ? null : Tensor.make([c], input.dtype, new input.dtype.ArrayType(invstd), input.device);
   const composite = () => {
-    const m = runMean ?? input.mean(dims, { keepdim: true });
-    const s = runInvstd ?? input.var(dims, { keepdim: true, correction: 0 }).add(eps).rsqrt();
-    let out = input.sub(runMean ? m.reshape(bshape) : m).mul(runInvstd ? s.reshape(bshape) : s);
+    const m = runMean ? runMean.reshape(bshape) : input.mean(dims, { keepdim: true });
+    const s = runInvstd ? runInvstd.reshape(bshape) : input.var(dims, { keepdim: true, correction: 0 }).add(eps).rsqrt();
+    let out = input.sub(m).mul(s);
     if (weight) out = out.mul(weight.reshape(bshape));
     return bias ? out.add(bias.reshape(bshape)) : out;
   };
   return record("NativeBatchNormBackward0", [input, weight, bias], y, (gy) => {
     if (isGradEnabled()) return recomputedGrads(composite, [input, weight, bias], gy);
-    let gx: Tensor | null = null;
-    if (input.requiresGrad) {
-      const scale = (weight ? invstd.mul(weight) : invstd).reshape(bshape);
-      if (useBatch) {
-        const gMean = gy.mean(dims, { keepdim: true });
-        const gProj = gy.mul(xhat).mean(dims, { keepdim: true });
-        gx = gy.sub(gMean).sub(xhat.mul(gProj)).mul(scale);
-      } else gx = gy.mul(scale);
-    }
-    const gw = weight?.requiresGrad ? gy.mul(xhat).sum(dims) : null;
-    const gb = bias?.requiresGrad ? gy.sum(dims) : null;
-    return [gx, gw, gb];
-  }, [input]);
+    return batchNormBackward(gy, input, weight, mean, invstd, useBatch, [input.requiresGrad, weight?.requiresGrad === true, bias?.requiresGrad === true]);
+  }, [input, ...(weight ? [weight] : [])]);
 }
 
 export interface GroupNormOptions {
