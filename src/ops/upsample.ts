@@ -2,6 +2,7 @@
 // spatial dims, and pixel shuffle. Each spatial dim gets a table of source taps (index, weight)
 // per output position, computed in the element type as PyTorch 1.13's CPU kernels compute them;
 // the forward sums the taps separably and the backward scatters the gradient through the same taps.
+import { fma, fma32 } from "../random/fma.js";
 import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record, withGradMode } from "./node.js";
 
@@ -40,7 +41,7 @@ function tapsFor(mode: InterpMode, inSize: number, outSize: number, scale: numbe
   const cubic = mode === "bicubic";
   const source = (o: number): number => {
     if (alignCorners) return f(areaScale * o);
-    const s = f(areaScale * (o + 0.5) - 0.5);
+    const s = f(fma(areaScale, o + 0.5, -0.5));
     return !cubic && s < 0 ? 0 : s;
   };
   if (!cubic) {
@@ -59,8 +60,10 @@ function tapsFor(mode: InterpMode, inSize: number, outSize: number, scale: numbe
   }
   const idx = new Int32Array(outSize * 4);
   const w = new Float64Array(outSize * 4);
-  const conv1 = (x: number) => f(f(f(f(f((CUBIC_A + 2) * x) - (CUBIC_A + 3)) * x) * x) + 1);
-  const conv2 = (x: number) => f(f(f(f(f(f(CUBIC_A * x) - 5 * CUBIC_A) * x) + 8 * CUBIC_A) * x) - 4 * CUBIC_A);
+  // The cubic convolution polynomials, FMA-contracted as PyTorch's build computes them.
+  const fused = f === Math.fround ? fma32 : fma;
+  const conv1 = (x: number) => fused(f(fused(CUBIC_A + 2, x, -(CUBIC_A + 3)) * x), x, 1);
+  const conv2 = (x: number) => fused(fused(fused(CUBIC_A, x, -5 * CUBIC_A), x, 8 * CUBIC_A), x, -4 * CUBIC_A);
   for (let o = 0; o < outSize; o++) {
     const real = source(o);
     const i0 = Math.floor(real);
@@ -91,6 +94,7 @@ export function upsample(x: Tensor, mode: InterpMode, outSize: number[], scales:
   const spatial = outSize.length;
   const nd = x.dim();
   const f = x.dtype.name === "float32" ? Math.fround : (v: number) => v;
+  const fused = x.dtype.name === "float32" ? fma32 : fma;
   const inH = spatial === 2 ? x.shape[nd - 2] : 1;
   const inW = x.shape[nd - 1];
   const oH = spatial === 2 ? outSize[0] : 1;
@@ -116,12 +120,23 @@ export function upsample(x: Tensor, mode: InterpMode, outSize: number[], scales:
     let o = b * outPlane;
     for (let oh = 0; oh < oH; oh++) {
       for (let ow = 0; ow < oW; ow++, o++) {
+        // Each dim's taps combine as x0 * w0 + x1 * w1 + ..., FMA-contracted as PyTorch's build
+        // computes them: fma(x0, w0, x1 * w1), then one fused add per further tap.
         let acc = 0;
+        let first = 0;
         for (let i = 0; i < TH; i++) {
           const row = base + th.idx[oh * TH + i] * inW;
-          let inner = 0;
-          for (let j = 0; j < TW; j++) inner += src[row + tw.idx[ow * TW + j]] * tw.w[ow * TW + j];
-          acc += f(inner) * th.w[oh * TH + i];
+          const wo = ow * TW;
+          let inner: number;
+          if (TW === 1) inner = src[row + tw.idx[wo]];
+          else {
+            inner = fused(src[row + tw.idx[wo]], tw.w[wo], f(src[row + tw.idx[wo + 1]] * tw.w[wo + 1]));
+            for (let j = 2; j < TW; j++) inner = fused(src[row + tw.idx[wo + j]], tw.w[wo + j], inner);
+          }
+          if (TH === 1) acc = inner;
+          else if (i === 0) first = inner;
+          else if (i === 1) acc = fused(first, th.w[oh * TH], f(inner * th.w[oh * TH + 1]));
+          else acc = fused(inner, th.w[oh * TH + i], acc);
         }
         out[o] = acc;
       }
