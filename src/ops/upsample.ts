@@ -78,6 +78,82 @@ function tapsFor(mode: InterpMode, inSize: number, outSize: number, scale: numbe
   return { t: 4, idx, w };
 }
 
+/** Nearest resampling: one source element per output, by row and column tables. */
+function gatherPlanes(
+  src: ArrayLike<number>,
+  out: { [i: number]: number },
+  n: number,
+  inPlane: number,
+  outPlane: number,
+  inW: number,
+  hIdx: Int32Array,
+  wIdx: Int32Array,
+  oH: number,
+  oW: number,
+): void {
+  for (let b = 0; b < n; b++) {
+    const base = b * inPlane;
+    let o = b * outPlane;
+    for (let oh = 0; oh < oH; oh++) {
+      const row = base + hIdx[oh] * inW;
+      for (let ow = 0; ow < oW; ow++, o++) out[o] = src[row + wIdx[ow]];
+    }
+  }
+}
+
+/** fma32 with its common case inline: a * b + c rounded once to float32. */
+function fmaf(a: number, b: number, c: number): number {
+  const sum = a * b + c;
+  const r = Math.fround(sum);
+  if (r === sum) return r;
+  const d = sum - r;
+  const m = sum + d;
+  return Math.fround(m) !== m ? r : fma32(a, b, c);
+}
+
+/** Linear and bilinear float32 resampling: fma(x0, w0, x1 * w1) along each dim. */
+function linearPlanes32(
+  src: ArrayLike<number>,
+  out: Float32Array,
+  n: number,
+  inPlane: number,
+  outPlane: number,
+  inW: number,
+  th: Taps,
+  tw: Taps,
+  oH: number,
+  oW: number,
+): void {
+  const two = th.t === 2;
+  const hi = th.idx;
+  const hw = th.w;
+  const wi = tw.idx;
+  const ww = tw.w;
+  for (let b = 0; b < n; b++) {
+    const base = b * inPlane;
+    let o = b * outPlane;
+    for (let oh = 0; oh < oH; oh++) {
+      const r0 = base + hi[two ? 2 * oh : oh] * inW;
+      const r1 = two ? base + hi[2 * oh + 1] * inW : r0;
+      const h0 = two ? hw[2 * oh] : 1;
+      const h1 = two ? hw[2 * oh + 1] : 0;
+      for (let ow = 0; ow < oW; ow++, o++) {
+        const c0 = wi[2 * ow];
+        const c1 = wi[2 * ow + 1];
+        const w0 = ww[2 * ow];
+        const w1 = ww[2 * ow + 1];
+        const t0 = fmaf(src[r0 + c0], w0, Math.fround(src[r0 + c1] * w1));
+        if (!two) {
+          out[o] = t0;
+          continue;
+        }
+        const t1 = fmaf(src[r1 + c0], w0, Math.fround(src[r1 + c1] * w1));
+        out[o] = fmaf(t0, h0, Math.fround(t1 * h1));
+      }
+    }
+  }
+}
+
 const NODE_NAMES: Record<InterpMode, [string, string]> = {
   nearest: ["UpsampleNearest1DBackward1", "UpsampleNearest2DBackward1"],
   "nearest-exact": ["UpsampleNearestExact1DBackward1", "UpsampleNearestExact2DBackward1"],
@@ -115,30 +191,34 @@ export function upsample(x: Tensor, mode: InterpMode, outSize: number[], scales:
   const out = new x.dtype.ArrayType(n * outPlane);
   const TH = th.t;
   const TW = tw.t;
-  for (let b = 0; b < n; b++) {
-    const base = b * inPlane;
-    let o = b * outPlane;
-    for (let oh = 0; oh < oH; oh++) {
-      for (let ow = 0; ow < oW; ow++, o++) {
-        // Each dim's taps combine as x0 * w0 + x1 * w1 + ..., FMA-contracted as PyTorch's build
-        // computes them: fma(x0, w0, x1 * w1), then one fused add per further tap.
-        let acc = 0;
-        let first = 0;
-        for (let i = 0; i < TH; i++) {
-          const row = base + th.idx[oh * TH + i] * inW;
-          const wo = ow * TW;
-          let inner: number;
-          if (TW === 1) inner = src[row + tw.idx[wo]];
-          else {
-            inner = fused(src[row + tw.idx[wo]], tw.w[wo], f(src[row + tw.idx[wo + 1]] * tw.w[wo + 1]));
-            for (let j = 2; j < TW; j++) inner = fused(src[row + tw.idx[wo + j]], tw.w[wo + j], inner);
+  if (TH === 1 && TW === 1) gatherPlanes(src, out, n, inPlane, outPlane, inW, th.idx, tw.idx, oH, oW);
+  else if (x.dtype.name === "float32" && TW === 2 && TH <= 2) linearPlanes32(src, out as Float32Array, n, inPlane, outPlane, inW, th, tw, oH, oW);
+  else {
+    for (let b = 0; b < n; b++) {
+      const base = b * inPlane;
+      let o = b * outPlane;
+      for (let oh = 0; oh < oH; oh++) {
+        for (let ow = 0; ow < oW; ow++, o++) {
+          // Each dim's taps combine as x0 * w0 + x1 * w1 + ..., FMA-contracted as PyTorch's build
+          // computes them: fma(x0, w0, x1 * w1), then one fused add per further tap.
+          let acc = 0;
+          let first = 0;
+          for (let i = 0; i < TH; i++) {
+            const row = base + th.idx[oh * TH + i] * inW;
+            const wo = ow * TW;
+            let inner: number;
+            if (TW === 1) inner = src[row + tw.idx[wo]];
+            else {
+              inner = fused(src[row + tw.idx[wo]], tw.w[wo], f(src[row + tw.idx[wo + 1]] * tw.w[wo + 1]));
+              for (let j = 2; j < TW; j++) inner = fused(src[row + tw.idx[wo + j]], tw.w[wo + j], inner);
+            }
+            if (TH === 1) acc = inner;
+            else if (i === 0) first = inner;
+            else if (i === 1) acc = fused(first, th.w[oh * TH], f(inner * th.w[oh * TH + 1]));
+            else acc = fused(inner, th.w[oh * TH + i], acc);
           }
-          if (TH === 1) acc = inner;
-          else if (i === 0) first = inner;
-          else if (i === 1) acc = fused(first, th.w[oh * TH], f(inner * th.w[oh * TH + 1]));
-          else acc = fused(inner, th.w[oh * TH + i], acc);
+          out[o] = acc;
         }
-        out[o] = acc;
       }
     }
   }
