@@ -112,6 +112,25 @@ export function maxPool2dWithIndices(x: Tensor, a: MaxPool2dArgs): [Tensor, Tens
   return [values, indices];
 }
 
+/**
+ * A backward formula's result, itself differentiable when the backward runs under createGraph:
+ * the formula is linear in gy, so its gradient is the adjoint map applied to the incoming gradient.
+ */
+export function linearInGrad(name: string, gy: Tensor, gx: Tensor, adjoint: (gg: Tensor) => Tensor): Tensor {
+  return needsGrad(gy) ? record(name, [gy], gx, (gg) => [adjoint(gg)]) : gx;
+}
+
+/** out[plane, o] = g[plane, indices[plane, o]]: reading values back at their pooled indices. */
+function gatherPlanes(g: Tensor, indices: Tensor, outShape: number[], inPlane: number, outPlane: number): Tensor {
+  const src = g.contiguous().values();
+  const ix = indices.values();
+  const out = new g.dtype.ArrayType(ix.length);
+  const n = outPlane === 0 ? 0 : ix.length / outPlane;
+  for (let b = 0, i = 0; b < n; b++) for (let o = 0; o < outPlane; o++, i++) out[i] = src[b * inPlane + ix[i]];
+  const y = Tensor.make(outShape.slice(), g.dtype, out, g.device);
+  return linearInGrad("GatherBackward0", g, y, (gg) => scatterAddPlanes(gg, indices, g.shape, inPlane, outPlane));
+}
+
 /** grad_input[plane, idx] += gy: the backward of every index-selecting pool. */
 function scatterAddPlanes(gy: Tensor, indices: Tensor, inputShape: number[], inPlane: number, outPlane: number): Tensor {
   const g = gy.contiguous().values();
@@ -122,7 +141,8 @@ function scatterAddPlanes(gy: Tensor, indices: Tensor, inputShape: number[], inP
     const base = b * inPlane;
     for (let o = 0; o < outPlane; o++, i++) gx[base + ix[i]] += g[i];
   }
-  return Tensor.make(inputShape.slice(), gy.dtype, gx, gy.device);
+  const out = Tensor.make(inputShape.slice(), gy.dtype, gx, gy.device);
+  return linearInGrad("MaxPool2DWithIndicesBackwardBackward0", gy, out, (gg) => gatherPlanes(gg, indices, gy.shape, inPlane, outPlane));
 }
 
 export interface MaxPool1dArgs {
@@ -254,7 +274,7 @@ export function avgPool2d(x: Tensor, a: AvgPool2dArgs): Tensor {
           for (let ih = hs[2 * o]; ih < h1; ih++) for (let iw = w0; iw < w1; iw++) gx[base + ih * W + iw] += v;
         }
       }
-      return [Tensor.make(x.shape.slice(), gy.dtype, gx, gy.device)];
+      return [linearInGrad("AvgPool2DBackwardBackward0", gy, Tensor.make(x.shape.slice(), gy.dtype, gx, gy.device), (gg) => avgPool2d(gg, a))];
     });
   }
   return y;
@@ -356,7 +376,8 @@ export function adaptiveAvgPool2d(x: Tensor, size: Pair): Tensor {
           }
         }
       }
-      return [Tensor.make(x.shape.slice(), gy.dtype, gx, gy.device)];
+      const out = Tensor.make(x.shape.slice(), gy.dtype, gx, gy.device);
+      return [linearInGrad("AdaptiveAvgPool2DBackwardBackward0", gy, out, (gg) => adaptiveAvgPool2d(gg, size))];
     });
   }
   return y;
@@ -462,7 +483,8 @@ export function maxUnpool2d(x: Tensor, indices: Tensor, outputSize: Pair): Tenso
       const g = gy.contiguous().values();
       const gx = new gy.dtype.ArrayType(n * inPlane);
       for (let b = 0; b < n; b++) for (let i = 0; i < inPlane; i++) gx[b * inPlane + i] = g[b * outPlane + ix[b * inPlane + i]];
-      return [Tensor.make(x.shape.slice(), gy.dtype, gx, gy.device), null];
+      const out = Tensor.make(x.shape.slice(), gy.dtype, gx, gy.device);
+      return [linearInGrad("MaxUnpool2DBackwardBackward0", gy, out, (gg) => maxUnpool2d(gg, indices, outputSize)), null];
     });
   }
   return y;

@@ -5,6 +5,7 @@
 import { fma, fma32 } from "../random/fma.js";
 import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record, withGradMode } from "./node.js";
+import { linearInGrad } from "./pooling.js";
 
 export type InterpMode = "nearest" | "nearest-exact" | "linear" | "bilinear" | "bicubic";
 
@@ -242,7 +243,8 @@ export function upsample(x: Tensor, mode: InterpMode, outSize: number[], scales:
           }
         }
       }
-      return [Tensor.make(x.shape.slice(), gy.dtype, gy.dtype.name === "float64" ? gx : new gy.dtype.ArrayType(gx), gy.device)];
+      const out = Tensor.make(x.shape.slice(), gy.dtype, gy.dtype.name === "float64" ? gx : new gy.dtype.ArrayType(gx), gy.device);
+      return [linearInGrad(`${NODE_NAMES[mode][spatial - 1]}Backward`, gy, out, (gg) => upsample(gg, mode, outSize, scales, alignCorners))];
     });
   }
   return y;

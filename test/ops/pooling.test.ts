@@ -7,7 +7,7 @@ import { test } from "node:test";
 import * as torch from "../../src/index.js";
 import { F, nn } from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
-import { gradcheck } from "../helpers/gradcheck.js";
+import { gradcheck, gradgradcheck } from "../helpers/gradcheck.js";
 import { assertClose, fromDump, type TDump } from "../nn/fixture.js";
 import { callF, caseInput, loadAreaFixture } from "../nn/vision-fixture.js";
 
@@ -201,3 +201,18 @@ for (const [name, fn, make] of GRADCHECKS) {
     assert.ok(gradcheck(fn, [make()], { name }));
   });
 }
+
+test("gradgradcheck: pooling and interpolation backwards are differentiable under createGraph", () => {
+  torch.manualSeed(8);
+  const cases: Array<[string, (x: Tensor) => Tensor, Tensor]> = [
+    ["maxPool2d", (x) => F.maxPool2d(x, 2, { stride: 1 }), spread(1, 2, 3, 4)],
+    ["adaptiveMaxPool2d", (x) => F.adaptiveMaxPool2d(x, [2, 3]), spread(1, 2, 3, 4)],
+    ["avgPool2d", (x) => F.avgPool2d(x, 2, { stride: 1, padding: 1, countIncludePad: false }), randn(1, 2, 3, 3)],
+    ["adaptiveAvgPool2d", (x) => F.adaptiveAvgPool2d(x, [2, 3]), randn(1, 2, 3, 4)],
+    ["maxUnpool2d", (x) => F.maxUnpool2d(x, UNPOOL_INDICES, 2), randn(1, 2, 2, 2)],
+    ["interpolate bilinear", (x) => F.interpolate(x, { size: [4, 3], mode: "bilinear" }), randn(1, 1, 3, 2)],
+    ["interpolate nearest 1-d", (x) => F.interpolate(x, { scaleFactor: 2 }), randn(1, 2, 3)],
+  ];
+  // Each backward is linear in the incoming gradient: products with x make the second derivative non-trivial.
+  for (const [name, fn, x] of cases) assert.ok(gradgradcheck((t) => fn(t).mul(fn(t)), [x], { name }));
+});
