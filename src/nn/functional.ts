@@ -247,83 +247,6 @@ export function layerNorm(
   }, [input, ...(weight ? [weight] : []), ...(bias ? [bias] : [])]);
 }
 
-export interface BatchNormOptions {
-  runningMean?: Tensor | null;
-  runningVar?: Tensor | null;
-  weight?: Tensor | null;
-  bias?: Tensor | null;
-  training?: boolean;
-  momentum?: number;
-  eps?: number;
-}
-
-/**
- * Batch normalisation over every dim but the channel dim (1). In training, normalises with the
- * batch's biased variance and updates the running stats in place with the unbiased one.
- */
-export function batchNorm(input: Tensor, runningMean?: Tensor | null, runningVar?: Tensor | null, opts: Omit<BatchNormOptions, "runningMean" | "runningVar"> = {}): Tensor {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("batchNorm", batchNorm, [input, runningMean, runningVar, opts]);
-  const training = opts.training ?? false;
-  const momentum = opts.momentum ?? 0.1;
-  const eps = opts.eps ?? 1e-5;
-  const weight = opts.weight ?? null;
-  const bias = opts.bias ?? null;
-  if (input.dim() < 2) throw new RangeError(`batch_norm: expected at least 2D input (got ${input.dim()}D input)`);
-  const c = input.shape[1];
-  const dims = [0, ...Array.from({ length: input.dim() - 2 }, (_, i) => i + 2)];
-  const count = input.numel() / c;
-  if (training && count <= 1) {
-    throw new RangeError(`Expected more than 1 value per channel when training, got input size torch.Size(${formatShape(input.shape)})`);
-  }
-  const bshape = [1, c, ...Array(input.dim() - 2).fill(1)];
-  const x = input.detach();
-  let mean: Tensor;
-  let invstd: Tensor;
-  if (training || !runningMean || !runningVar) {
-    mean = x.mean(dims);
-    const varBiased = x.var(dims, { correction: 0 });
-    invstd = varBiased.add(eps).rsqrt();
-    if (training && runningMean && runningVar) {
-      const unbiased = varBiased.mul(count / (count - 1));
-      runningMean.copy_(mean.mul(momentum).add(runningMean.detach().mul(1 - momentum)));
-      runningVar.copy_(unbiased.mul(momentum).add(runningVar.detach().mul(1 - momentum)));
-    }
-  } else {
-    mean = runningMean.detach();
-    invstd = runningVar.detach().add(eps).rsqrt();
-  }
-  const useBatch = training || !runningMean || !runningVar;
-  const alpha = weight ? invstd.mul(weight.detach()) : invstd;
-  const beta = bias ? bias.detach().sub(mean.mul(alpha)) : mean.mul(alpha).neg();
-  const y = x.mul(alpha.reshape(bshape)).add(beta.reshape(bshape));
-  if (!isGradEnabled() || !(input.requiresGrad || weight?.requiresGrad || bias?.requiresGrad)) return y;
-  const xhat = x.sub(mean.reshape(bshape)).mul(invstd.reshape(bshape));
-  const runMean = useBatch ? null : mean;
-  const runInvstd = useBatch ? null : invstd;
-  const composite = () => {
-    const m = runMean ?? input.mean(dims, { keepdim: true });
-    const s = runInvstd ?? input.var(dims, { keepdim: true, correction: 0 }).add(eps).rsqrt();
-    let out = input.sub(runMean ? m.reshape(bshape) : m).mul(runInvstd ? s.reshape(bshape) : s);
-    if (weight) out = out.mul(weight.reshape(bshape));
-    return bias ? out.add(bias.reshape(bshape)) : out;
-  };
-  return record("NativeBatchNormBackward0", [input, weight, bias], y, (gy) => {
-    if (isGradEnabled()) return recomputedGrads(composite, [input, weight, bias], gy);
-    let gx: Tensor | null = null;
-    if (input.requiresGrad) {
-      const scale = (weight ? invstd.mul(weight) : invstd).reshape(bshape);
-      if (useBatch) {
-        const gMean = gy.mean(dims, { keepdim: true });
-        const gProj = gy.mul(xhat).mean(dims, { keepdim: true });
-        gx = gy.sub(gMean).sub(xhat.mul(gProj)).mul(scale);
-      } else gx = gy.mul(scale);
-    }
-    const gw = weight?.requiresGrad ? gy.mul(xhat).sum(dims) : null;
-    const gb = bias?.requiresGrad ? gy.sum(dims) : null;
-    return [gx, gw, gb];
-  }, [input]);
-}
-
 /** Divides by the p-norm along dim (clamped below by eps). */
 export function normalize(input: Tensor, opts: { p?: number; dim?: number; eps?: number } = {}): Tensor {
   const denom = input.norm(opts.p ?? 2, opts.dim ?? 1, { keepdim: true }).clampMin(opts.eps ?? 1e-12).expandAs(input);
@@ -470,3 +393,6 @@ export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: Reducti
   return loss.klDiv(input, target, opts);
 }
 export * from "./functional/attention.js";
+export * from "./functional/pooling.js";
+export * from "./functional/normalization.js";
+export * from "./functional/vision.js";

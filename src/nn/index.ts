@@ -9,6 +9,20 @@ export { Dropout, Flatten, Unflatten } from "./modules/dropout.js";
 export { BatchNorm1d, Embedding, LayerNorm } from "./modules/normalization.js";
 export { MultiheadAttention, NonDynamicallyQuantizableLinear } from "./modules/attention.js";
 export { Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer } from "./modules/transformer.js";
+export { BatchNorm2d, InstanceNorm1d, InstanceNorm2d } from "./modules/batchnorm.js";
+export { GroupNorm, LocalResponseNorm } from "./modules/groupnorm.js";
+export {
+  AdaptiveAvgPool1d,
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool1d,
+  AdaptiveMaxPool2d,
+  AvgPool1d,
+  AvgPool2d,
+  MaxPool1d,
+  MaxPool2d,
+  MaxUnpool2d,
+} from "./modules/pooling.js";
+export { Dropout1d, Dropout2d, PixelShuffle, PixelUnshuffle, Upsample } from "./modules/vision.js";
 export {
   CELU,
   ELU,

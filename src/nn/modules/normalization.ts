@@ -1,6 +1,5 @@
-// BatchNorm1d (running statistics, momentum, eval mode), LayerNorm and Embedding.
-import { empty, ones, tensor, zeros } from "../../ops/creation.js";
-import { int64 } from "../../tensor/dtype.js";
+// LayerNorm and Embedding (batch norm lives in batchnorm.ts, re-exported here).
+import { empty, ones, zeros } from "../../ops/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import * as F from "../functional.js";
 import * as init from "../init.js";
@@ -8,87 +7,7 @@ import { Module, pyBool, pyFloat } from "../module.js";
 import { Parameter } from "../parameter.js";
 import type { FactoryOptions } from "./linear.js";
 
-export interface BatchNormOptions extends FactoryOptions {
-  eps?: number;
-  /** null: a cumulative moving average (1 / numBatchesTracked). */
-  momentum?: number | null;
-  affine?: boolean;
-  trackRunningStats?: boolean;
-}
-
-/** Batch normalisation of [N, C] or [N, C, L] inputs over N (and L), per channel. */
-export class BatchNorm1d extends Module {
-  numFeatures: number;
-  eps: number;
-  momentum: number | null;
-  affine: boolean;
-  trackRunningStats: boolean;
-  /** Null when affine is false. */
-  weight: Parameter;
-  bias: Parameter;
-  declare runningMean: Tensor | null;
-  declare runningVar: Tensor | null;
-  declare numBatchesTracked: Tensor | null;
-
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
-    super();
-    this.numFeatures = numFeatures;
-    this.eps = opts.eps ?? 1e-5;
-    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
-    this.affine = opts.affine ?? true;
-    this.trackRunningStats = opts.trackRunningStats ?? true;
-    const f = { dtype: opts.dtype, device: opts.device };
-    this.weight = (this.affine ? new Parameter(empty([numFeatures], f)) : null) as Parameter;
-    this.bias = (this.affine ? new Parameter(empty([numFeatures], f)) : null) as Parameter;
-    // PyTorch's buffer names, with camelCase aliases.
-    this.registerBuffer("running_mean", this.trackRunningStats ? zeros([numFeatures], f) : null);
-    this.registerBuffer("running_var", this.trackRunningStats ? ones([numFeatures], f) : null);
-    this.registerBuffer("num_batches_tracked", this.trackRunningStats ? tensor(0, { dtype: int64, device: opts.device }) : null);
-    const self = this as unknown as Record<string, Tensor | null>;
-    for (const [alias, name] of [["runningMean", "running_mean"], ["runningVar", "running_var"], ["numBatchesTracked", "num_batches_tracked"]]) {
-      Object.defineProperty(this, alias, { get: () => self[name], set: (v: Tensor | null) => void (self[name] = v), enumerable: false, configurable: true });
-    }
-    this.resetParameters();
-  }
-
-  resetRunningStats(): void {
-    if (!this.trackRunningStats) return;
-    this.runningMean!.zero_();
-    this.runningVar!.fill_(1);
-    this.numBatchesTracked!.zero_();
-  }
-  resetParameters(): void {
-    this.resetRunningStats();
-    if (this.affine) {
-      init.ones_(this.weight);
-      init.zeros_(this.bias);
-    }
-  }
-
-  protected checkInputDim(input: Tensor): void {
-    if (input.dim() !== 2 && input.dim() !== 3) throw new RangeError(`expected 2D or 3D input (got ${input.dim()}D input)`);
-  }
-
-  override forward(input: Tensor): Tensor {
-    this.checkInputDim(input);
-    let factor = this.momentum ?? 0;
-    if (this.training && this.trackRunningStats && this.numBatchesTracked) {
-      this.numBatchesTracked.add_(1);
-      factor = this.momentum === null ? 1 / this.numBatchesTracked.item() : this.momentum;
-    }
-    const useBatchStats = this.training || (this.runningMean === null && this.runningVar === null);
-    return F.batchNorm(
-      input,
-      !this.training || this.trackRunningStats ? this.runningMean : null,
-      !this.training || this.trackRunningStats ? this.runningVar : null,
-      { weight: this.weight, bias: this.bias, training: useBatchStats, momentum: factor, eps: this.eps },
-    );
-  }
-
-  override extraRepr(): string {
-    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? "None" : pyFloat(this.momentum)}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
-  }
-}
+export { BatchNorm1d, type BatchNormOptions } from "./batchnorm.js";
 
 /** Layer normalisation over the trailing normalizedShape dims, with an elementwise affine. */
 export class LayerNorm extends Module {

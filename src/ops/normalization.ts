@@ -1,0 +1,236 @@
+// Batch-norm kernels: one pass per channel over contiguous [N, C, S] memory, with PyTorch 1.13's
+// CPU arithmetic (batch statistics summed in double for S > 1 and in the element type for
+// [N, C] / NC11 inputs, the inverse std and the running-stat update in the element type, the
+// output as x * alpha + beta with per-channel alpha and beta), and the closed-form backward.
+import { fma, fma32 } from "../random/fma.js";
+import { Tensor } from "../tensor/tensor.js";
+
+function rounder(t: Tensor): (v: number) => number {
+  return t.dtype.name === "float32" ? Math.fround : (v: number) => v;
+}
+
+export interface BatchNormResult {
+  y: Tensor;
+  /** Per channel, in the element type: the batch mean (or the running mean in eval). */
+  mean: Float64Array;
+  /** Per channel, in the element type: 1 / sqrt(var + eps). */
+  invstd: Float64Array;
+}
+
+/**
+ * The forward of batch norm. In training (or without running stats) the statistics come from x,
+ * and in training the running stats given are updated in place with `momentum` (the variance
+ * unbiased); in eval they come from the running stats.
+ */
+export function batchNormForward(
+  input: Tensor,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  training: boolean,
+  momentum: number,
+  eps: number,
+): BatchNormResult {
+  const r = rounder(input);
+  const n = input.shape[0] | 0;
+  const c = input.shape[1] | 0;
+  const s = c === 0 || n === 0 ? 0 : (input.numel() / (n * c)) | 0;
+  const count = n * s;
+  const x = input.detach().contiguous().values();
+  const mean = new Float64Array(c);
+  const invstd = new Float64Array(c);
+  const w = weight ? weight.detach().contiguous().values() : null;
+  const b = bias ? bias.detach().contiguous().values() : null;
+  const strided = !input.isContiguous();
+  if (training || !runningMean || !runningVar) {
+    const varSum = new Float64Array(c);
+    if (strided) {
+      // PyTorch's strided path: the mean from mean(), the variance summed in double about it.
+      const m = input.detach().mean([0, ...Array.from({ length: input.dim() - 2 }, (_, i) => i + 2)]).values();
+      for (let ch = 0; ch < c; ch++) {
+        const mc = m[ch];
+        let vs = 0;
+        // Summed in memory order, as TensorIterator walks the channel's elements.
+        const plane = input.detach().select(1, ch);
+        const order = plane.shape.map((_, d) => d).sort((a, b2) => plane.strides[b2] - plane.strides[a]);
+        const xs = plane.permute(order).contiguous().values();
+        for (let j = 0; j < xs.length; j++) {
+          const d = xs[j] - mc;
+          vs += d * d;
+        }
+        mean[ch] = mc;
+        varSum[ch] = vs;
+      }
+    } else if (s === 1) {
+      // [N, C]: a vertical reduce in the element type.
+      for (let ch = 0; ch < c; ch++) {
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum = r(sum + x[i * c + ch]);
+        const m = r(sum / count);
+        let vs = 0;
+        // y + (x - mean) * (x - mean), contracted to an FMA in PyTorch's build.
+        const fused = input.dtype.name === "float32" ? fma32 : fma;
+        for (let i = 0; i < n; i++) {
+          const d = r(x[i * c + ch] - m);
+          vs = fused(d, d, vs);
+        }
+        mean[ch] = m;
+        varSum[ch] = vs;
+      }
+    } else {
+      for (let ch = 0; ch < c; ch++) {
+        let sum = 0;
+        for (let i = 0; i < n; i++) {
+          const base = (i * c + ch) * s;
+          for (let j = 0; j < s; j++) sum += x[base + j];
+        }
+        const m = r(sum / count);
+        let vs = 0;
+        for (let i = 0; i < n; i++) {
+          const base = (i * c + ch) * s;
+          for (let j = 0; j < s; j++) {
+            const d = r(x[base + j] - m);
+            vs += r(d * d);
+          }
+        }
+        mean[ch] = m;
+        varSum[ch] = r(vs);
+      }
+    }
+    for (let ch = 0; ch < c; ch++) invstd[ch] = r(1 / Math.sqrt((strided ? varSum[ch] / count : r(varSum[ch] / count)) + eps));
+    if (training && (runningMean || runningVar)) {
+      const mom = strided ? momentum : r(momentum);
+      const keep = strided ? 1 - momentum : r(1 - mom);
+      const r2 = strided ? (v: number) => v : r;
+      if (runningMean) {
+        const rm = runningMean.detach().contiguous().values();
+        const next = new input.dtype.ArrayType(c);
+        for (let ch = 0; ch < c; ch++) next[ch] = r2(mom * mean[ch]) + r2(keep * rm[ch]);
+        runningMean.detach().copy_(Tensor.make([c], input.dtype, next, input.device).reshape(runningMean.shape));
+      }
+      if (runningVar) {
+        const rv = runningVar.detach().contiguous().values();
+        const next = new input.dtype.ArrayType(c);
+        for (let ch = 0; ch < c; ch++) next[ch] = mom * r2(varSum[ch] / (count - 1)) + r2(keep * rv[ch]);
+        runningVar.detach().copy_(Tensor.make([c], input.dtype, next, input.device).reshape(runningVar.shape));
+      }
+    }
+  } else {
+    const rm = runningMean!.detach().contiguous().values();
+    const rv = runningVar!.detach().contiguous().values();
+    const e = r(eps);
+    for (let ch = 0; ch < c; ch++) {
+      mean[ch] = rm[ch];
+      invstd[ch] = r(1 / r(Math.sqrt(r(rv[ch] + e))));
+    }
+  }
+  // PyTorch's build contracts beta = b - mean * alpha and y = x * alpha + beta into FMAs.
+  const fused = input.dtype.name === "float32" ? fma32 : fma;
+  const out = new input.dtype.ArrayType(input.numel());
+  for (let ch = 0; ch < c; ch++) {
+    const alpha = r(invstd[ch] * (w ? w[ch] : 1));
+    const beta = fused(-mean[ch], alpha, b ? b[ch] : 0);
+    if (strided) {
+      // PyTorch's strided path: ((x - mean) * invstd) * w + b, elementwise, unfused.
+      const m = mean[ch];
+      const is = invstd[ch];
+      const wc = w ? w[ch] : 1;
+      const bc = b ? b[ch] : 0;
+      for (let i = 0; i < n; i++) {
+        const base = (i * c + ch) * s;
+        for (let j = 0; j < s; j++) out[base + j] = r(r(r(x[base + j] - m) * is) * wc) + bc;
+      }
+      continue;
+    }
+    if (fused === fma32) fusedPlanes32(x, out as Float32Array, n, c, s, ch, alpha, beta);
+    else {
+      for (let i = 0; i < n; i++) {
+        const base = (i * c + ch) * s;
+        for (let j = 0; j < s; j++) out[base + j] = fused(x[base + j], alpha, beta);
+      }
+    }
+  }
+  return { y: Tensor.make(input.shape.slice(), input.dtype, out, input.device), mean, invstd };
+}
+
+/** out = fma32(x, alpha, beta) over one channel's planes, with fma32's common case inline. */
+function fusedPlanes32(x: ArrayLike<number>, out: Float32Array, n: number, c: number, s: number, ch: number, alpha: number, beta: number): void {
+  for (let i = 0; i < n; i++) {
+    const base = (i * c + ch) * s;
+    for (let j = 0; j < s; j++) {
+      const xv = x[base + j];
+      const sum = xv * alpha + beta;
+      const rounded = Math.fround(sum);
+      if (rounded === sum) out[base + j] = rounded;
+      else {
+        // fma32 has more to check only when the double sum may sit on a float32 midpoint.
+        const d = sum - rounded;
+        const m = sum + d;
+        out[base + j] = Math.fround(m) !== m ? rounded : fma32(xv, alpha, beta);
+      }
+    }
+  }
+}
+
+/**
+ * The backward of batch norm: [dx, dweight, dbias] (null where not wanted), given the mean and
+ * inverse std the forward used; in training dx runs through the batch statistics.
+ */
+export function batchNormBackward(
+  gradOut: Tensor,
+  input: Tensor,
+  weight: Tensor | null,
+  mean: Float64Array,
+  invstd: Float64Array,
+  train: boolean,
+  needs: [boolean, boolean, boolean],
+): [Tensor | null, Tensor | null, Tensor | null] {
+  const r = rounder(input);
+  const n = input.shape[0] | 0;
+  const c = input.shape[1] | 0;
+  const s = c === 0 || n === 0 ? 0 : (input.numel() / (n * c)) | 0;
+  const count = n * s;
+  const x = input.detach().contiguous().values();
+  const dy = gradOut.contiguous().values();
+  const w = weight ? weight.detach().contiguous().values() : null;
+  const dx = needs[0] ? new input.dtype.ArrayType(input.numel()) : null;
+  const dw = needs[1] ? new input.dtype.ArrayType(c) : null;
+  const db = needs[2] ? new input.dtype.ArrayType(c) : null;
+  for (let ch = 0; ch < c; ch++) {
+    const m = mean[ch];
+    const is = invstd[ch];
+    let sum = 0;
+    let dotp = 0;
+    for (let i = 0; i < n; i++) {
+      const base = (i * c + ch) * s;
+      for (let j = 0; j < s; j++) {
+        const g = dy[base + j];
+        sum += g;
+        dotp += (x[base + j] - m) * g;
+      }
+    }
+    if (dx) {
+      const wc = w ? w[ch] : 1;
+      if (train) {
+        const k = r(r(r(r(dotp) * is) * is) / count);
+        const gMean = r(sum / count);
+        const scale = r(is * wc);
+        for (let i = 0; i < n; i++) {
+          const base = (i * c + ch) * s;
+          for (let j = 0; j < s; j++) dx[base + j] = (dy[base + j] - gMean - (x[base + j] - m) * k) * scale;
+        }
+      } else {
+        const scale = r(is * wc);
+        for (let i = 0; i < n; i++) {
+          const base = (i * c + ch) * s;
+          for (let j = 0; j < s; j++) dx[base + j] = dy[base + j] * scale;
+        }
+      }
+    }
+    if (dw) dw[ch] = dotp * is;
+    if (db) db[ch] = sum;
+  }
+  const make = (a: ArrayLike<number> | null, shape: number[]) => (a ? Tensor.make(shape, input.dtype, a as Float32Array, input.device) : null);
+  return [make(dx, input.shape.slice()), make(dw, weight ? weight.shape.slice() : [c]), make(db, [c])];
+}
