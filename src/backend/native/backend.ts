@@ -225,6 +225,8 @@ export function createNativeBackend(
     scatter: base.scatter,
     indexSelect: base.indexSelect,
     indexAdd: base.indexAdd,
+    im2col: base.im2col,
+    col2im: base.col2im,
     softmax,
     addMulInPlace,
     matmulBias,
