@@ -209,7 +209,10 @@ function as4d(t: Tensor): Tensor {
 function checkShapes(x: Tensor, w: Tensor, b: Tensor | null, a: ConvArgs): void {
   const k = a.nd + 2;
   if (w.dim() !== k) {
-    throw new RangeError(`weight should have at least three dimensions`);
+    // PyTorch reads the number of spatial dims off the weight and finds the stride list too long or short.
+    throw new RangeError(
+      `expected stride to be a single integer value or a list of ${Math.max(w.dim() - 2, 0)} values to match the convolution dimensions, but got stride=${listOf(a.stride)}`,
+    );
   }
   if (x.dim() !== w.dim()) {
     throw new RangeError(`Expected ${w.dim()}-dimensional input for ${w.dim()}-dimensional weight ${listOf(w.shape)}, but got ${x.dim()}-dimensional input of size ${listOf(x.shape)} instead`);
@@ -220,7 +223,7 @@ function checkShapes(x: Tensor, w: Tensor, b: Tensor | null, a: ConvArgs): void 
   if (a.dilation.some((v) => v <= 0)) throw new RangeError("dilation should be greater than zero");
   if (a.groups <= 0) throw new RangeError("non-positive groups is not supported");
   if (w.shape[0] % a.groups !== 0) {
-    throw new RangeError(`Given groups=${a.groups}, expected weight to be divisible by ${a.groups} at dimension 0, but got weight of size ${listOf(w.shape)} instead`);
+    throw new RangeError(`Given groups=${a.groups}, expected weight to be divisible by ${a.groups} at dimension 0, but got weight of size [${listOf(w.shape)}] instead`);
   }
   if (!a.transposed) {
     if (x.shape[1] !== w.shape[1] * a.groups) {
@@ -492,7 +495,10 @@ function sourceIndices(mode: PadMode, n: number, left: number, right: number): n
     } else if (mode === "replicate") {
       j = Math.min(Math.max(j, 0), n - 1);
     } else {
-      j = ((j % n) + n) % n;
+      // Circular: negative amounts crop first, and the wrap reads from what is left (as PyTorch).
+      const start = Math.max(-left, 0);
+      const len = n - start - Math.max(-right, 0);
+      j = start + ((((i - Math.max(left, 0)) % len) + len) % len);
     }
     out.push(j);
   }
@@ -523,7 +529,7 @@ export function pad(input: Tensor, padding: readonly number[], opts: { mode?: Pa
     const [l, r] = [padding[2 * i], padding[2 * i + 1]];
     if (mode === "reflect" && (l >= size || r >= size)) {
       throw new RangeError(
-        `Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (${l}, ${r}) at dimension ${dim} of input ${listOf(input.shape)}`,
+        `Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (${l}, ${r}) at dimension ${dim} of input ${input.dim()}`,
       );
     }
     if (mode === "circular" && (l > size || r > size)) throw new RangeError("Padding value causes wrapping around more than once.");
