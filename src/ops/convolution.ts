@@ -74,24 +74,22 @@ interface Plan {
   geom: ConvGeometry;
 }
 
-/** Rows r0 .. r0 + rows of a contiguous matrix [R, C] (or [R, N, L] read as [R, N*L]). */
-function rowsOf(t: Tensor, r0: number, rows: number, cols: number): Tensor {
-  return rawView(t, [rows, cols], [cols, 1], t.offset + r0 * cols);
-}
-
-/** Per group gi, a(gi) [M, K] @ b(gi) [K, N], stacked into [groups*M, N]. */
-function groupedProduct(groups: number, m: number, n: number, a: (gi: number) => Tensor, b: (gi: number) => Tensor, like: Tensor): Tensor {
-  const be = backendOf(like);
-  if (groups === 1) return be.matmul(a(0), b(0));
-  const out = Tensor.make([groups * m, n], like.dtype, undefined, like.device);
-  for (let gi = 0; gi < groups; gi++) be.assign(rowsOf(out, gi * m, m, n), be.matmul(a(gi), b(gi)));
-  return out;
+/**
+ * The per-group products as one batched product: a [G, M, K] @ b [G, K, N] (views given by their
+ * strides into contiguous matrices), giving the groups' results stacked as a contiguous [G*M, N].
+ */
+function groupedProduct(groups: number, m: number, k: number, n: number, a: Tensor, aStrides: [number, number], b: Tensor, bStrides: [number, number]): Tensor {
+  const av = rawView(a, [groups, m, k], [m * k, aStrides[0], aStrides[1]], a.offset);
+  const bv = rawView(b, [groups, k, n], [k * n, bStrides[0], bStrides[1]], b.offset);
+  const out = backendOf(a).matmul(av, bv);
+  return rawView(out, [groups * m, n], [n, 1], out.offset);
 }
 
 /** A [R, N, L] contiguous result as [N, R, ...spatial] contiguous (a transposing copy). */
 function batchFirst(t: Tensor, r: number, n: number, l: number, spatial: number[]): Tensor {
   const v = rawView(t, [n, r, l], [l, n * l, 1], t.offset);
-  const c = backendOf(t).copy(v, t.dtype);
+  // One image: [R, 1, L] is already [1, R, L].
+  const c = n === 1 ? t : backendOf(t).copy(v, t.dtype);
   return new Tensor(c.storage, [n, r, ...spatial], [r * l, l, ...spatialStrides(spatial)], c.offset, c.dtype);
 }
 
@@ -123,7 +121,7 @@ function convForward(x: Tensor, w: Tensor, p: Plan): Tensor {
   const l = geom.outH * geom.outW;
   const cols = be.im2col(x, geom);
   const wm = weightMatrix(w, o, ckg);
-  const y = groupedProduct(groups, og, n * l, (gi) => rowsOf(wm, gi * og, og, ckg), (gi) => rowsOf(cols, gi * ckg, ckg, n * l), x);
+  const y = groupedProduct(groups, og, ckg, n * l, wm, [ckg, 1], cols, [n * l, 1]);
   return batchFirst(y, o, n, l, [geom.outH, geom.outW]);
 }
 
@@ -140,12 +138,12 @@ function convBackward(x: Tensor, w: Tensor, gy: Tensor, p: Plan, needX: boolean,
   let gw: Tensor | null = null;
   if (needX) {
     const wm = weightMatrix(w, o, ckg);
-    const gcols = groupedProduct(groups, ckg, n * l, (gi) => rawView(wm, [ckg, og], [1, ckg], wm.offset + gi * og * ckg), (gi) => rowsOf(gyc, gi * og, og, n * l), x);
+    const gcols = groupedProduct(groups, ckg, og, n * l, wm, [1, ckg], gyc, [n * l, 1]);
     gx = be.col2im(rawView(gcols, [groups * ckg, n, l], [n * l, l, 1], gcols.offset), geom);
   }
   if (needW) {
     const cols = be.im2col(x, geom);
-    gw = groupedProduct(groups, og, ckg, (gi) => rowsOf(gyc, gi * og, og, n * l), (gi) => rawView(cols, [n * l, ckg], [1, n * l], cols.offset + gi * ckg * n * l), x);
+    gw = groupedProduct(groups, og, n * l, ckg, gyc, [n * l, 1], cols, [1, n * l]);
   }
   return [gx, gw];
 }
@@ -160,7 +158,7 @@ function convTransposeForward(x: Tensor, w: Tensor, p: Plan): Tensor {
   const l = geom.outH * geom.outW;
   const xc = channelsFirst(x);
   const wm = weightMatrix(w, cin, okg);
-  const cols = groupedProduct(groups, okg, n * l, (gi) => rawView(wm, [okg, cg], [1, okg], wm.offset + gi * cg * okg), (gi) => rowsOf(xc, gi * cg, cg, n * l), x);
+  const cols = groupedProduct(groups, okg, cg, n * l, wm, [1, okg], xc, [n * l, 1]);
   return be.col2im(rawView(cols, [groups * okg, n, l], [n * l, l, 1], cols.offset), geom);
 }
 
@@ -176,12 +174,12 @@ function convTransposeBackward(x: Tensor, w: Tensor, gy: Tensor, p: Plan, needX:
   let gw: Tensor | null = null;
   if (needX) {
     const wm = weightMatrix(w, cin, okg);
-    const gxc = groupedProduct(groups, cg, n * l, (gi) => rowsOf(wm, gi * cg, cg, okg), (gi) => rowsOf(gcols, gi * okg, okg, n * l), x);
+    const gxc = groupedProduct(groups, cg, okg, n * l, wm, [okg, 1], gcols, [n * l, 1]);
     gx = batchFirst(gxc, cin, n, l, [geom.outH, geom.outW]);
   }
   if (needW) {
     const xc = channelsFirst(x);
-    gw = groupedProduct(groups, cg, okg, (gi) => rowsOf(xc, gi * cg, cg, n * l), (gi) => rawView(gcols, [n * l, okg], [1, n * l], gcols.offset + gi * okg * n * l), x);
+    gw = groupedProduct(groups, cg, n * l, okg, xc, [n * l, 1], gcols, [1, n * l]);
   }
   return [gx, gw];
 }
