@@ -5,6 +5,7 @@
       "sources": [
         "native/src/addon.cc",
         "native/src/ops.cc",
+        "native/src/im2col.cc",
         "native/src/cascade_sum.cc",
         "native/src/dispatch.cc",
         "native/src/thread_pool.cc",

@@ -18,6 +18,7 @@
 
 #include "cascade_sum.h"
 #include "kernels.h"
+#include "im2col.h"
 #include "ops.h"
 #include "thread_pool.h"
 
@@ -492,6 +493,72 @@ napi_value AddProductInPlace(napi_env env, napi_callback_info info) {
   });
 }
 
+// The convolution geometry shared by im2col and col2im: n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw,
+// oh, ow from argument `first` on. Padding may exceed the image (those taps read zeros).
+kn::ConvGeom conv_geom(Args& args, size_t first) {
+  static const char* names[14] = {"n", "c", "h", "w", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw", "oh", "ow"};
+  int64_t v[14];
+  for (size_t i = 0; i < 14; ++i) {
+    v[i] = args.size(first + i, names[i]);
+    if (v[i] > (int64_t(1) << 40)) args.fail(true, names[i], "is too large");
+  }
+  for (size_t i = 6; i <= 7; ++i)
+    if (v[i] == 0) args.fail(true, names[i], "must be positive");
+  for (size_t i = 10; i <= 11; ++i)
+    if (v[i] == 0) args.fail(true, names[i], "must be positive");
+  return kn::ConvGeom{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13]};
+}
+
+// im2col(x, xOffset, sN, sC, sH, sW, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, cols, colsOffset)
+napi_value Im2col(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "im2col", 22);
+    Array x = args.array(0, "x");
+    int64_t off = args.size(1, "xOffset");
+    int64_t st[4] = {args.size(2, "sN"), args.size(3, "sC"), args.size(4, "sH"), args.size(5, "sW")};
+    kn::ConvGeom g = conv_geom(args, 6);
+    Array cols = args.array(20, "cols");
+    int64_t coff = args.size(21, "colsOffset");
+    same_type(args, x, cols, "cols");
+    int64_t ex[4] = {g.n, g.c, g.h, g.w};
+    Region rx = region(args, x, "x", off, ex, st, 4);
+    int64_t ec[3] = {g.c * g.kh * g.kw, g.n, g.oh * g.ow};
+    int64_t sc[3] = {g.n * g.oh * g.ow, g.oh * g.ow, 1};
+    Region rc = region(args, cols, "cols", coff, ec, sc, 3);
+    if (overlap(rc, rx)) args.fail(true, "cols", "must not overlap x");
+    if (x.type == napi_float32_array)
+      kn::im2col<float>(g, at<float>(x, off), st[0], st[1], st[2], st[3], at<float>(cols, coff));
+    else
+      kn::im2col<double>(g, at<double>(x, off), st[0], st[1], st[2], st[3], at<double>(cols, coff));
+    return undefined(env);
+  });
+}
+
+// col2im(cols, colsOffset, sRow, sN, sL, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, img, imgOffset)
+napi_value Col2im(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "col2im", 21);
+    Array cols = args.array(0, "cols");
+    int64_t coff = args.size(1, "colsOffset");
+    int64_t st[3] = {args.size(2, "sRow"), args.size(3, "sN"), args.size(4, "sL")};
+    kn::ConvGeom g = conv_geom(args, 5);
+    Array img = args.array(19, "img");
+    int64_t ioff = args.size(20, "imgOffset");
+    same_type(args, cols, img, "img");
+    int64_t ec[3] = {g.c * g.kh * g.kw, g.n, g.oh * g.ow};
+    Region rc = region(args, cols, "cols", coff, ec, st, 3);
+    int64_t ei[4] = {g.n, g.c, g.h, g.w};
+    int64_t si[4] = {g.c * g.h * g.w, g.h * g.w, g.w, 1};
+    Region ri = region(args, img, "img", ioff, ei, si, 4);
+    if (overlap(ri, rc)) args.fail(true, "img", "must not overlap cols");
+    if (cols.type == napi_float32_array)
+      kn::col2im<float>(g, at<float>(cols, coff), st[0], st[1], st[2], at<float>(img, ioff));
+    else
+      kn::col2im<double>(g, at<double>(cols, coff), st[0], st[1], st[2], at<double>(img, ioff));
+    return undefined(env);
+  });
+}
+
 napi_value NumThreads(napi_env env, napi_callback_info) { return number_value(env, kn::num_threads()); }
 
 napi_value SetNumThreads(napi_env env, napi_callback_info info) {
@@ -569,6 +636,8 @@ NAPI_MODULE_INIT() {
       {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"addScaledInPlace", nullptr, AddScaledInPlace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"addProductInPlace", nullptr, AddProductInPlace, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"im2col", nullptr, Im2col, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"col2im", nullptr, Col2im, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"numThreads", nullptr, NumThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"isa", nullptr, IsaName, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -20,6 +20,28 @@ export interface BinaryKernel {
 
 export type ReduceKind = "sum" | "prod" | "max" | "min";
 
+/**
+ * Where a 2-D convolution's kernel reads an image [N, channels, height, width]: output position
+ * (oh, ow) with kernel tap (i, j) reads row oh * strideH - padH + i * dilationH and column
+ * ow * strideW - padW + j * dilationW (zero outside the image). outH and outW are given, so
+ * padding past the bottom and right edges may differ from padH and padW (padding "same").
+ */
+export interface ConvGeometry {
+  channels: number;
+  height: number;
+  width: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+  outH: number;
+  outW: number;
+}
+
 export interface Backend {
   readonly name: string;
   /** out = fn(x), a new contiguous tensor of outDtype. */
@@ -48,6 +70,14 @@ export interface Backend {
   indexSelect(x: Tensor, dim: number, index: Tensor): Tensor;
   /** A copy of base with src's slices added at index along dim (torch.index_add). */
   indexAdd(base: Tensor, dim: number, index: Tensor, src: Tensor): Tensor;
+  /**
+   * The patches a convolution's kernel sees: x [N, C, H, W] (float, any strides) to a new
+   * contiguous [C * kernelH * kernelW, N, outH * outW] (rows ordered channel, kernel row, kernel
+   * column), so a convolution is one product weight [O, C*kh*kw] @ cols [C*kh*kw, N*outH*outW].
+   */
+  im2col(x: Tensor, g: ConvGeometry): Tensor;
+  /** im2col's adjoint: cols [C * kernelH * kernelW, N, outH * outW] (any strides) summed into a new contiguous [N, C, H, W]. */
+  col2im(cols: Tensor, g: ConvGeometry): Tensor;
   /**
    * Optional: softmax (log = false) or log-softmax (log = true) of x along dim, as PyTorch's kernel
    * computes it, or null where this backend leaves it to the ops (which then compose it from

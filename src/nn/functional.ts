@@ -12,6 +12,7 @@ import { record } from "../ops/node.js";
 import { dropoutMask } from "../ops/random.js";
 import { cat } from "../ops/view.js";
 import { embeddingRenorm_ } from "../ops/embedding-renorm.js";
+import { pad as padOp, type PadMode } from "../ops/convolution.js";
 import { autograd, isGradEnabled } from "../autograd/index.js";
 import { int64 } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
@@ -318,38 +319,13 @@ export function oneHot(tensor: Tensor, numClasses = -1): Tensor {
   return zeros([...tensor.shape, c], { dtype: int64 }).scatter(-1, tensor.unsqueeze(-1), 1);
 }
 
-/** Constant padding: pad lists (left, right) pairs starting from the last dim. */
-export function pad(input: Tensor, padding: readonly number[], opts: { mode?: "constant"; value?: number } = {}): Tensor {
+/**
+ * Pads the last dims: pad lists (left, right) pairs from the last dim backwards. Modes "constant"
+ * (negative amounts crop), "reflect", "replicate" and "circular" (src/ops/convolution.ts).
+ */
+export function pad(input: Tensor, padding: readonly number[], opts: { mode?: PadMode; value?: number } = {}): Tensor {
   if (tracer !== null && tracer.depth === 0) return tracer.call("pad", pad, [input, padding, opts]);
-  if ((opts.mode ?? "constant") !== "constant") throw new RangeError(`pad: only mode 'constant' is supported, got '${opts.mode}'`);
-  if (padding.length % 2 !== 0) throw new RangeError("Padding length must be divisible by 2");
-  if (padding.length / 2 > input.dim()) throw new RangeError("Padding length too large");
-  const value = opts.value ?? 0;
-  let out = input;
-  for (let i = 0; i < padding.length / 2; i++) {
-    const dim = input.dim() - 1 - i;
-    let [left, right] = [padding[2 * i], padding[2 * i + 1]];
-    // Negative padding crops.
-    if (left < 0) {
-      out = out.narrow(dim, -left, out.shape[dim] + left);
-      left = 0;
-    }
-    if (right < 0) {
-      out = out.narrow(dim, 0, out.shape[dim] + right);
-      right = 0;
-    }
-    const parts: Tensor[] = [];
-    const side = (n: number) => {
-      const shape = out.shape.slice();
-      shape[dim] = n;
-      return zeros(shape, { dtype: out.dtype }).add(value);
-    };
-    if (left > 0) parts.push(side(left));
-    parts.push(out);
-    if (right > 0) parts.push(side(right));
-    if (parts.length > 1) out = cat(parts, dim);
-  }
-  return out;
+  return padOp(input, padding, opts);
 }
 
 // ---------------------------------------------------------------- losses
@@ -396,3 +372,4 @@ export * from "./functional/attention.js";
 export * from "./functional/pooling.js";
 export * from "./functional/normalization.js";
 export * from "./functional/vision.js";
+export * from "./functional/convolution.js";

@@ -5,6 +5,7 @@ export { Module, type ForwardHook, type ForwardPreHook, type IncompatibleKeys, t
 export { Parameter } from "./parameter.js";
 export { ModuleDict, ModuleList, Sequential } from "./modules/container.js";
 export { Bilinear, Identity, Linear } from "./modules/linear.js";
+export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Fold, Unfold, type ConvModuleOptions, type ConvTransposeModuleOptions, type PaddingMode } from "./modules/conv.js";
 export { Dropout, Flatten, Unflatten } from "./modules/dropout.js";
 export { BatchNorm1d, Embedding, LayerNorm } from "./modules/normalization.js";
 export { MultiheadAttention, NonDynamicallyQuantizableLinear } from "./modules/attention.js";

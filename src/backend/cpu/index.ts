@@ -4,6 +4,7 @@ import { assign, copy } from "./copy.js";
 import { binary, unary } from "./elementwise.js";
 import { addMulInPlace } from "./fma.js";
 import { gather, indexAdd, indexSelect, scatter } from "./indexing.js";
+import { col2im, im2col } from "./im2col.js";
 import { matmul } from "./matmul.js";
 import { reduce } from "./reduce.js";
 import { fusedGruCell, fusedGruCellBackward, fusedLstmCell, fusedLstmCellBackward } from "./recurrent.js";
@@ -25,4 +26,6 @@ export const cpuBackend: Backend = {
   fusedLstmCellBackward,
   fusedGruCell,
   fusedGruCellBackward,
+  im2col,
+  col2im,
 };

@@ -176,6 +176,24 @@ export interface NativeKernels {
   fusedGruCell?<T extends FloatArray>(ig: T, igOffset: number, hg: T, hgOffset: number, hx: T, hxOffset: number, hy: T, workspace: T, B: number, H: number): void;
   /** fusedGruCell's gradients: dig, dhg [B, 3H] and dhx [B, H] from dhy. */
   fusedGruCellBackward?<T extends FloatArray>(dhy: T, dhyOffset: number, workspace: T, wsOffset: number, dig: T, dhg: T, dhx: T, B: number, H: number): void;
+   * A convolution's patches: x [n, c, h, w] read through strides sN, sC, sH, sW from xOffset
+   * into contiguous cols [c*kh*kw, n, oh*ow] from colsOffset; input row oy*sh - ph + i*dh and
+   * column ox*sw - pw + j*dw for kernel tap (i, j), 0 outside the image (src/backend/backend.ts's
+   * ConvGeometry). Optional: an addon built before it lacks it.
+   */
+  im2col?<T extends FloatArray>(
+    x: T, xOffset: number, sN: number, sC: number, sH: number, sW: number,
+    n: number, c: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number,
+    ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
+    cols: T, colsOffset: number,
+  ): void;
+  /** im2col's adjoint: cols [c*kh*kw, n, oh*ow] (strides sRow, sN, sL) summed into img, a contiguous [n, c, h, w] it overwrites. */
+  col2im?<T extends FloatArray>(
+    cols: T, colsOffset: number, sRow: number, sN: number, sL: number,
+    n: number, c: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number,
+    ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
+    img: T, imgOffset: number,
+  ): void;
   /** Threads the kernels use (KINDLING_NUM_THREADS, else the number of cores). */
   numThreads(): number;
   /** Sets the threads used from now on (1 .. 1024). Results do not depend on it. */

@@ -15,7 +15,7 @@ import { allocUninit } from "../../tensor/alloc.js";
 import { type DType, float32, float64 } from "../../tensor/dtype.js";
 import { numelOf, shapeEquals } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
-import type { Backend, BinaryKernel, ReduceKind, UnaryKernel } from "../backend.js";
+import type { Backend, BinaryKernel, ConvGeometry, ReduceKind, UnaryKernel } from "../backend.js";
 import { canAddMulInPlace } from "../cpu/fma.js";
 import { cascadeSum, type SumBlocksKernel } from "../cpu/sum.js";
 import { BackwardOp, BinaryOp, type FloatArray, type NativeKernels, UnaryOp } from "./addon.js";
@@ -213,6 +213,26 @@ export function createNativeBackend(
     return true;
   }
 
+  // The convolutions' gather and scatter (cpu/im2col.ts computes the same values).
+  const g2 = (g: ConvGeometry) => [g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.outH, g.outW] as const;
+  function im2col(x: Tensor, g: ConvGeometry): Tensor {
+    const [n, c, h, w] = x.shape;
+    const rows = c * g.kernelH * g.kernelW;
+    const size = rows * n * g.outH * g.outW;
+    if (k.im2col === undefined || !isFloat(x.dtype) || size < t.elementwise || x.strides.some((s) => s < 0)) return base.im2col(x, g);
+    const out = allocUninit(x.dtype, size) as FloatArray;
+    k.im2col(data(x), x.offset, x.strides[0], x.strides[1], x.strides[2], x.strides[3], n, c, h, w, ...g2(g), out, 0);
+    return Tensor.make([rows, n, g.outH * g.outW], x.dtype, out, x.device);
+  }
+  function col2im(cols: Tensor, g: ConvGeometry): Tensor {
+    const n = cols.shape[1];
+    const size = n * g.channels * g.height * g.width;
+    if (k.col2im === undefined || !isFloat(cols.dtype) || cols.numel() < t.elementwise || cols.strides.some((s) => s < 0)) return base.col2im(cols, g);
+    const out = allocUninit(cols.dtype, size) as FloatArray;
+    k.col2im(data(cols), cols.offset, cols.strides[0], cols.strides[1], cols.strides[2], n, g.channels, g.height, g.width, ...g2(g), out, 0);
+    return Tensor.make([n, g.channels, g.height, g.width], cols.dtype, out, cols.device);
+  }
+
   return {
     name: "cpu (native C++ kernels, TypeScript for small problems)",
     unary,
@@ -225,6 +245,8 @@ export function createNativeBackend(
     scatter: base.scatter,
     indexSelect: base.indexSelect,
     indexAdd: base.indexAdd,
+    im2col,
+    col2im,
     softmax,
     addMulInPlace,
     matmulBias,
