@@ -87,19 +87,29 @@ function dump(v: unknown): Dump {
 }
 
 function assertDump(got: Dump, want: Dump, dtype: string, what: string): void {
-  if (want === null) return assert.equal(got, null, `${what}: expected null`);
+  if (want === null) {
+    assert.equal(got, null, `${what}: expected null`);
+    return;
+  }
   assert.ok(got !== null, `${what}: got null, expected ${JSON.stringify(want).slice(0, 80)}`);
   if (Array.isArray(want)) {
     assert.ok(Array.isArray(got), `${what}: expected an array`);
     assert.equal(got.length, want.length, `${what}: length`);
-    want.forEach((w, i) => assertDump((got as Dump[])[i], w, dtype, `${what}[${i}]`));
+    want.forEach((w, i) => {
+      assertDump((got as Dump[])[i], w, dtype, `${what}[${i}]`);
+    });
     return;
   }
-  if ("number" in want) return assert.deepEqual(got, want, what);
+  if ("number" in want) {
+    assert.deepEqual(got, want, what);
+    return;
+  }
   assert.ok(!Array.isArray(got) && "shape" in got, `${what}: expected a tensor`);
   assert.deepEqual(got.shape, want.shape, `${what}: shape`);
   const tol = dtype === "float64" ? 1e-12 : 2e-6;
-  got.values.forEach((g, i) => assert.ok(Math.abs(g - want.values[i]) <= tol * (1 + Math.abs(want.values[i])), `${what}[${i}]: ${g} vs ${want.values[i]}`));
+  got.values.forEach((g, i) => {
+    assert.ok(Math.abs(g - want.values[i]) <= tol * (1 + Math.abs(want.values[i])), `${what}[${i}]: ${g} vs ${want.values[i]}`);
+  });
 }
 
 /** Registers the three hooks on every module, as the fixture script does, logging every call. */
