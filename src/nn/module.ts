@@ -39,6 +39,8 @@ interface ModuleState {
   backwardHooks: Map<number, FullBackwardHook>;
   /** How many hooks of all three kinds are registered: forward's fast path tests this alone. */
   hookCount: number;
+  /** The forward installed on the instance (see the constructor). */
+  forwardRunner: ForwardImpl | null;
   /**
    * What the last sync saw: the own keys in order and what each held (a ValueClass). A module
    * whose keys and classes are unchanged would sync to the same registry, so the walk is skipped
@@ -174,6 +176,7 @@ export class Module {
       hooks: new Map(),
       backwardHooks: new Map(),
       hookCount: 0,
+      forwardRunner: null,
       seenKeys: null,
       seenClasses: [],
       moduleNames: null,
@@ -182,8 +185,7 @@ export class Module {
     // `forward` on the instance is PyTorch's `module(...)`: it runs the class's forward with the
     // hooks, whoever calls it (user code, a container, call()). A call through super.forward()
     // reaches the parent class's method directly, so, as in PyTorch, hooks fire once per call.
-    // Not enumerable: the registry walks the enumerable own properties.
-    Object.defineProperty(this, "forward", { value: hookedForward(this, s), writable: true, configurable: true, enumerable: false });
+    installForward(this, s, null);
   }
 
   /**
@@ -205,12 +207,12 @@ export class Module {
    */
   registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
     const s = stateOf(this);
-    return addHook(s, s.preHooks, hook);
+    return addHook(this, s, s.preHooks, hook);
   }
   /** Registers hook(module, inputs, output) to run after every forward; a returned value replaces the output. */
   registerForwardHook(hook: ForwardHook): RemovableHandle {
     const s = stateOf(this);
-    return addHook(s, s.hooks, hook);
+    return addHook(this, s, s.hooks, hook);
   }
   /**
    * Registers hook(module, gradInput, gradOutput) to run when the gradients of the module's
@@ -221,7 +223,7 @@ export class Module {
    */
   registerFullBackwardHook(hook: FullBackwardHook<this>): RemovableHandle {
     const s = stateOf(this);
-    return addHook(s, s.backwardHooks, hook as FullBackwardHook);
+    return addHook(this, s, s.backwardHooks, hook as FullBackwardHook);
   }
 
   get training(): boolean {
@@ -555,8 +557,12 @@ export class Module {
   }
 }
 
-function addHook<H>(s: ModuleState, map: Map<number, H>, hook: H): RemovableHandle {
+function addHook<H>(m: Module, s: ModuleState, map: Map<number, H>, hook: H): RemovableHandle {
   if (typeof hook !== "function") throw new TypeError(`hook must be a function, got ${typeName(hook)}`);
+  // A forward assigned to the instance (an arrow-function class field, or `m.forward = fn`)
+  // replaced the runner: run that function with the hooks instead.
+  const own = Object.getOwnPropertyDescriptor(m, "forward");
+  if (own && typeof own.value === "function" && own.value !== s.forwardRunner) installForward(m, s, own.value as ForwardImpl);
   const id = nextHookId++;
   map.set(id, hook);
   s.hookCount++;
@@ -570,13 +576,18 @@ function addHook<H>(s: ModuleState, map: Map<number, H>, hook: H): RemovableHand
 
 type ForwardImpl = (...inputs: any[]) => any;
 
-/** The instance's forward: the class's method, run with the module's hooks when it has any. */
-function hookedForward(m: Module, s: ModuleState): ForwardImpl {
-  return function forward(...inputs: any[]): any {
-    const impl = (Object.getPrototypeOf(m) as { forward: ForwardImpl }).forward;
+/**
+ * Installs the instance's forward: the class's method (or the function given), run with the
+ * module's hooks when it has any. Not enumerable: the registry walks the enumerable own properties.
+ */
+function installForward(m: Module, s: ModuleState, own: ForwardImpl | null): void {
+  const runner = function forward(...inputs: any[]): any {
+    const impl = own ?? (Object.getPrototypeOf(m) as { forward: ForwardImpl }).forward;
     if (s.hookCount === 0) return impl.apply(m, inputs);
     return forwardWithHooks(m, s, impl, inputs);
   };
+  s.forwardRunner = runner;
+  Object.defineProperty(m, "forward", { value: runner, writable: true, configurable: true, enumerable: false });
 }
 
 /** PyTorch's Module._call_impl with hooks: pre-hooks, backward-hook setup, forward, forward hooks. */

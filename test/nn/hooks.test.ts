@@ -201,3 +201,18 @@ test("a backward hook that returns the wrong number of gradients is an error, as
   const x = torch.ones(1, 2, { requiresGrad: true });
   assert.throws(() => lin.forward(x).sum().backward(), /Backward hook returned an invalid number of grad_input, got 2, but expected 1/);
 });
+
+test("a forward assigned to the instance (an arrow-function field) still runs with hooks registered after it", () => {
+  class Arrow extends nn.Module {
+    lin = new nn.Linear(2, 2);
+    override forward = (x: torch.Tensor): torch.Tensor => this.lin.forward(x).mul(2);
+  }
+  const m = new Arrow();
+  const seen: string[] = [];
+  m.registerForwardPreHook(() => void seen.push("pre"));
+  m.registerForwardHook((_m, _i, out) => (out as torch.Tensor).add(1));
+  const x = torch.ones(1, 2);
+  const y = m.forward(x);
+  assert.deepEqual(seen, ["pre"]);
+  assert.deepEqual(y.tolist(), m.lin.forward(x).mul(2).add(1).tolist());
+});
