@@ -7,6 +7,7 @@ import * as randomState from "./random/index.js";
 import { Tensor } from "./tensor/tensor.js";
 
 export { Tensor } from "./tensor/tensor.js";
+export { BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, type LegacyTensorConstructor } from "./ops/legacy.js";
 export {
   bool,
   DType,

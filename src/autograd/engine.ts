@@ -109,11 +109,15 @@ export function runBackward(roots: Tensor[], seeds: Tensor[], opts: BackwardOpti
         continue;
       }
       runHooks(node, grads);
+      if (node.preHooks) for (const h of node.preHooks) h(grads);
       let inputGrads: Grad[] = NO_GRADS;
       if (grads.some(isSet)) {
         // The buffer is this node's alone now: outputs no gradient reached get zeros in place.
         for (let i = 0; i < grads.length; i++) if (!grads[i]) grads[i] = zerosFor(node, i);
         inputGrads = node.apply(grads as Tensor[]);
+        if (node.postHooks) {
+          for (const h of node.postHooks) inputGrads = h(inputGrads, grads) ?? inputGrads;
+        }
         if (!retain) node.release();
       }
       const next = node.next;

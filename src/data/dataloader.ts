@@ -41,6 +41,21 @@ interface BatchFetching<T> {
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
+/** A dataset as the fetcher reads it: an array (a map-style dataset, as a Python list is) indexed directly. */
+function asMapDataset<T>(dataset: MapDataset<T> | readonly T[]): MapDataset<T> & BatchFetching<T> {
+  if (!Array.isArray(dataset)) return dataset as MapDataset<T> & BatchFetching<T>;
+  const arr = dataset as readonly T[];
+  return { getItem: (i: number) => arr[i], length: arr.length, getItems: (indices: number[]) => indices.map((i) => arr[i]) };
+}
+
+function checkDataset(dataset: unknown): void {
+  if (Array.isArray(dataset) || isIterableDataset(dataset)) return;
+  const d = dataset as { getItem?: unknown; length?: unknown } | null;
+  if (d !== null && typeof d === "object" && typeof d.getItem === "function") return;
+  const what = d === null || d === undefined ? String(d) : typeof d === "object" ? ((d as object).constructor?.name ?? "object") : typeof d;
+  throw new TypeError(`DataLoader(): argument 'dataset' must be a map-style dataset (getItem(index) and length), an IterableDataset or an array, not ${what}`);
+}
+
 /** Indices for iterable datasets: null forever (_InfiniteConstantSampler). */
 class InfiniteConstantSampler implements SizedIterable<null> {
   [Symbol.iterator](): Iterator<null> {
@@ -54,7 +69,7 @@ class InfiniteConstantSampler implements SizedIterable<null> {
  * (IterableDataset) are read in order.
  */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
-  readonly dataset: MapDataset<T> | IterableDataset<T>;
+  readonly dataset: MapDataset<T> | IterableDataset<T> | readonly T[];
   readonly batchSize: number | null;
   readonly dropLast: boolean;
   readonly sampler: SizedIterable<number> | SizedIterable<null>;
@@ -63,7 +78,9 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly collateFn: (batch: T[]) => B;
   readonly numWorkers: number;
 
-  constructor(dataset: MapDataset<T> | IterableDataset<T>, options: DataLoaderOptions<T, B> = {}) {
+  /** dataset: a map-style dataset, an IterableDataset, or an array of samples (as PyTorch takes a list). */
+  constructor(dataset: MapDataset<T> | IterableDataset<T> | readonly T[], options: DataLoaderOptions<T, B> = {}) {
+    checkDataset(dataset);
     this.dataset = dataset;
     let batchSize = options.batchSize === undefined ? 1 : options.batchSize;
     let dropLast = options.dropLast ?? false;
@@ -96,7 +113,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
     if (sampler !== undefined) indexSampler = sampler;
     else if (iterable) indexSampler = new InfiniteConstantSampler();
     else {
-      const ds = dataset as MapDataset<T>;
+      const ds = asMapDataset(dataset as MapDataset<T> | readonly T[]);
       indexSampler = shuffle ? new RandomSampler(ds, { generator: options.generator }) : new SequentialSampler(ds);
     }
     sampler = indexSampler as SizedIterable<number>;
@@ -151,7 +168,7 @@ export class DataLoaderIterator<T, B> implements IterableIterator<B> {
     const indexSampler = (loader.batchSampler ?? loader.sampler) as Iterable<number | null | Array<number | null>>;
     this.indices = indexSampler[Symbol.iterator]();
     this.baseSeed = drawSeed(loader.generator ?? defaultGenerator);
-    this.dataset = loader.dataset as MapDataset<T> & BatchFetching<T>;
+    this.dataset = asMapDataset(loader.dataset as MapDataset<T> | readonly T[]);
     this.datasetIterator = isIterableDataset<T>(loader.dataset) ? loader.dataset[Symbol.iterator]() : null;
   }
 

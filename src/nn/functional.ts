@@ -9,6 +9,7 @@ import { linear as linearOp } from "../ops/linalg.js";
 import * as loss from "../ops/loss.js";
 import type { Reduction } from "../ops/loss.js";
 import { record } from "../ops/node.js";
+import { checkTensorArg } from "../ops/util.js";
 import { dropoutMask } from "../ops/random.js";
 import { cat } from "../ops/view.js";
 import { embeddingRenorm_ } from "../ops/embedding-renorm.js";
@@ -41,6 +42,8 @@ function maybeInplace(x: Tensor, y: Tensor, inplace: boolean): Tensor {
  * followed by adding the bias (so grad_fn names match: AddmmBackward0, AddBackward0, ...).
  */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensorArg("linear", "input", 1, input);
+  checkTensorArg("linear", "weight", 2, weight);
   if (input.dim() === 2 && bias) return linearOp(input, weight, bias);
   if (input.dim() === 2 || input.dim() === 0) return linearOp(input, weight, null);
   // PyTorch 1.13's _flatten_3d_linear: a contiguous 3-D input with a bias is one addmm on its rows, viewed back (ViewBackward0).

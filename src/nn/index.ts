@@ -2,6 +2,7 @@
 export * as functional from "./functional.js";
 export * as init from "./init.js";
 export { Module, type ForwardHook, type ForwardPreHook, type IncompatibleKeys, type RemovableHandle, type StateDict } from "./module.js";
+export type { FullBackwardHook } from "./module.js";
 export { Parameter } from "./parameter.js";
 export { ModuleDict, ModuleList, Sequential } from "./modules/container.js";
 export { Bilinear, Identity, Linear } from "./modules/linear.js";

@@ -6,7 +6,10 @@ import { noGrad } from "../autograd/index.js";
 import type { DType } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { BackwardHook, type FullBackwardHook } from "./hooks.js";
 import { Parameter } from "./parameter.js";
+
+export type { FullBackwardHook } from "./hooks.js";
 
 type Kind = "param" | "buffer" | "module";
 
@@ -33,6 +36,11 @@ interface ModuleState {
   nonPersistent: Set<string>;
   preHooks: Map<number, ForwardPreHook>;
   hooks: Map<number, ForwardHook>;
+  backwardHooks: Map<number, FullBackwardHook>;
+  /** How many hooks of all three kinds are registered: forward's fast path tests this alone. */
+  hookCount: number;
+  /** The forward installed on the instance (see the constructor). */
+  forwardRunner: ForwardImpl | null;
   /**
    * What the last sync saw: the own keys in order and what each held (a ValueClass). A module
    * whose keys and classes are unchanged would sync to the same registry, so the walk is skipped
@@ -160,36 +168,62 @@ function addIndent(s: string, spaces: number): string {
 
 export class Module {
   constructor() {
-    states.set(this, { training: true, order: new Map(), nonPersistent: new Set(), preHooks: new Map(), hooks: new Map(), seenKeys: null, seenClasses: [], moduleNames: null });
+    const s: ModuleState = {
+      training: true,
+      order: new Map(),
+      nonPersistent: new Set(),
+      preHooks: new Map(),
+      hooks: new Map(),
+      backwardHooks: new Map(),
+      hookCount: 0,
+      forwardRunner: null,
+      seenKeys: null,
+      seenClasses: [],
+      moduleNames: null,
+    };
+    states.set(this, s);
+    // `forward` on the instance is PyTorch's `module(...)`: it runs the class's forward with the
+    // hooks, whoever calls it (user code, a container, call()). A call through super.forward()
+    // reaches the parent class's method directly, so, as in PyTorch, hooks fire once per call.
+    installForward(this, s, null);
   }
 
-  /** The computation; subclasses define it. `call(...)` runs it with the forward hooks. */
+  /**
+   * The computation; subclasses define it. Calling `module.forward(...)` runs it as PyTorch's
+   * `module(...)`: forward pre-hooks, this method, forward hooks (and full backward hooks).
+   */
   forward(..._inputs: any[]): any {
     throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
   }
 
-  /** PyTorch's `module(*inputs)`: forward pre-hooks, forward, forward hooks. */
+  /** PyTorch's `module(*inputs)`; the same as `forward(...)`, which runs the hooks too. */
   call(...inputs: any[]): any {
-    const s = stateOf(this);
-    if (s.preHooks.size === 0 && s.hooks.size === 0) return this.forward(...inputs);
-    let args = inputs;
-    for (const hook of s.preHooks.values()) {
-      const r = hook(this, args);
-      if (r !== undefined && r !== null) args = Array.isArray(r) ? r : [r];
-    }
-    let out = this.forward(...args);
-    for (const hook of s.hooks.values()) {
-      const r = hook(this, args, out);
-      if (r !== undefined && r !== null) out = r;
-    }
-    return out;
+    return this.forward(...inputs);
   }
 
+  /**
+   * Registers hook(module, inputs) to run before every forward; a returned value (an array of
+   * inputs, or one value) replaces the inputs. Returns a handle whose remove() unregisters it.
+   */
   registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
-    return addHook(stateOf(this).preHooks, hook);
+    const s = stateOf(this);
+    return addHook(this, s, s.preHooks, hook);
   }
+  /** Registers hook(module, inputs, output) to run after every forward; a returned value replaces the output. */
   registerForwardHook(hook: ForwardHook): RemovableHandle {
-    return addHook(stateOf(this).hooks, hook);
+    const s = stateOf(this);
+    return addHook(this, s, s.hooks, hook);
+  }
+  /**
+   * Registers hook(module, gradInput, gradOutput) to run when the gradients of the module's
+   * inputs have been computed (PyTorch's register_full_backward_hook). gradInput and gradOutput
+   * have one entry per input and output, null where no gradient flows; a returned array replaces
+   * gradInput. The module's tensor inputs and outputs are passed through an identity node
+   * (BackwardHookFunctionBackward) for this, as in PyTorch.
+   */
+  registerFullBackwardHook(hook: FullBackwardHook<this>): RemovableHandle {
+    const s = stateOf(this);
+    return addHook(this, s, s.backwardHooks, hook as FullBackwardHook);
   }
 
   get training(): boolean {
@@ -523,10 +557,58 @@ export class Module {
   }
 }
 
-function addHook<H>(map: Map<number, H>, hook: H): RemovableHandle {
+function addHook<H>(m: Module, s: ModuleState, map: Map<number, H>, hook: H): RemovableHandle {
+  if (typeof hook !== "function") throw new TypeError(`hook must be a function, got ${typeName(hook)}`);
+  // A forward assigned to the instance (an arrow-function class field, or `m.forward = fn`)
+  // replaced the runner: run that function with the hooks instead.
+  const own = Object.getOwnPropertyDescriptor(m, "forward");
+  if (own && typeof own.value === "function" && own.value !== s.forwardRunner) installForward(m, s, own.value as ForwardImpl);
   const id = nextHookId++;
   map.set(id, hook);
-  return { id, remove: () => void map.delete(id) };
+  s.hookCount++;
+  return {
+    id,
+    remove: () => {
+      if (map.delete(id)) s.hookCount--;
+    },
+  };
+}
+
+type ForwardImpl = (...inputs: any[]) => any;
+
+/**
+ * Installs the instance's forward: the class's method (or the function given), run with the
+ * module's hooks when it has any. Not enumerable: the registry walks the enumerable own properties.
+ */
+function installForward(m: Module, s: ModuleState, own: ForwardImpl | null): void {
+  const runner = function forward(...inputs: any[]): any {
+    const impl = own ?? (Object.getPrototypeOf(m) as { forward: ForwardImpl }).forward;
+    if (s.hookCount === 0) return impl.apply(m, inputs);
+    return forwardWithHooks(m, s, impl, inputs);
+  };
+  s.forwardRunner = runner;
+  Object.defineProperty(m, "forward", { value: runner, writable: true, configurable: true, enumerable: false });
+}
+
+/** PyTorch's Module._call_impl with hooks: pre-hooks, backward-hook setup, forward, forward hooks. */
+function forwardWithHooks(m: Module, s: ModuleState, impl: ForwardImpl, inputs: any[]): any {
+  let args: unknown[] = inputs;
+  for (const hook of [...s.preHooks.values()]) {
+    const r = hook(m, args);
+    if (r !== undefined && r !== null) args = Array.isArray(r) ? r : [r];
+  }
+  let bw: BackwardHook | null = null;
+  if (s.backwardHooks.size > 0) {
+    bw = new BackwardHook(m, [...s.backwardHooks.values()]);
+    args = bw.setupInput(args);
+  }
+  let out = impl.apply(m, args);
+  for (const hook of [...s.hooks.values()]) {
+    const r = hook(m, args, out);
+    if (r !== undefined && r !== null) out = r;
+  }
+  if (bw) out = bw.setupOutput(out);
+  return out;
 }
 
 /** PyTorch's str() of a float in a repr: 1 -> "1.0", 0.01 -> "0.01", 1e-05 -> "1e-05". */

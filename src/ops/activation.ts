@@ -4,10 +4,11 @@ import { normalizeDim } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./node.js";
 import { erf as erfScalar } from "./special/erf.js";
-import { backendOf } from "./util.js";
+import { backendOf, checkTensorArg } from "./util.js";
 import { tracer } from "./trace.js";
 
 function map(x: Tensor, name: string, fn: (v: number) => number): Tensor {
+  checkTensorArg(name, "input", 1, x);
   return backendOf(x).unary(x, { name, fn }, x.dtype);
 }
 function map2(a: Tensor, b: Tensor, name: string, fn: (p: number, q: number) => number): Tensor {

@@ -7,7 +7,7 @@ import { bool, castScalar, type DType, float32, float64, getDefaultDtype, scalar
 import { broadcastShapes } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./node.js";
-import { asTensor, backendOf, castTo, checkDevices, promote, type TensorOrScalar } from "./util.js";
+import { asTensor, backendOf, castTo, checkDevices, checkTensorArg, promote, type TensorOrScalar } from "./util.js";
 import { tracer } from "./trace.js";
 
 const k = (name: string, fn: (a: number, b: number) => number): BinaryKernel => ({ name, fn });
@@ -61,6 +61,8 @@ function asBool(t: Tensor): Tensor {
  * rounds as PyTorch's does), broadcasts, and writes outDtype (bool for comparisons).
  */
 export function elementwise(op: string, kern: BinaryKernel, a: TensorOrScalar, b: TensorOrScalar, outDtype?: DType, computeDtype?: DType): Tensor {
+  if (!(b instanceof Tensor) && typeof b !== "number" && typeof b !== "boolean") checkTensorArg(op, "other", 1, b, true);
+  if (!(a instanceof Tensor) && typeof a !== "number" && typeof a !== "boolean") checkTensorArg(op, "input", 1, a, true);
   if (!(a instanceof Tensor)) a = asTensor(a, b instanceof Tensor ? b : undefined);
   const dt = computeDtype ?? promote(a, b);
   const x = castTo(a, dt);
@@ -79,6 +81,8 @@ export function elementwise(op: string, kern: BinaryKernel, a: TensorOrScalar, b
 }
 
 function checkAlpha(alpha: number, a: TensorOrScalar, b: TensorOrScalar, op: string): void {
+  checkTensorArg(op, "input", 1, a, true);
+  checkTensorArg(op, "other", 1, b, true);
   if (alpha !== 1 && !Number.isInteger(alpha) && !promote(a, b).isFloatingPoint) {
     throw new TypeError(`${op}: For integral input tensors, argument alpha must not be a floating point number.`);
   }
@@ -156,12 +160,26 @@ export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 
 export type RoundingMode = "trunc" | "floor" | null;
 
+/**
+ * Integer division, remainder and fmod by zero: PyTorch raises "ZeroDivisionError" (there is no
+ * integer to give); without this check the kernels, computing in doubles, would store Infinity
+ * or NaN in an integer tensor.
+ */
+function checkIntegerDivisor(a: TensorOrScalar, b: TensorOrScalar): void {
+  if (promote(a, b).isFloatingPoint) return;
+  if (b instanceof Tensor) {
+    const d = b.values();
+    for (let i = 0; i < d.length; i++) if (d[i] === 0) throw new RangeError("ZeroDivisionError");
+  } else if (Number(b) === 0) throw new RangeError("ZeroDivisionError");
+}
+
 export function div(a: TensorOrScalar, b: TensorOrScalar, opts?: { roundingMode?: RoundingMode }): Tensor {
   if (tracer !== null && tracer.depth === 0) return tracer.call("div", div, [a, b, opts]);
   const mode = opts?.roundingMode ?? null;
   const ta = a instanceof Tensor ? a : null;
   const tb = b instanceof Tensor ? b : null;
   if (mode !== null) {
+    checkIntegerDivisor(a, b);
     const kern = mode === "floor" ? kernels.floorDivide : kernels.truncDivide;
     const rounded = elementwise("div", kern, a, b);
     // Piecewise constant: PyTorch's derivative is zeros (not None).
@@ -253,6 +271,7 @@ export function atan2(a: Tensor, b: Tensor): Tensor {
 
 export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   if (tracer !== null && tracer.depth === 0) return tracer.call("remainder", remainder, [a, b]);
+  checkIntegerDivisor(a, b);
   const out = elementwise("remainder", kernels.remainder, a, b);
   const ta = a instanceof Tensor ? a : null;
   const tb = b instanceof Tensor ? b : null;
@@ -267,6 +286,7 @@ export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 
 export function fmod(a: Tensor, b: TensorOrScalar): Tensor {
   if (tracer !== null && tracer.depth === 0) return tracer.call("fmod", fmod, [a, b]);
+  checkIntegerDivisor(a, b);
   const out = elementwise("fmod", kernels.fmod, a, b);
   const tb = b instanceof Tensor ? b : null;
   if (needsGrad(a, tb)) {
@@ -277,6 +297,7 @@ export function fmod(a: Tensor, b: TensorOrScalar): Tensor {
 
 export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   if (tracer !== null && tracer.depth === 0) return tracer.call("floorDivide", floorDivide, [a, b]);
+  checkIntegerDivisor(a, b);
   return elementwise("floor_divide", kernels.floorDivide, a, b);
 }
 

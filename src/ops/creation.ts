@@ -48,8 +48,7 @@ export function tensor(data: Data, opts: TensorOptions = {}): Tensor {
   let inferred: DType;
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
     inferred = data instanceof Float64Array ? float64 : data instanceof Int32Array ? int32 : data instanceof Uint8Array ? uint8 : getDefaultDtype();
-  } else if (typeof probe === "bigint") inferred = int64;
-  else if (typeof probe === "boolean") inferred = bool;
+  } else if (typeof probe === "bigint" || typeof probe === "boolean") inferred = inferLeaves(data);
   else inferred = getDefaultDtype();
   const dtype = opts.dtype ?? inferred;
   let n = 1;
@@ -80,9 +79,59 @@ function flatNumbers(data: readonly unknown[], dtype: DType): TypedArray | null 
   return values;
 }
 
-/** A value as dtype stores it: 0/1 for bool, truncated toward zero for integers. */
+/**
+ * The dtype PyTorch infers from mixed leaves, as Python's ints, floats and bools map here to
+ * BigInts, numbers and booleans: any number makes the default float dtype (`[1n, 2.5]` is float,
+ * as `[1, 2.5]` in PyTorch), else any BigInt int64, else bool. Walked only when the first leaf
+ * is a BigInt or a boolean (a number first already gives the widest answer).
+ */
+function inferLeaves(data: Data): DType {
+  let sawBigint = false;
+  const walk = (node: Data): boolean => {
+    if (Array.isArray(node)) {
+      for (const v of node as ReadonlyArray<Data>) if (walk(v)) return true;
+      return false;
+    }
+    if (typeof node === "number") return true;
+    if (typeof node === "bigint") sawBigint = true;
+    return false;
+  };
+  if (walk(data)) return getDefaultDtype();
+  return sawBigint ? int64 : bool;
+}
+
+const INT_RANGE: Record<string, [number, number]> = { int64: [-(2 ** 63), 2 ** 63], int32: [-(2 ** 31), 2 ** 31], uint8: [0, 256] };
+
+/** A value as dtype stores it: 0/1 for bool, truncated toward zero for integers (out of range: PyTorch's overflow error). */
 function storedValue(v: number, dtype: DType): number {
-  return dtype === bool ? (v !== 0 ? 1 : 0) : dtype.isFloatingPoint ? v : Math.trunc(v);
+  if (dtype === bool) return v !== 0 ? 1 : 0;
+  if (dtype.isFloatingPoint) return v;
+  const t = Math.trunc(v);
+  const range = INT_RANGE[dtype.name];
+  // uint8 wraps in PyTorch (a C cast), as Uint8Array does; the signed types raise.
+  if (dtype.name !== "uint8" && range !== undefined && !(t >= range[0] && t < range[1])) {
+    throw new RangeError(`value cannot be converted to type ${dtype.name} without overflow`);
+  }
+  return t;
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+/**
+ * A BigInt as a number. Beyond int64 it is PyTorch's overflow; for an integer dtype, a value
+ * beyond ±2^53 that a float64 cannot hold exactly is an error too: kindling stores int64 values
+ * as float64 numbers, and rounding silently would give a wrong integer.
+ */
+function bigintValue(v: bigint, dtype: DType): number {
+  if (v > INT64_MAX || v < INT64_MIN) throw new RangeError("Overflow when unpacking long");
+  const n = Number(v);
+  if (!dtype.isFloatingPoint && dtype !== bool && BigInt(n) !== v) {
+    throw new RangeError(
+      `tensor: the integer ${v} cannot be held exactly: kindling keeps int64 values as float64 numbers, which hold every integer up to 2^53 (9007199254740992) in magnitude but not this one`,
+    );
+  }
+  return n;
 }
 
 /**
@@ -96,7 +145,7 @@ function fillFrom(node: Data, depth: number, shape: readonly number[], dtype: DT
     if (Array.isArray(node)) throw new TypeError(`tensor: expected a number at depth ${depth}, got a sequence`);
     let v: number;
     if (typeof node === "number") v = node;
-    else if (typeof node === "bigint") v = Number(node);
+    else if (typeof node === "bigint") v = bigintValue(node, dtype);
     else if (typeof node === "boolean") v = node ? 1 : 0;
     else throw new TypeError(`tensor: could not convert ${String(node)} (${typeof node}) to a number`);
     out[pos] = storedValue(v, dtype);

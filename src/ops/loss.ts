@@ -127,6 +127,8 @@ function recordLoss(
  */
 function bceElement32(xv: number, yv: number): number {
   if (!(xv >= 0 && xv <= 1)) throw new RangeError("all elements of input should be between 0 and 1");
+  // PyTorch 2.x checks the target too (1.13 computed a value from it).
+  if (!(yv >= 0 && yv <= 1)) throw new RangeError("all elements of target should be between 0 and 1");
   const oneMinusX = Math.fround(1 - xv);
   if (yv === 1) return Math.fround((oneMinusX === 1 ? 0 : -0) - Math.max(Math.fround(Math.log(xv)), -100));
   const log1mX = Math.max(Math.fround(Math.log(oneMinusX)), -100);
@@ -137,6 +139,8 @@ function bceElement32(xv: number, yv: number): number {
 /** bceElement32 in float64. */
 function bceElement64(xv: number, yv: number): number {
   if (!(xv >= 0 && xv <= 1)) throw new RangeError("all elements of input should be between 0 and 1");
+  // PyTorch 2.x checks the target too (1.13 computed a value from it).
+  if (!(yv >= 0 && yv <= 1)) throw new RangeError("all elements of target should be between 0 and 1");
   const oneMinusX = 1 - xv;
   if (yv === 1) return (oneMinusX === 1 ? 0 : -0) - Math.max(Math.log(xv), -100);
   const log1mX = Math.max(Math.log(oneMinusX), -100);

@@ -6,7 +6,7 @@ import { fma32, fma64 } from "../random/fma.js";
 import { broadcastShapes, shapeEquals } from "../tensor/shape.js";
 import { isGradEnabled, needsGrad, record } from "./node.js";
 import { erf as erfScalar, erfc as erfcScalar, erfinv as erfinvScalar } from "./special/erf.js";
-import { backendOf, castTo } from "./util.js";
+import { backendOf, castTo, checkTensorArg } from "./util.js";
 import { tracer } from "./trace.js";
 
 /** How the output dtype follows the input: "float" ops (exp, log, ...) turn integers into the default float. */
@@ -32,6 +32,7 @@ interface UnaryDef {
 function defineUnary(def: UnaryDef): (x: Tensor) => Tensor {
   const op = (x: Tensor): Tensor => {
     if (tracer !== null && tracer.depth === 0) return tracer.call(def.kernel.name, op, [x]);
+    checkTensorArg(def.kernel.name, "input", 1, x);
     if (def.kind === "float" && x.dtype === bool) x = x.to(getDefaultDtype());
     const y = backendOf(x).unary(x, def.kernel, outDtype(x, def.kind));
     if (def.grad && needsGrad(x)) {

@@ -61,6 +61,10 @@ export class Node implements GradFn {
   backwardGrads: Array<Tensor | null> | null = null;
   /** The edge into output 0, made once and shared by every op that reads that output. */
   edge0: Edge | null = null;
+  /** Called with the gradients of the outputs (null where none arrived) before the node runs (module backward hooks). */
+  preHooks: Array<(grads: ReadonlyArray<Tensor | null>) => void> | null = null;
+  /** Called with the node's input gradients and its output gradients after it ran; a returned array replaces the input gradients. */
+  postHooks: Array<(gradInputs: Grad[], gradOutputs: ReadonlyArray<Tensor | null>) => Grad[] | undefined> | null = null;
 
   constructor(
     readonly name: string,

@@ -8,7 +8,29 @@ export type Scalar = number | boolean;
 export type TensorOrScalar = Tensor | Scalar;
 
 export function backendOf(t: Tensor): Backend {
-  return backendFor(t.storage.device);
+  // A non-tensor reaching a kernel (every op reads its backend first) is a TypeError naming what came.
+  const storage = (t as Tensor | undefined)?.storage;
+  if (storage === undefined) throw new TypeError(`expected a Tensor, but got ${pyTypeName(t)}`);
+  return backendFor(storage.device);
+}
+
+/** How an error names a value's type: Python's names where PyTorch's message would use them (None, list, str). */
+export function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return `${v} (NoneType)`;
+  if (Array.isArray(v)) return "Array (list)";
+  if (typeof v === "string") return "string (str)";
+  if (typeof v === "object") return (v as object).constructor?.name ?? "object";
+  return typeof v;
+}
+
+/**
+ * PyTorch's TypeError for an argument of the wrong type, naming the function, the argument and
+ * what it must be: "add(): argument 'other' (position 1) must be Tensor or number, not string (str)".
+ */
+export function checkTensorArg(fn: string, name: string, position: number, v: unknown, scalarOk = false): void {
+  if (v instanceof Tensor) return;
+  if (scalarOk && (typeof v === "number" || typeof v === "boolean")) return;
+  throw new TypeError(`${fn}(): argument '${name}' (position ${position}) must be Tensor${scalarOk ? " or number" : ""}, not ${pyTypeName(v)}`);
 }
 
 /** Devices must match, as in PyTorch; the error names the op and both devices. */

@@ -123,7 +123,8 @@ export function t(x: Tensor): Tensor {
 export function permute(x: Tensor, ...dims: ShapeArg[]): Tensor {
   if (tracer !== null && tracer.depth === 0) return tracer.call("permute", permute, [x, ...dims]);
   const order = flatShape(dims).map((d) => normalizeDim(d, x.dim(), "permute"));
-  if (order.length !== x.dim() || new Set(order).size !== order.length) {
+  if (order.length === x.dim() && new Set(order).size !== order.length) throw new RangeError("permute(): duplicate dims are not allowed.");
+  if (order.length !== x.dim()) {
     throw new RangeError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.dim()} is not equal to len(dims) = ${order.length}`);
   }
   const out = rawView(x, order.map((d) => x.shape[d]), order.map((d) => x.strides[d]), x.offset);

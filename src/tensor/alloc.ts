@@ -39,7 +39,8 @@ let used = 0;
 /** A zeroed array of n elements of dtype's storage type, for a tensor's data. */
 export function allocArray(dtype: DType, n: number): TypedArray {
   const bytes = n * dtype.itemsize;
-  if (bytes <= IN_HEAP_MAX_BYTES || bytes > SLAB_MAX_BYTES) return fresh(dtype.ArrayType, n);
+  if (bytes <= IN_HEAP_MAX_BYTES) return fresh(dtype.ArrayType, n);
+  if (bytes > SLAB_MAX_BYTES) return large(() => fresh(dtype.ArrayType, n), bytes);
   // Offsets stay multiples of 8, which every element type's alignment divides.
   const taken = (bytes + 7) & ~7;
   if (used + taken > SLAB_BYTES) {
@@ -67,7 +68,17 @@ export function allocArray(dtype: DType, n: number): TypedArray {
 export function allocUninit(dtype: DType, n: number): TypedArray {
   const bytes = n * dtype.itemsize;
   if (bytes < UNINIT_MIN_BYTES || allocUnsafeSlow === undefined) return allocArray(dtype, n);
-  return view(dtype.ArrayType, allocUnsafeSlow(bytes).buffer as ArrayBuffer, 0, n);
+  return large(() => view(dtype.ArrayType, allocUnsafeSlow(bytes).buffer as ArrayBuffer, 0, n), bytes);
+}
+
+/** A large allocation; one the engine refuses is PyTorch's allocator error, with the byte count. */
+function large(alloc: () => TypedArray, bytes: number): TypedArray {
+  try {
+    return alloc();
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new RangeError(`DefaultCPUAllocator: can't allocate memory: you tried to allocate ${bytes} bytes. (${e.message})`);
+  }
 }
 
 // One `new` per array type: a single `new ArrayType(...)` that sees every type is megamorphic,

@@ -17,13 +17,12 @@ export interface GradFn {
 export type NestedList = number | boolean | NestedList[];
 
 export class Tensor {
-  storage: Storage;
-  shape: number[];
-  strides: number[];
-  offset: number;
-  dtype: DType;
-  /** Gradient accumulated into a leaf (or a tensor that called retainGrad()) by backward(). */
-  grad: Tensor | null = null;
+  storage!: Storage;
+  shape!: number[];
+  strides!: number[];
+  offset!: number;
+  dtype!: DType;
+  private _grad: Tensor | null = null;
   /** The node that made this tensor; null for leaves. */
   gradFn: GradFn | null = null;
   /** For a multi-output node: which of its outputs this tensor is. */
@@ -38,12 +37,26 @@ export class Tensor {
   hooks: Array<(grad: Tensor) => Tensor | undefined | void> | null = null;
   private _requiresGrad = false;
 
-  constructor(storage: Storage, shape: number[], strides: number[], offset: number, dtype: DType) {
+  /** PyTorch's legacy `torch.Tensor(data)`: a copy in the default dtype. Prefer torch.tensor(data). */
+  constructor(data: ReadonlyArray<unknown>);
+  /** PyTorch's legacy `torch.Tensor(2, 3)`: a tensor of these sizes (zero-filled). */
+  constructor(...sizes: number[]);
+  constructor(storage: Storage, shape: number[], strides: number[], offset: number, dtype: DType);
+  constructor(storage: Storage | ReadonlyArray<unknown> | number, shape?: number[] | number, strides?: number[] | number, offset?: number, dtype?: DType | number) {
+    // `new torch.Tensor([1, 2])` (PyTorch's legacy constructor, from data or sizes) returns the
+    // tensor src/ops/legacy.ts builds; the layers below construct with a Storage.
+    if (!(storage instanceof Storage)) {
+      if (legacyConstructor === null) throw new TypeError("new Tensor(data) is not available: use torch.tensor(data)");
+      const args: unknown[] = [storage, shape, strides, offset, dtype];
+      while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+      // biome-ignore lint/correctness/noConstructorReturn: PyTorch's torch.Tensor(data) makes a tensor from data
+      return legacyConstructor(args);
+    }
     this.storage = storage;
-    this.shape = shape;
-    this.strides = strides;
-    this.offset = offset;
-    this.dtype = dtype;
+    this.shape = shape as number[];
+    this.strides = strides as number[];
+    this.offset = offset as number;
+    this.dtype = dtype as DType;
   }
 
   /** A new contiguous tensor over fresh (or given) memory. */
@@ -51,6 +64,29 @@ export class Tensor {
     const n = numelOf(shape);
     const buf = data ?? allocArray(dtype, n);
     return new Tensor(new Storage(buf, device), shape, contiguousStrides(shape), 0, dtype);
+  }
+
+  /**
+   * Gradient accumulated into a leaf (or a tensor that called retainGrad()) by backward().
+   * Assigning one of another dtype, size or device is an error, as in PyTorch.
+   */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      if (!(g instanceof Tensor)) {
+        throw new TypeError(`assigned grad expected to be a Tensor or None but got grad of type ${g === undefined ? "undefined" : ((g as object).constructor?.name ?? typeof g)}`);
+      }
+      if (g.dtype !== this.dtype) throw new TypeError("assigned grad has data of a different type");
+      if (g.storage.device !== this.storage.device) throw new Error("assigned grad has data located on a different device");
+      const a = g.shape;
+      const b = this.shape;
+      let same = a.length === b.length;
+      for (let i = 0; same && i < a.length; i++) same = a[i] === b[i];
+      if (!same) throw new RangeError("assigned grad has data of a different size");
+    }
+    this._grad = g;
   }
 
   get device(): Device {
@@ -182,6 +218,12 @@ export class Tensor {
   static defaultDtypeFor(integral: boolean): DType {
     return integral ? int64 : getDefaultDtype();
   }
+}
+
+let legacyConstructor: ((args: unknown[]) => Tensor) | null = null;
+/** Sets what `new Tensor(data)` (not a Storage) builds: src/ops/legacy.ts, which knows the creation ops. */
+export function setLegacyConstructor(fn: (args: unknown[]) => Tensor): void {
+  legacyConstructor = fn;
 }
 
 /** A tensor that shares `t`'s memory with its own shape/strides (no history: ops add that). */

@@ -92,7 +92,7 @@ export class Sequential<T extends Module[] = Module[]> extends Module {
     // The registry's own list, without the filtered copies layers() makes: this runs every step.
     for (const name of childModuleNames(this)) {
       const m = (this as unknown as Record<string, Module | null>)[name];
-      if (m) x = m.call(x);
+      if (m) x = m.forward(x);
     }
     return x;
   }
