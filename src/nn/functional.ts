@@ -11,7 +11,6 @@ import type { Reduction } from "../ops/loss.js";
 import { record } from "../ops/node.js";
 import { checkTensorArg } from "../ops/util.js";
 import { dropoutMask } from "../ops/random.js";
-import { cat } from "../ops/view.js";
 import { embeddingRenorm_ } from "../ops/embedding-renorm.js";
 import { pad as padOp, type PadMode } from "../ops/convolution.js";
 import { autograd, isGradEnabled } from "../autograd/index.js";

@@ -176,6 +176,7 @@ export interface NativeKernels {
   fusedGruCell?<T extends FloatArray>(ig: T, igOffset: number, hg: T, hgOffset: number, hx: T, hxOffset: number, hy: T, workspace: T, B: number, H: number): void;
   /** fusedGruCell's gradients: dig, dhg [B, 3H] and dhx [B, H] from dhy. */
   fusedGruCellBackward?<T extends FloatArray>(dhy: T, dhyOffset: number, workspace: T, wsOffset: number, dig: T, dhg: T, dhx: T, B: number, H: number): void;
+  /**
    * A convolution's patches: x [n, c, h, w] read through strides sN, sC, sH, sW from xOffset
    * into contiguous cols [c*kh*kw, n, oh*ow] from colsOffset; input row oy*sh - ph + i*dh and
    * column ox*sw - pw + j*dw for kernel tap (i, j), 0 outside the image (src/backend/backend.ts's
