@@ -25,6 +25,8 @@ export type Goal =
 const XOR_BATCH = 64;
 const MLP_BATCH = 128;
 export const TRANSFORMER = { seq: 128, dModel: 512, heads: 8, ffn: 2048 };
+/** The conv2d-step workload: Conv2d(channels, channels, 3, padding 1) on [batch, channels, size, size]. */
+export const CONV = { batch: 8, channels: 64, size: 32 };
 
 function transformerFlops(): number {
   const { seq, dModel, ffn } = TRANSFORMER;
@@ -74,6 +76,19 @@ export const WORKLOADS: WorkloadSpec[] = [
     title: `transformer block forward (seq ${TRANSFORMER.seq}, d ${TRANSFORMER.dModel}, ${TRANSFORMER.heads} heads, ffn ${TRANSFORMER.ffn}), no grad`,
     metric: "GFLOP/s",
     work: transformerFlops(),
+  },
+  {
+    id: "conv2d-forward",
+    title: `Conv2d(${CONV.channels}, ${CONV.channels}, 3, padding=1) forward on [${CONV.batch}, ${CONV.channels}, ${CONV.size}, ${CONV.size}] float32, no grad`,
+    metric: "GFLOP/s",
+    work: 2 * CONV.batch * CONV.channels * CONV.channels * 9 * CONV.size * CONV.size,
+  },
+  {
+    id: "conv2d-step",
+    title: `Conv2d(${CONV.channels}, ${CONV.channels}, 3, padding=1) on [${CONV.batch}, ${CONV.channels}, ${CONV.size}, ${CONV.size}] float32: forward and backward (input, weight, bias)`,
+    metric: "GFLOP/s",
+    // The forward product and the backward's two (input and weight gradients), each 2 * N*O*L*C*9.
+    work: 3 * 2 * CONV.batch * CONV.channels * CONV.channels * 9 * CONV.size * CONV.size,
   },
   {
     id: "perceptron",

@@ -23,6 +23,7 @@ XOR_BATCH = 64
 MLP_BATCH = 128
 N = 1 << 20
 T = dict(seq=128, d_model=512, heads=8, ffn=2048)
+CONV = dict(batch=8, channels=64, size=32)
 
 
 def warm_up(step, first, o):
@@ -159,6 +160,34 @@ def transformer_block():
     return step
 
 
+def conv2d_forward():
+    torch.manual_seed(0)
+    c = CONV["channels"]
+    x = torch.randn(CONV["batch"], c, CONV["size"], CONV["size"])
+    conv = nn.Conv2d(c, c, 3, padding=1)
+
+    def step():
+        with torch.no_grad():
+            return conv(x)
+
+    return step
+
+
+def conv2d_step():
+    torch.manual_seed(0)
+    c = CONV["channels"]
+    x = torch.randn(CONV["batch"], c, CONV["size"], CONV["size"]).requires_grad_()
+    conv = nn.Conv2d(c, c, 3, padding=1)
+
+    def step():
+        x.grad = None
+        conv.zero_grad(set_to_none=True)
+        y = conv(x)
+        y.sum().backward()
+
+    return step
+
+
 WORKLOADS = {
     "xor-step": xor_step,
     "mlp-step": mlp_step,
@@ -173,6 +202,8 @@ WORKLOADS = {
     "sum-rows-1024": square(lambda a: a.sum(1)),
     "sum-cols-1024": square(lambda a: a.sum(0)),
     "transformer-block": transformer_block,
+    "conv2d-forward": conv2d_forward,
+    "conv2d-step": conv2d_step,
 }
 
 

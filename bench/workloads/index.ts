@@ -1,5 +1,6 @@
 // kindling's implementation of each timed workload, by id (see ../spec.ts).
 import type { Prepare } from "../harness.js";
+import * as conv from "./conv.js";
 import * as elementwise from "./elementwise.js";
 import { prepareMatmul } from "./matmul.js";
 import * as mlp from "./mlp.js";
@@ -22,4 +23,6 @@ export const kindlingWorkloads: Record<string, Prepare> = {
   "sum-rows-1024": reductions.prepareSumRows,
   "sum-cols-1024": reductions.prepareSumCols,
   "transformer-block": transformer.prepare,
+  "conv2d-forward": conv.prepareForward,
+  "conv2d-step": conv.prepare,
 };
