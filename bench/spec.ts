@@ -29,6 +29,8 @@ export const TRANSFORMER = { seq: 128, dModel: 512, heads: 8, ffn: 2048 };
 export const ENCODER = { layers: 2, dModel: 128, heads: 4, ffn: 256, seq: 64, batch: 16 };
 /** The recurrent workloads' shape (issue 14): sequence-first input [seq, batch, input]. */
 export const RECURRENT = { input: 64, hidden: 128, seq: 32, batch: 32, layers: 2, classes: 10 };
+/** The conv2d-step workload: Conv2d(channels, channels, 3, padding 1) on [batch, channels, size, size]. */
+export const CONV = { batch: 8, channels: 64, size: 32 };
 
 function transformerFlops(): number {
   const { seq, dModel, ffn } = TRANSFORMER;
@@ -99,6 +101,19 @@ export const WORKLOADS: WorkloadSpec[] = [
     metric: "samples/s",
     work: RECURRENT.batch,
     goal: { kind: "vsPytorch", factor: 1, text: ">= PyTorch" },
+  },
+  {
+    id: "conv2d-forward",
+    title: `Conv2d(${CONV.channels}, ${CONV.channels}, 3, padding=1) forward on [${CONV.batch}, ${CONV.channels}, ${CONV.size}, ${CONV.size}] float32, no grad`,
+    metric: "GFLOP/s",
+    work: 2 * CONV.batch * CONV.channels * CONV.channels * 9 * CONV.size * CONV.size,
+  },
+  {
+    id: "conv2d-step",
+    title: `Conv2d(${CONV.channels}, ${CONV.channels}, 3, padding=1) on [${CONV.batch}, ${CONV.channels}, ${CONV.size}, ${CONV.size}] float32: forward and backward (input, weight, bias)`,
+    metric: "GFLOP/s",
+    // The forward product and the backward's two (input and weight gradients), each 2 * N*O*L*C*9.
+    work: 3 * 2 * CONV.batch * CONV.channels * CONV.channels * 9 * CONV.size * CONV.size,
   },
   {
     id: "perceptron",

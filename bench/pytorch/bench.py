@@ -25,6 +25,7 @@ N = 1 << 20
 T = dict(seq=128, d_model=512, heads=8, ffn=2048)
 ENC = dict(layers=2, d_model=128, heads=4, ffn=256, seq=64, batch=16)
 R = dict(input=64, hidden=128, seq=32, batch=32, layers=2, classes=10)
+CONV = dict(batch=8, channels=64, size=32)
 
 
 def warm_up(step, first, o):
@@ -212,6 +213,34 @@ def gru_forward():
     return step
 
 
+def conv2d_forward():
+    torch.manual_seed(0)
+    c = CONV["channels"]
+    x = torch.randn(CONV["batch"], c, CONV["size"], CONV["size"])
+    conv = nn.Conv2d(c, c, 3, padding=1)
+
+    def step():
+        with torch.no_grad():
+            return conv(x)
+
+    return step
+
+
+def conv2d_step():
+    torch.manual_seed(0)
+    c = CONV["channels"]
+    x = torch.randn(CONV["batch"], c, CONV["size"], CONV["size"]).requires_grad_()
+    conv = nn.Conv2d(c, c, 3, padding=1)
+
+    def step():
+        x.grad = None
+        conv.zero_grad(set_to_none=True)
+        y = conv(x)
+        y.sum().backward()
+
+    return step
+
+
 WORKLOADS = {
     "xor-step": xor_step,
     "mlp-step": mlp_step,
@@ -229,6 +258,8 @@ WORKLOADS = {
     "transformer-encoder-step": transformer_encoder_step,
     "lstm-step": lstm_step,
     "gru-forward": gru_forward,
+    "conv2d-forward": conv2d_forward,
+    "conv2d-step": conv2d_step,
 }
 
 

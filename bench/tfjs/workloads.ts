@@ -3,7 +3,7 @@
 // needed for the work to be done.
 import * as tf from "@tensorflow/tfjs";
 import type { Prepare, Step } from "../harness.js";
-import { ENCODER, RECURRENT, SIZES, TRANSFORMER } from "../spec.js";
+import { CONV, ENCODER, RECURRENT, SIZES, TRANSFORMER } from "../spec.js";
 
 const N = 1 << 20;
 const randn = (...shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", 0);
@@ -153,7 +153,34 @@ function gruForward(): Step {
   return () => tf.tidy(() => void l2.apply(l1.apply(x)));
 }
 
+// TF.js's layout is channels-last (NHWC): the same convolution, its input [N, H, W, C].
+function convSetup() {
+  const { batch, channels, size } = CONV;
+  const x = randn(batch, size, size, channels);
+  const bound = 1 / Math.sqrt(channels * 9);
+  const w = tf.randomUniform([3, 3, channels, channels], -bound, bound, "float32", 1);
+  const b = tf.randomUniform([channels], -bound, bound, "float32", 2);
+  const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.add(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 1, "same"), bb);
+  return { x, w, b, f };
+}
+
+function conv2dForward(): Step {
+  const { x, w, b, f } = convSetup();
+  return () => tf.tidy(() => void f(x, w, b));
+}
+
+function conv2dStep(): Step {
+  // Measured once: the cpu backend's filter gradient takes about 400 s per step on the project's
+  // machine, too long for a benchmark run; the wasm backend has no Conv2DBackpropFilter kernel.
+  if (tf.getBackend() === "cpu") throw new Error("not run: TF.js cpu takes ~400 s per step (its Conv2DBackpropFilter)");
+  const { x, w, b, f } = convSetup();
+  const grads = tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(f(xx, ww, bb)));
+  return () => tf.tidy(() => void grads([x, w, b]));
+}
+
 export const tfjsWorkloads: Record<string, Prepare> = {
+  "conv2d-forward": conv2dForward,
+  "conv2d-step": conv2dStep,
   "xor-step": xorStep,
   "mlp-step": mlpStep,
   "matmul-1024": matmul(1024),

@@ -1,5 +1,6 @@
 // kindling's implementation of each timed workload, by id (see ../spec.ts).
 import type { Prepare } from "../harness.js";
+import * as conv from "./conv.js";
 import * as elementwise from "./elementwise.js";
 import { prepareMatmul } from "./matmul.js";
 import * as mlp from "./mlp.js";
@@ -27,4 +28,6 @@ export const kindlingWorkloads: Record<string, Prepare> = {
   "transformer-encoder-step": transformerTrain.prepare,
   "lstm-step": recurrent.prepareLstmStep,
   "gru-forward": recurrent.prepareGruForward,
+  "conv2d-forward": conv.prepareForward,
+  "conv2d-step": conv.prepare,
 };
