@@ -173,6 +173,53 @@ function fusedPlanes32(x: ArrayLike<number>, out: Float32Array, n: number, c: nu
   }
 }
 
+const laneAcc = new Float64Array(8);
+
+/** The horizontal sum of AVX2 lanes: float32's permute/shuffle tree, float64 lane by lane. */
+function horizontal(acc: Float64Array, f32: boolean): number {
+  if (!f32) return acc[0] + acc[1] + acc[2] + acc[3];
+  const r = Math.fround;
+  return r(r(r(acc[0] + acc[4]) + r(acc[2] + acc[6])) + r(r(acc[1] + acc[5]) + r(acc[3] + acc[7])));
+}
+
+/** vec::reduce_all(+) of a[off, off + size) under AVX2 (8 float32 / 4 float64 lanes), in the element type. */
+function laneSum(a: ArrayLike<number>, off: number, size: number, f32: boolean): number {
+  const r = f32 ? Math.fround : (v: number) => v;
+  const L = f32 ? 8 : 4;
+  if (size < L) {
+    let acc = size > 0 ? a[off] : 0;
+    for (let i = 1; i < size; i++) acc = r(acc + a[off + i]);
+    return acc;
+  }
+  const acc = laneAcc;
+  for (let l = 0; l < L; l++) acc[l] = a[off + l];
+  let d = L;
+  for (; d < size - (size % L); d += L) for (let l = 0; l < L; l++) acc[l] = r(acc[l] + a[off + d + l]);
+  for (let l = 0; d + l < size; l++) acc[l] = r(acc[l] + a[off + d + l]);
+  return horizontal(acc, f32);
+}
+
+/**
+ * vec::map2_reduce_all of (a - m) * b over [off, off + size) under AVX2: the full vectors
+ * accumulate by FMA (PyTorch's build contracts acc + (x - m) * dy), the tail unfused.
+ */
+function laneDot(a: ArrayLike<number>, b: ArrayLike<number>, off: number, size: number, m: number, f32: boolean): number {
+  const r = f32 ? Math.fround : (v: number) => v;
+  const fm = f32 ? fma32 : fma;
+  const L = f32 ? 8 : 4;
+  if (size < L) {
+    let acc = size > 0 ? r(r(a[off] - m) * b[off]) : 0;
+    for (let i = 1; i < size; i++) acc = r(acc + r(r(a[off + i] - m) * b[off + i]));
+    return acc;
+  }
+  const acc = laneAcc;
+  for (let l = 0; l < L; l++) acc[l] = r(r(a[off + l] - m) * b[off + l]);
+  let d = L;
+  for (; d < size - (size % L); d += L) for (let l = 0; l < L; l++) acc[l] = fm(r(a[off + d + l] - m), b[off + d + l], acc[l]);
+  for (let l = 0; d + l < size; l++) acc[l] = r(acc[l] + r(r(a[off + d + l] - m) * b[off + d + l]));
+  return horizontal(acc, f32);
+}
+
 /**
  * The backward of batch norm: [dx, dweight, dbias] (null where not wanted), given the mean and
  * inverse std the forward used; in training dx runs through the batch statistics.
@@ -187,6 +234,7 @@ export function batchNormBackward(
   needs: [boolean, boolean, boolean],
 ): [Tensor | null, Tensor | null, Tensor | null] {
   const r = rounder(input);
+  const f32 = input.dtype.name === "float32";
   const n = input.shape[0] | 0;
   const c = input.shape[1] | 0;
   const s = c === 0 || n === 0 ? 0 : (input.numel() / (n * c)) | 0;
@@ -200,25 +248,25 @@ export function batchNormBackward(
   for (let ch = 0; ch < c; ch++) {
     const m = mean[ch];
     const is = invstd[ch];
+    // Per plane, vectorised sums (vec::reduce_all / map2_reduce_all) in the element type,
+    // accumulated over the batch in double.
     let sum = 0;
     let dotp = 0;
     for (let i = 0; i < n; i++) {
       const base = (i * c + ch) * s;
-      for (let j = 0; j < s; j++) {
-        const g = dy[base + j];
-        sum += g;
-        dotp += (x[base + j] - m) * g;
-      }
+      sum += laneSum(dy, base, s, f32);
+      dotp += laneDot(x, dy, base, s, m, f32);
     }
     if (dx) {
       const wc = w ? w[ch] : 1;
+      const fused = f32 ? fma32 : fma;
       if (train) {
         const k = r(r(r(r(dotp) * is) * is) / count);
         const gMean = r(sum / count);
-        const scale = r(is * wc);
+        // (dy - grad_mean - (x - mean) * k) * invstd * w, the subtraction of the product fused.
         for (let i = 0; i < n; i++) {
           const base = (i * c + ch) * s;
-          for (let j = 0; j < s; j++) dx[base + j] = (dy[base + j] - gMean - (x[base + j] - m) * k) * scale;
+          for (let j = 0; j < s; j++) dx[base + j] = r(r(fused(-r(x[base + j] - m), k, r(dy[base + j] - gMean)) * is) * wc);
         }
       } else {
         const scale = r(is * wc);
