@@ -173,6 +173,53 @@ function fusedPlanes32(x: ArrayLike<number>, out: Float32Array, n: number, c: nu
   }
 }
 
+const laneAcc = new Float64Array(8);
+
+/** The horizontal sum of AVX2 lanes: float32's permute/shuffle tree, float64 lane by lane. */
+function horizontal(acc: Float64Array, f32: boolean): number {
+  if (!f32) return acc[0] + acc[1] + acc[2] + acc[3];
+  const r = Math.fround;
+  return r(r(r(acc[0] + acc[4]) + r(acc[2] + acc[6])) + r(r(acc[1] + acc[5]) + r(acc[3] + acc[7])));
+}
+
+/** vec::reduce_all(+) of a[off, off + size) under AVX2 (8 float32 / 4 float64 lanes), in the element type. */
+function laneSum(a: ArrayLike<number>, off: number, size: number, f32: boolean): number {
+  const r = f32 ? Math.fround : (v: number) => v;
+  const L = f32 ? 8 : 4;
+  if (size < L) {
+    let acc = size > 0 ? a[off] : 0;
+    for (let i = 1; i < size; i++) acc = r(acc + a[off + i]);
+    return acc;
+  }
+  const acc = laneAcc;
+  for (let l = 0; l < L; l++) acc[l] = a[off + l];
+  let d = L;
+  for (; d < size - (size % L); d += L) for (let l = 0; l < L; l++) acc[l] = r(acc[l] + a[off + d + l]);
+  for (let l = 0; d + l < size; l++) acc[l] = r(acc[l] + a[off + d + l]);
+  return horizontal(acc, f32);
+}
+
+/**
+ * vec::map2_reduce_all of (a - m) * b over [off, off + size) under AVX2: the full vectors
+ * accumulate by FMA (PyTorch's build contracts acc + (x - m) * dy), the tail unfused.
+ */
+function laneDot(a: ArrayLike<number>, b: ArrayLike<number>, off: number, size: number, m: number, f32: boolean): number {
+  const r = f32 ? Math.fround : (v: number) => v;
+  const fm = f32 ? fma32 : fma;
+  const L = f32 ? 8 : 4;
+  if (size < L) {
+    let acc = size > 0 ? r(r(a[off] - m) * b[off]) : 0;
+    for (let i = 1; i < size; i++) acc = r(acc + r(r(a[off + i] - m) * b[off + i]));
+    return acc;
+  }
+  const acc = laneAcc;
+  for (let l = 0; l < L; l++) acc[l] = r(r(a[off + l] - m) * b[off + l]);
+  let d = L;
+  for (; d < size - (size % L); d += L) for (let l = 0; l < L; l++) acc[l] = fm(r(a[off + d + l] - m), b[off + d + l], acc[l]);
+  for (let l = 0; d + l < size; l++) acc[l] = r(acc[l] + r(r(a[off + d + l] - m) * b[off + d + l]));
+  return horizontal(acc, f32);
+}
+
 /**
  * The backward of batch norm: [dx, dweight, dbias] (null where not wanted), given the mean and
  * inverse std the forward used; in training dx runs through the batch statistics.
@@ -187,6 +234,7 @@ export function batchNormBackward(
   needs: [boolean, boolean, boolean],
 ): [Tensor | null, Tensor | null, Tensor | null] {
   const r = rounder(input);
+  const f32 = input.dtype.name === "float32";
   const n = input.shape[0] | 0;
   const c = input.shape[1] | 0;
   const s = c === 0 || n === 0 ? 0 : (input.numel() / (n * c)) | 0;
@@ -200,25 +248,25 @@ export function batchNormBackward(
   for (let ch = 0; ch < c; ch++) {
     const m = mean[ch];
     const is = invstd[ch];
+    // Per plane, vectorised sums (vec::reduce_all / map2_reduce_all) in the element type,
+    // accumulated over the batch in double.
     let sum = 0;
     let dotp = 0;
     for (let i = 0; i < n; i++) {
       const base = (i * c + ch) * s;
-      for (let j = 0; j < s; j++) {
-        const g = dy[base + j];
-        sum += g;
-        dotp += (x[base + j] - m) * g;
-      }
+      sum += laneSum(dy, base, s, f32);
+      dotp += laneDot(x, dy, base, s, m, f32);
     }
     if (dx) {
       const wc = w ? w[ch] : 1;
+      const fused = f32 ? fma32 : fma;
       if (train) {
         const k = r(r(r(r(dotp) * is) * is) / count);
         const gMean = r(sum / count);
-        const scale = r(is * wc);
+        // (dy - grad_mean - (x - mean) * k) * invstd * w, the subtraction of the product fused.
         for (let i = 0; i < n; i++) {
           const base = (i * c + ch) * s;
-          for (let j = 0; j < s; j++) dx[base + j] = (dy[base + j] - gMean - (x[base + j] - m) * k) * scale;
+          for (let j = 0; j < s; j++) dx[base + j] = r(r(fused(-r(x[base + j] - m), k, r(dy[base + j] - gMean)) * is) * wc);
         }
       } else {
         const scale = r(is * wc);
@@ -233,4 +281,134 @@ export function batchNormBackward(
   }
   const make = (a: ArrayLike<number> | null, shape: number[]) => (a ? Tensor.make(shape, input.dtype, a as Float32Array, input.device) : null);
   return [make(dx, input.shape.slice()), make(dw, weight ? weight.shape.slice() : [c]), make(db, [c])];
+}
+
+// ---------------------------------------------------------------- group norm
+
+const CHUNK = 16;
+
+function ceilLog2(x: number): number {
+  return x <= 2 ? 1 : 32 - Math.clz32(x - 1);
+}
+
+/**
+ * utils::RowwiseMoments of x[off, off + len) as PyTorch 1.13 computes it under AVX2 (8 float32 /
+ * 4 float64 lanes): Welford updates per lane over chunks of 16 vectors, chunk results merged in a
+ * binary cascade, the scalar tail, then the lanes merged into it, every step rounded in the
+ * element type (none of these is FMA-contracted). Returns [mean, biased variance].
+ */
+export function rowwiseMoments(x: ArrayLike<number>, off: number, len: number, f32: boolean): [number, number] {
+  const r = f32 ? Math.fround : (v: number) => v;
+  const L = f32 ? 8 : 4;
+  const n = Math.floor(len / L);
+  const m = Math.ceil(n / CHUNK);
+  const depth = ceilLog2(m);
+  const m0s = new Array<number>(depth).fill(0);
+  const m1s = Array.from({ length: depth }, () => new Float64Array(L));
+  const m2s = Array.from({ length: depth }, () => new Float64Array(L));
+  const m1v = new Float64Array(L);
+  const m2v = new Float64Array(L);
+  const addVec = (m0Add: number, m1Add: Float64Array, m2Add: Float64Array, k: number) => {
+    const total = m0s[k] + m0Add;
+    const c = total === 0 ? 0 : r(m0Add / total);
+    const cnt = r(m0s[k]);
+    const m1 = m1s[k];
+    const m2 = m2s[k];
+    for (let l = 0; l < L; l++) {
+      const delta = r(m1Add[l] - m1[l]);
+      m1[l] = r(m1[l] + r(c * delta));
+      m2[l] = r(m2[l] + r(m2Add[l] + r(r(r(delta * delta) * c) * cnt)));
+    }
+    m0s[k] = total;
+  };
+  for (let i = 0; i < m; i++) {
+    const base = off + i * CHUNK * L;
+    const m0 = Math.min(CHUNK, n - i * CHUNK);
+    m1v.fill(0);
+    m2v.fill(0);
+    for (let j = 0; j < m0; j++) {
+      const c = r(1 / (j + 1));
+      for (let l = 0; l < L; l++) {
+        const xv = x[base + j * L + l];
+        const delta = r(xv - m1v[l]);
+        m1v[l] = r(m1v[l] + r(delta * c));
+        m2v[l] = r(m2v[l] + r(delta * r(xv - m1v[l])));
+      }
+    }
+    addVec(m0, m1v, m2v, 0);
+    let mask = i + 1;
+    for (let j = 1; j < depth && (mask & 1) === 0; j++) {
+      const [a0, a1, a2] = [m0s[j - 1], m1s[j - 1].slice(), m2s[j - 1].slice()];
+      addVec(a0, a1, a2, j);
+      m0s[j - 1] = 0;
+      m1s[j - 1].fill(0);
+      m2s[j - 1].fill(0);
+      mask >>= 1;
+    }
+  }
+  for (let i = 1; i < depth; i++) {
+    const [a0, a1, a2] = [m0s[i], m1s[i].slice(), m2s[i].slice()];
+    addVec(a0, a1, a2, 0);
+  }
+  let m0 = 0;
+  let m1 = 0;
+  let m2 = 0;
+  for (let i = n * L; i < len; i++) {
+    const xv = x[off + i];
+    const delta = r(xv - m1);
+    m0++;
+    m1 = r(m1 + r(delta / m0));
+    m2 = r(m2 + r(delta * r(xv - m1)));
+  }
+  for (let l = 0; l < L; l++) {
+    const total = m0 + n;
+    const c = total === 0 ? 0 : r(n / total);
+    const delta = r(m1s[0][l] - m1);
+    m1 = r(m1 + r(c * delta));
+    m2 = r(m2 + r(m2s[0][l] + r(r(r(delta * delta) * c) * m0)));
+    m0 = total;
+  }
+  return [m1, r(m2 / len)];
+}
+
+/**
+ * The forward of group norm over contiguous [N, C, S] with G groups, as PyTorch 1.13's CPU
+ * kernel: per (sample, group) moments, rstd = 1 / sqrt(var + eps) in the element type, then
+ * y = scale * x + bias per channel (scale = rstd * gamma, bias = beta - scale * mean; the output's
+ * multiply-add FMA-contracted), or (x - mean) * rstd without an affine.
+ */
+export function groupNormForward(input: Tensor, g: number, weight: Tensor | null, bias: Tensor | null, eps: number): { y: Tensor; mean: Float64Array; rstd: Float64Array } {
+  const f32 = input.dtype.name === "float32";
+  const r = f32 ? Math.fround : (v: number) => v;
+  const fm = f32 ? fma32 : fma;
+  const n = input.shape[0];
+  const c = input.shape[1];
+  const s = n === 0 || c === 0 ? 0 : input.numel() / (n * c);
+  const d = c / g;
+  const x = input.detach().contiguous().values();
+  const w = weight ? weight.detach().contiguous().values() : null;
+  const b = bias ? bias.detach().contiguous().values() : null;
+  const out = new input.dtype.ArrayType(input.numel());
+  const mean = new Float64Array(n * g);
+  const rstd = new Float64Array(n * g);
+  for (let i = 0; i < n * g; i++) {
+    const off = i * d * s;
+    const [mu, v] = rowwiseMoments(x, off, d * s, f32);
+    const rs = r(1 / r(Math.sqrt(r(Math.max(v, 0) + r(eps)))));
+    mean[i] = mu;
+    rstd[i] = rs;
+    if (!w && !b) {
+      for (let j = 0; j < d * s; j++) out[off + j] = r(x[off + j] - mu) * rs;
+      continue;
+    }
+    const grp = i % g;
+    for (let j = 0; j < d; j++) {
+      const ch = grp * d + j;
+      const scale = r(rs * (w ? w[ch] : 1));
+      const shift = r(r(-scale * mu) + (b ? b[ch] : 0));
+      const base = off + j * s;
+      for (let k = 0; k < s; k++) out[base + k] = fm(scale, x[base + k], shift);
+    }
+  }
+  return { y: Tensor.make(input.shape.slice(), input.dtype, out, input.device), mean, rstd };
 }

@@ -5,7 +5,7 @@
 import { autograd, isGradEnabled } from "../../autograd/index.js";
 import { zeros } from "../../ops/creation.js";
 import { record, withGradMode } from "../../ops/node.js";
-import { batchNormBackward, batchNormForward } from "../../ops/normalization.js";
+import { batchNormBackward, batchNormForward, groupNormForward } from "../../ops/normalization.js";
 import { avgPool2d } from "../../ops/pooling.js";
 import { cat } from "../../ops/view.js";
 import { formatShape } from "../../tensor/shape.js";
@@ -127,14 +127,11 @@ export function groupNorm(
     }
   }
   const cg = c / g;
-  const x = input.detach().reshape([n, g, cg, -1]);
-  const mean = x.mean([2, 3], { keepdim: true });
-  const rstd = x.var([2, 3], { keepdim: true, correction: 0 }).add(eps).rsqrt();
-  // y = x * scale + shift with scale = rstd * w[c], shift = b[c] - scale * mean, as PyTorch's CPU kernel.
-  const scale = weight ? rstd.mul(weight.detach().reshape([1, g, cg, 1])) : rstd;
-  const shift = bias ? bias.detach().reshape([1, g, cg, 1]).sub(scale.mul(mean)) : scale.mul(mean).neg();
-  const y = x.mul(scale).add(shift).reshape(input.shape);
+  const { y, mean: meanArr, rstd: rstdArr } = groupNormForward(input, g, weight, bias, eps);
   if (!isGradEnabled() || !(input.requiresGrad || weight?.requiresGrad || bias?.requiresGrad)) return y;
+  const x = input.detach().reshape([n, g, cg, -1]);
+  const mean = Tensor.make([n, g, 1, 1], input.dtype, new input.dtype.ArrayType(meanArr), input.device);
+  const rstd = Tensor.make([n, g, 1, 1], input.dtype, new input.dtype.ArrayType(rstdArr), input.device);
   const xhat = x.sub(mean).mul(rstd); // [n, g, cg, hw]
   const composite = () => {
     const xr = input.reshape([n, g, cg, -1]);
