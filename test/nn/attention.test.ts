@@ -76,6 +76,7 @@ interface MhaCase {
   upstream: TDump;
   inputGrads: Array<TDump | null>;
   paramGrads: Record<string, TDump | null> | null;
+  gradFn: string;
 }
 
 const MHA: Record<string, () => nn.MultiheadAttention> = {
@@ -129,6 +130,7 @@ for (const c of mhaCases) {
       averageAttnWeights: c.average,
     });
     assertClose(out, c.output, "output");
+    assert.equal(out.gradFn?.name, c.gradFn, "grad_fn");
     assertClose(w, c.weights, "weights");
     out.mul(fromDump(c.upstream)).sum().backward();
     [q, k, v].forEach((t, i) => {
