@@ -7,7 +7,7 @@ import * as randomState from "./random/index.js";
 import { Tensor } from "./tensor/tensor.js";
 
 export { Tensor } from "./tensor/tensor.js";
-export { BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, type LegacyTensorConstructor } from "./ops/legacy.js";
+export { BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, type LegacyTensorConstructor, type Nested as NestedData } from "./ops/legacy.js";
 export {
   bool,
   DType,
@@ -181,3 +181,19 @@ import * as dataNamespace from "./data/index.js";
 export const utils = { data: dataNamespace };
 export { FileFormatError, load, loadBuffer, save, saveBuffer, type TorchSaveOptions } from "./io/index.js";
 export * as onnx from "./onnx/index.js";
+
+// Types the public signatures name, exported so users can annotate with them (and the API
+// reference, npm run docs, links them).
+export type { BackwardOptions } from "./autograd/engine.js";
+export type { TableTensorFactory } from "./data/csv.js";
+export type { SaveFormat } from "./io/serialize.js";
+export type { BatchNormOptions } from "./nn/modules/normalization.js";
+export type { FactoryOptions } from "./nn/modules/linear.js";
+export type { RoundingMode } from "./ops/arithmetic.js";
+export type { Dims, ReduceOptions, VarOptions } from "./ops/reduction.js";
+export type { Scalar, TensorOrScalar } from "./ops/util.js";
+export type { DTypeName, PromotionOperand, TypedArray } from "./tensor/dtype.js";
+export type { PrintOptions, PrintProfile, SetPrintOptions } from "./tensor/print-options.js";
+export type { Shape } from "./tensor/shape.js";
+export type { Storage } from "./tensor/storage.js";
+export type { GradFn } from "./tensor/tensor.js";

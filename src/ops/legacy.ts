@@ -8,7 +8,7 @@ import { bool, type DType, float32, float64, getDefaultDtype, int32, int64 } fro
 import { setLegacyConstructor, Tensor } from "../tensor/tensor.js";
 import { tensor, zeros } from "./creation.js";
 
-type Nested = number | bigint | boolean | ReadonlyArray<Nested>;
+export type Nested = number | bigint | boolean | ReadonlyArray<Nested>;
 
 /** A legacy constructor: callable, or with `new`; from nested data or from sizes. */
 export interface LegacyTensorConstructor {

@@ -1,10 +1,19 @@
-// Batched matrix product in TypeScript. Rows of the output are accumulated in float64 (one
-// rounding per element, within PyTorch's float32 results' own rounding noise), and k is blocked
-// so a panel of b stays in cache while the rows of a stream past it.
+// Batched matrix product in TypeScript.
+//
+// float32 follows the arithmetic of OpenBLAS's sgemm (PyTorch's CPU matmul) and of the native
+// addon's packed kernel: each output element is a chain of float32 fused multiply-adds over k,
+// from zero, in order; k is cut into blocks of K_BLOCK_F32 (384, the native kernel's and
+// OpenBLAS's Haswell depth), each block's chain rounded onto the output once. So small products
+// (a layer of a small network) give PyTorch's bits, and both kernel paths give the same bits.
+// float64 accumulates with a separate multiply and add (a fused one in JavaScript costs several
+// times more), in the same order and blocks of K_BLOCK_F64 (192).
+import { fma32 } from "../../random/fma.js";
 import { allocUninit } from "../../tensor/alloc.js";
+import { float32 } from "../../tensor/dtype.js";
 import { Tensor } from "../../tensor/tensor.js";
 
-const K_BLOCK = 256;
+const K_BLOCK_F32 = 384;
+const K_BLOCK_F64 = 192;
 /** Below this many elements, b is read in place through its strides instead of copied first. */
 const SMALL_B = 4096;
 /** Up to this many output columns, each output element is summed on its own (see below). */
@@ -35,8 +44,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const bs0 = flat ? 0 : bc.strides[0];
   const bRow = bc.strides[d + 1];
   const bCol = bc.strides[d + 2];
+  const f32 = a.dtype === float32;
+  const kBlock = f32 ? K_BLOCK_F32 : K_BLOCK_F64;
   if (n <= FEW_COLUMNS && (k === 1 || k === 2)) {
-    innerOneOrTwo(A, a.offset, as0, as1, as2, B, bc.offset, bs0, bRow, bCol, out, batch, m, n, k);
+    innerOneOrTwo(A, a.offset, as0, as1, as2, B, bc.offset, bs0, bRow, bCol, out, batch, m, n, k, f32);
     return Tensor.make(outShape, a.dtype, out, a.device);
   }
   if (n <= FEW_COLUMNS) {
@@ -50,12 +61,24 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
         const aRow = aBase + i * as1;
         for (let j = 0; j < n; j++) {
           const bCol0 = bBase + j * bCol;
-          let sum = 0;
-          for (let p = 0; p < k; p++) {
-            const aip = A[aRow + p * as2];
-            if (aip !== 0) sum += aip * B[bCol0 + p * bRow];
+          let total = 0;
+          for (let k0 = 0; k0 < k; k0 += kBlock) {
+            const k1 = Math.min(k, k0 + kBlock);
+            let sum = 0;
+            if (f32) {
+              for (let p = k0; p < k1; p++) {
+                const aip = A[aRow + p * as2];
+                if (aip !== 0) sum = fma32(aip, B[bCol0 + p * bRow], sum);
+              }
+            } else {
+              for (let p = k0; p < k1; p++) {
+                const aip = A[aRow + p * as2];
+                if (aip !== 0) sum += aip * B[bCol0 + p * bRow];
+              }
+            }
+            total = k0 === 0 ? sum : f32 ? Math.fround(total + sum) : total + sum;
           }
-          out[o++] = sum;
+          out[o++] = total;
         }
       }
     }
@@ -68,19 +91,24 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const bBase = bc.offset + t * bs0;
     for (let i = 0; i < m; i++) {
       // A loop, not acc.fill(): a builtin call per row costs more than a short row itself.
-      for (let j = 0; j < n; j++) acc[j] = 0;
-      for (let k0 = 0; k0 < k; k0 += K_BLOCK) {
-        const k1 = Math.min(k, k0 + K_BLOCK);
+      const o = (t * m + i) * n;
+      for (let k0 = 0; k0 < k; k0 += kBlock) {
+        const k1 = Math.min(k, k0 + kBlock);
+        for (let j = 0; j < n; j++) acc[j] = 0;
         for (let p = k0; p < k1; p++) {
           const aip = A[aBase + i * as1 + p * as2];
           if (aip === 0) continue;
           const row = bBase + p * bRow;
-          if (bCol === 1) for (let j = 0; j < n; j++) acc[j] += aip * B[row + j];
+          if (f32) {
+            if (bCol === 1) for (let j = 0; j < n; j++) acc[j] = fma32(aip, B[row + j], acc[j]);
+            else for (let j = 0; j < n; j++) acc[j] = fma32(aip, B[row + j * bCol], acc[j]);
+          } else if (bCol === 1) for (let j = 0; j < n; j++) acc[j] += aip * B[row + j];
           else for (let j = 0; j < n; j++) acc[j] += aip * B[row + j * bCol];
         }
+        if (k0 === 0) for (let j = 0; j < n; j++) out[o + j] = acc[j];
+        else if (f32) for (let j = 0; j < n; j++) out[o + j] = Math.fround(out[o + j] + acc[j]);
+        else for (let j = 0; j < n; j++) out[o + j] += acc[j];
       }
-      const o = (t * m + i) * n;
-      for (let j = 0; j < n; j++) out[o + j] = acc[j];
     }
   }
   return Tensor.make(outShape, a.dtype, out, a.device);
@@ -95,7 +123,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 function innerOneOrTwo(
   A: ArrayLike<number>, aOffset: number, as0: number, as1: number, as2: number,
   B: ArrayLike<number>, bOffset: number, bs0: number, bRow: number, bCol: number,
-  out: { [i: number]: number }, batch: number, m: number, n: number, k: number,
+  out: { [i: number]: number }, batch: number, m: number, n: number, k: number, f32: boolean,
 ): void {
   let o = 0;
   for (let t = 0; t < batch; t++) {
@@ -108,8 +136,13 @@ function innerOneOrTwo(
       for (let j = 0; j < n; j++) {
         const bj = bBase + j * bCol;
         let sum = 0;
-        if (a0 !== 0) sum += a0 * B[bj];
-        if (a1 !== 0) sum += a1 * B[bj + bRow];
+        if (f32) {
+          if (a0 !== 0) sum = Math.fround(a0 * B[bj]);
+          if (a1 !== 0) sum = fma32(a1, B[bj + bRow], sum);
+        } else {
+          if (a0 !== 0) sum += a0 * B[bj];
+          if (a1 !== 0) sum += a1 * B[bj + bRow];
+        }
         out[o++] = sum;
       }
     }
