@@ -252,6 +252,19 @@ const adaptiveAvgPool = (nd: number): Mapping => (c) => {
   return c.g.op("AveragePool", [x0], { kernel_shape: kernel, strides: kernel });
 };
 
+/** triu / tril: Trilu from opset 14; before, a product with the traced mask (static sizes). */
+function trilu(c: MappingContext, upper: 0 | 1): string {
+  const x = c.arg<Tensor>(0);
+  const k: number = c.arg(1) ?? 0;
+  if (c.opset >= 14) return c.g.op("Trilu", [c.in(0), c.g.scalar(k, int64)], { upper });
+  const [r, n] = x.shape.slice(-2);
+  const v = c.in(0);
+  if (c.g.isDynamicDim(v, x.dim() - 1) || c.g.isDynamicDim(v, x.dim() - 2)) c.fail("triu/tril over dynamic sizes needs opset 14 or later");
+  const mask = Tensor.make([r, n], bool);
+  for (let i = 0; i < r; i++) for (let j = 0; j < n; j++) mask.storage.data[i * n + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
+  return c.g.op("Where", [c.g.constant(mask), v, c.g.scalar(0, x.dtype)]);
+}
+
 // ---------------------------------------------------------------- the table
 
 export const mappings: Record<string, Mapping> = {
@@ -641,6 +654,19 @@ export const mappings: Record<string, Mapping> = {
   avgPool2d: avgPool(2),
   adaptiveAvgPool1d: adaptiveAvgPool(1),
   adaptiveAvgPool2d: adaptiveAvgPool(2),
+
+  // for attention (API.md: torch.triu(x, diagonal?), torch.tril, x.repeat(...sizes)), once they report
+  triu: (c) => trilu(c, 1),
+  tril: (c) => trilu(c, 0),
+  repeat: (c) => {
+    const x = c.arg<Tensor>(0);
+    const raw = c.call.args.slice(1);
+    const reps = (raw.length === 1 && Array.isArray(raw[0]) ? raw[0] : raw) as number[];
+    let v = c.in(0);
+    // repeat may add leading dims: give the input those dims (of size 1) first.
+    if (reps.length > x.dim()) v = unsqueeze(c, v, Array.from({ length: reps.length - x.dim() }, (_, i) => i));
+    return c.g.op("Tile", [v, c.g.ints(reps)]);
+  },
 
   // nn.functional
   dropout: (c) => {

@@ -170,3 +170,46 @@ test("1-d convolution and pooling mappings agree with stand-ins", { skip }, asyn
     assertSameOutput(got.output, torch.noGrad(() => model.forward(x)), `SignalNet batch ${b}`);
   }
 });
+
+// Stand-ins for the attention branch's torch.triu / torch.tril / x.repeat (API.md signatures).
+function triu(x: Tensor, diagonal = 0): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("triu", triu, [x, diagonal]);
+  const [r, n] = x.shape.slice(-2);
+  const rows = torch.arange(r).unsqueeze(1);
+  const cols = torch.arange(n).unsqueeze(0);
+  return torch.where(cols.sub(rows).ge(diagonal), x, torch.zerosLike(x));
+}
+function tril(x: Tensor, diagonal = 0): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("tril", tril, [x, diagonal]);
+  const [r, n] = x.shape.slice(-2);
+  const rows = torch.arange(r).unsqueeze(1);
+  const cols = torch.arange(n).unsqueeze(0);
+  return torch.where(cols.sub(rows).le(diagonal), x, torch.zerosLike(x));
+}
+function repeat(x: Tensor, ...sizes: number[]): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("repeat", repeat, [x, ...sizes]);
+  let y = x.reshape([...Array(sizes.length - x.dim()).fill(1), ...x.shape]);
+  sizes.forEach((s, d) => {
+    y = torch.cat(Array(s).fill(y), d);
+  });
+  return y;
+}
+
+class Masks extends nn.Module {
+  override forward(x: Tensor): Tensor {
+    // x: [B, 4, 5]
+    const scores = triu(x, 1).add(tril(x, -1).mul(2)).add(triu(x));
+    return repeat(scores, 1, 2, 1).add(repeat(x.select(0, 0), 1, 2, 1)).flatten(1);
+  }
+}
+
+test("Trilu (and its opset-13 form) and Tile mappings agree with stand-ins for triu, tril and repeat", { skip }, async () => {
+  torch.manualSeed(22);
+  const model = new Masks();
+  for (const opsetVersion of [13, 17]) {
+    const bytes = torch.onnx.exportBuffer(model, torch.randn(3, 4, 5), { opsetVersion });
+    const x = torch.randn(3, 4, 5);
+    const got = await runOnnx(bytes, { input: x });
+    assertSameOutput(got.output, torch.noGrad(() => model.forward(x)), `Masks opset ${opsetVersion}`);
+  }
+});
