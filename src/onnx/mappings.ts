@@ -189,6 +189,82 @@ function splitOutputs(c: MappingContext, dim: number, sizes: number[]): string[]
   return c.g.node("Split", [x, c.g.ints(sizes)], { axis: dim }, sizes.length);
 }
 
+// Convolution and pooling, for F.conv1d/conv2d, F.maxPool1d/2d, F.avgPool1d/2d and
+// F.adaptiveAvgPool1d/2d as API.md names them. They take effect once those functions report to the
+// tracer with their arguments as given, e.g. tracer.call("conv2d", conv2d, [input, weight, bias, opts]);
+// options may be one object or PyTorch's positional order.
+type Size = number | readonly number[];
+function tuple(v: Size | undefined | null, n: number, fallback: number): number[] {
+  if (v === undefined || v === null) return Array(n).fill(fallback);
+  return typeof v === "number" ? Array(n).fill(v) : [...v];
+}
+function optionsAt(c: MappingContext, i: number, names: string[]): Record<string, any> {
+  const a = c.arg(i);
+  if (a !== null && typeof a === "object" && !Array.isArray(a) && !(a instanceof Tensor)) return a as Record<string, any>;
+  return Object.fromEntries(names.map((n, k) => [n, c.arg(i + k)]));
+}
+const conv = (nd: number): Mapping => (c) => {
+  const w = c.arg<Tensor>(1);
+  const bias = c.arg<Tensor | null | undefined>(2);
+  const o = optionsAt(c, 3, ["stride", "padding", "dilation", "groups"]);
+  const kernel = w.shape.slice(2);
+  const stride = tuple(o.stride, nd, 1);
+  const dilation = tuple(o.dilation, nd, 1);
+  let begin: number[];
+  let end: number[];
+  if (o.padding === "same") {
+    const total = kernel.map((k, i) => dilation[i] * (k - 1));
+    begin = total.map((t) => Math.floor(t / 2));
+    end = total.map((t, i) => t - begin[i]);
+  } else {
+    begin = o.padding === "valid" ? Array(nd).fill(0) : tuple(o.padding, nd, 0);
+    end = begin;
+  }
+  const inputs = [c.in(0), c.in(1), ...(bias ? [c.in(2)] : [])];
+  return c.g.op("Conv", inputs, { kernel_shape: kernel, strides: stride, pads: [...begin, ...end], dilations: dilation, group: o.groups ?? 1 });
+};
+const maxPool = (nd: number): Mapping => (c) => {
+  const o = optionsAt(c, 2, ["stride", "padding", "dilation", "ceilMode", "returnIndices"]);
+  if (o.returnIndices) c.fail("max pooling with returnIndices has no ONNX mapping (ONNX's indices are not PyTorch's)");
+  const kernel = tuple(c.arg<Size>(1), nd, 1);
+  const stride = o.stride === undefined || o.stride === null || (Array.isArray(o.stride) && o.stride.length === 0) ? kernel : tuple(o.stride, nd, 1);
+  const pad = tuple(o.padding, nd, 0);
+  return c.g.op("MaxPool", [c.in(0)], { kernel_shape: kernel, strides: stride, pads: [...pad, ...pad], dilations: tuple(o.dilation, nd, 1), ceil_mode: o.ceilMode ? 1 : 0 });
+};
+const avgPool = (nd: number): Mapping => (c) => {
+  const o = optionsAt(c, 2, ["stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"]);
+  if (o.divisorOverride !== undefined && o.divisorOverride !== null) c.fail("average pooling with divisorOverride has no ONNX mapping");
+  if (o.ceilMode) c.fail("average pooling with ceilMode has no exact ONNX mapping (ONNX counts the windows past the edge differently)");
+  const kernel = tuple(c.arg<Size>(1), nd, 1);
+  const stride = o.stride === undefined || o.stride === null || (Array.isArray(o.stride) && o.stride.length === 0) ? kernel : tuple(o.stride, nd, 1);
+  const pad = tuple(o.padding, nd, 0);
+  return c.g.op("AveragePool", [c.in(0)], { kernel_shape: kernel, strides: stride, pads: [...pad, ...pad], count_include_pad: (o.countIncludePad ?? true) ? 1 : 0 });
+};
+const adaptiveAvgPool = (nd: number): Mapping => (c) => {
+  const x = c.arg<Tensor>(0);
+  const inSize = x.shape.slice(-nd);
+  const out = tuple(c.arg<Size>(1), nd, 1).map((s, i) => (s === null ? inSize[i] : s));
+  if (out.every((s) => s === 1)) return c.g.op("GlobalAveragePool", [c.in(0)]);
+  const x0 = c.in(0);
+  if (inSize.some((_, i) => c.g.isDynamicDim(x0, x.dim() - nd + i))) c.fail("adaptive average pooling over a dynamic spatial size has no ONNX mapping unless the output is 1");
+  if (inSize.some((s, i) => s % out[i] !== 0)) c.fail(`adaptive average pooling from ${JSON.stringify(inSize)} to ${JSON.stringify(out)} has no ONNX mapping (sizes must divide)`);
+  const kernel = inSize.map((s, i) => s / out[i]);
+  return c.g.op("AveragePool", [x0], { kernel_shape: kernel, strides: kernel });
+};
+
+/** triu / tril: Trilu from opset 14; before, a product with the traced mask (static sizes). */
+function trilu(c: MappingContext, upper: 0 | 1): string {
+  const x = c.arg<Tensor>(0);
+  const k: number = c.arg(1) ?? 0;
+  if (c.opset >= 14) return c.g.op("Trilu", [c.in(0), c.g.scalar(k, int64)], { upper });
+  const [r, n] = x.shape.slice(-2);
+  const v = c.in(0);
+  if (c.g.isDynamicDim(v, x.dim() - 1) || c.g.isDynamicDim(v, x.dim() - 2)) c.fail("triu/tril over dynamic sizes needs opset 14 or later");
+  const mask = Tensor.make([r, n], bool);
+  for (let i = 0; i < r; i++) for (let j = 0; j < n; j++) mask.storage.data[i * n + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
+  return c.g.op("Where", [c.g.constant(mask), v, c.g.scalar(0, x.dtype)]);
+}
+
 // ---------------------------------------------------------------- the table
 
 export const mappings: Record<string, Mapping> = {
@@ -568,6 +644,29 @@ export const mappings: Record<string, Mapping> = {
   zerosLike: (c) => c.g.op("ConstantOfShape", [c.g.op("Shape", [c.in(0)])], { value: { tensor: fillTensor(c, 0) } }),
   onesLike: (c) => c.g.op("ConstantOfShape", [c.g.op("Shape", [c.in(0)])], { value: { tensor: fillTensor(c, 1) } }),
   fullLike: (c) => c.g.op("ConstantOfShape", [c.g.op("Shape", [c.in(0)])], { value: { tensor: fillTensor(c, Number(c.arg(1))) } }),
+
+  // convolution and pooling (see above)
+  conv1d: conv(1),
+  conv2d: conv(2),
+  maxPool1d: maxPool(1),
+  maxPool2d: maxPool(2),
+  avgPool1d: avgPool(1),
+  avgPool2d: avgPool(2),
+  adaptiveAvgPool1d: adaptiveAvgPool(1),
+  adaptiveAvgPool2d: adaptiveAvgPool(2),
+
+  // for attention (API.md: torch.triu(x, diagonal?), torch.tril, x.repeat(...sizes)), once they report
+  triu: (c) => trilu(c, 1),
+  tril: (c) => trilu(c, 0),
+  repeat: (c) => {
+    const x = c.arg<Tensor>(0);
+    const raw = c.call.args.slice(1);
+    const reps = (raw.length === 1 && Array.isArray(raw[0]) ? raw[0] : raw) as number[];
+    let v = c.in(0);
+    // repeat may add leading dims: give the input those dims (of size 1) first.
+    if (reps.length > x.dim()) v = unsqueeze(c, v, Array.from({ length: reps.length - x.dim() }, (_, i) => i));
+    return c.g.op("Tile", [v, c.g.ints(reps)]);
+  },
 
   // nn.functional
   dropout: (c) => {
