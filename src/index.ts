@@ -187,7 +187,7 @@ export * as onnx from "./onnx/index.js";
 export type { BackwardOptions } from "./autograd/engine.js";
 export type { TableTensorFactory } from "./data/csv.js";
 export type { SaveFormat } from "./io/serialize.js";
-export type { BatchNormOptions } from "./nn/modules/normalization.js";
+export type { BatchNormOptions } from "./nn/modules/batchnorm.js";
 export type { FactoryOptions } from "./nn/modules/linear.js";
 export type { RoundingMode } from "./ops/arithmetic.js";
 export type { Dims, ReduceOptions, VarOptions } from "./ops/reduction.js";
