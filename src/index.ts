@@ -188,6 +188,23 @@ export type { BackwardOptions } from "./autograd/engine.js";
 export type { TableTensorFactory } from "./data/csv.js";
 export type { SaveFormat } from "./io/serialize.js";
 export type { BatchNormOptions } from "./nn/modules/batchnorm.js";
+export type { Size } from "./nn/functional/args.js";
+export type { MultiheadAttentionForwardOptions, MultiheadAttentionOptions } from "./nn/modules/attention.js";
+export type { FoldOptions } from "./nn/modules/conv.js";
+export type { EmbeddingOptions } from "./nn/modules/normalization.js";
+export type { AvgPoolModuleOptions, MaxPoolModuleOptions } from "./nn/modules/pooling.js";
+export type {
+  DecoderLayerForwardOptions,
+  EncoderLayerForwardOptions,
+  TransformerActivation,
+  TransformerForwardOptions,
+  TransformerLayerOptions,
+  TransformerOptions,
+} from "./nn/modules/transformer.js";
+export type { UpsampleOptions } from "./nn/modules/vision.js";
+export type { Parameters_ } from "./nn/utils/clip-grad.js";
+export type { OpCall } from "./onnx/recorder.js";
+export type { InterpMode } from "./ops/upsample.js";
 export type { FactoryOptions } from "./nn/modules/linear.js";
 export type { RoundingMode } from "./ops/arithmetic.js";
 export type { Dims, ReduceOptions, VarOptions } from "./ops/reduction.js";

@@ -186,13 +186,13 @@ function padLast(mask: Tensor): Tensor {
 }
 
 /**
- * PyTorch's F.multi_head_attention_forward, for inputs [L, N, E] (sequence first) or unbatched
- * [L, E]: the input projections (one packed weight, or separate q/k/v weights), optional bias_k /
- * bias_v rows and a zero-attention row, masks merged into one additive float mask, scores for all
- * heads in one batched product, softmax, dropout on the weights, and the output projection.
- * Returns [output, weights]; weights (averaged over heads unless averageAttnWeights is false) are
- * null when needWeights is false. Masks follow PyTorch 2.x: a bool mask is turned into 0 / -inf
- * and added, a float mask is added.
+ * PyTorch's F.multi_head_attention_forward, for inputs [L, N, E] (sequence first) or
+ * unbatched ones of shape [L, E]: the input projections (one packed weight, or separate q/k/v
+ * weights), optional bias_k / bias_v rows and a zero-attention row, masks merged into one additive
+ * float mask, scores for all heads in one batched product, softmax, dropout on the weights, and the
+ * output projection. Returns [output, weights]; weights (averaged over heads unless
+ * averageAttnWeights is false) are null when needWeights is false. Masks follow PyTorch 2.x: a
+ * bool mask is turned into 0 / -inf and added, a float mask is added.
  */
 export function multiHeadAttentionForward(
   query: Tensor,
