@@ -179,7 +179,7 @@ export * as data from "./data/index.js";
 import * as dataNamespace from "./data/index.js";
 /** torch.utils.data, as in PyTorch; also exported as `data`. */
 export const utils = { data: dataNamespace };
-export { FileFormatError, load, loadBuffer, save, saveBuffer, type TorchSaveOptions } from "./io/index.js";
+export { FileFormatError, load, loadBuffer, save, saveBuffer, type TorchLoadOptions, type TorchSaveOptions } from "./io/index.js";
 export * as onnx from "./onnx/index.js";
 
 // Types the public signatures name, exported so users can annotate with them (and the API

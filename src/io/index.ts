@@ -45,15 +45,25 @@ export function save(obj: unknown, path: string, opts: TorchSaveOptions = {}): v
   saveFile(obj, path, { format: chooseFormat(obj, path, opts), metadata: opts.metadata, toRaw });
 }
 
+/** Options of torch.load and torch.loadBuffer. */
+export interface TorchLoadOptions {
+  /**
+   * Most bytes a .pt file's tensors may take beyond the file's own (views of shared storages,
+   * expanded tensors each get a copy). Default: the file's size, so a small hostile file cannot
+   * demand gigabytes.
+   */
+  maxCopyBytes?: number;
+}
+
 /**
  * Loads what save (or PyTorch's torch.save / safetensors save_file) wrote: tensors come back as
  * Tensors, dicts with string keys as plain objects, other dicts (an optimizer's `state`) as Maps,
  * tuples as frozen arrays. A malformed file throws FileFormatError.
  */
-export function load(path: string): any {
+export function load(path: string, opts: TorchLoadOptions = {}): any {
   if (typeof path !== "string") throw new TypeError("torch.load: the path must be a string");
   try {
-    return fromBytes(readFileBytes(path));
+    return fromBytes(readFileBytes(path), opts);
   } catch (e) {
     // Name the file: a program that loads several should say which one is bad.
     if (e instanceof FileFormatError) throw new FileFormatError(`cannot load ${path}: ${e.message}`, { cause: e });
@@ -67,15 +77,19 @@ export function saveBuffer(obj: unknown, opts: TorchSaveOptions = {}): Uint8Arra
 }
 
 /** In-memory load of either format (recognised from the bytes). */
-export function loadBuffer(bytes: Uint8Array | ArrayBuffer): any {
+export function loadBuffer(bytes: Uint8Array | ArrayBuffer, opts: TorchLoadOptions = {}): any {
   const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
   if (!(view instanceof Uint8Array)) throw new TypeError("torch.loadBuffer: expected a Uint8Array or an ArrayBuffer");
-  return fromBytes(view);
+  return fromBytes(view, opts);
 }
 
 /** Decodes and converts to plain values; a file describes at most one list or dict entry per byte. */
-function fromBytes(bytes: Uint8Array): any {
-  return toPlain(loadBytes(bytes, { fromRaw }), bytes.length + 64);
+function fromBytes(bytes: Uint8Array, opts: TorchLoadOptions): any {
+  const { maxCopyBytes } = opts;
+  if (maxCopyBytes !== undefined && !(Number.isFinite(maxCopyBytes) && maxCopyBytes >= 0)) {
+    throw new RangeError(`torch.load: maxCopyBytes must be a non-negative number, got ${maxCopyBytes}`);
+  }
+  return toPlain(loadBytes(bytes, { fromRaw, maxCopyBytes }), bytes.length + 64);
 }
 
 export { FileFormatError };

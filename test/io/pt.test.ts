@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { FileFormatError } from "../../src/io/format-error.js";
 import { OrderedDict, PyGlobal, PyPersistentId, PyReduce, pickle, tuple } from "../../src/io/pickle.js";
+import { loadBuffer } from "../../src/index.js";
 import { decodePt, encodePt } from "../../src/io/pt.js";
 import type { RawTensor } from "../../src/io/raw-tensor.js";
 import { readZip, writeZip } from "../../src/io/zip.js";
@@ -192,4 +193,18 @@ test("requires_grad round-trips; a Parameter's own flag wins over its data's", (
     ]);
   assert.equal((decodePt(archive(param([true]))) as RawTensor).requiresGrad, true);
   assert.equal((decodePt(archive(param([false]))) as RawTensor).requiresGrad, undefined);
+});
+
+test("torch.load's maxCopyBytes raises the copy budget that a small file's expanded tensor exceeds", () => {
+  // 1000 float32 zeros expanded from one 8-byte storage: 4000 bytes to copy from a file of ~400.
+  const bytes = craft([1000], [0]);
+  assert.ok(bytes.length < 4000);
+  assert.throws(
+    () => loadBuffer(bytes),
+    (e: Error) => e instanceof FileFormatError && /needs more than \d+ bytes.*maxCopyBytes/.test(e.message),
+  );
+  const t = loadBuffer(bytes, { maxCopyBytes: 4000 });
+  assert.deepEqual(t.shape, [1000]);
+  assert.equal(t.sum().item(), 0);
+  assert.throws(() => loadBuffer(bytes, { maxCopyBytes: -1 }), /maxCopyBytes must be a non-negative number/);
 });
