@@ -16,7 +16,7 @@ import { reduceArgs, resolveDims } from "../ops/reduction.js";
 import { bool, type DType, float32, int64, resultType } from "../tensor/dtype.js";
 import { normalizeDim } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { ExportError, type GraphBuilder, onnxType, tensorProto as tensorProtoOf } from "./graph.js";
+import { type AttrValue, ExportError, type GraphBuilder, onnxType, tensorProto as tensorProtoOf } from "./graph.js";
 import type { OpCall } from "./recorder.js";
 
 export class MappingContext {
@@ -189,10 +189,10 @@ function splitOutputs(c: MappingContext, dim: number, sizes: number[]): string[]
   return c.g.node("Split", [x, c.g.ints(sizes)], { axis: dim }, sizes.length);
 }
 
-// Convolution and pooling, for F.conv1d/conv2d, F.maxPool1d/2d, F.avgPool1d/2d and
-// F.adaptiveAvgPool1d/2d as API.md names them. They take effect once those functions report to the
-// tracer with their arguments as given, e.g. tracer.call("conv2d", conv2d, [input, weight, bias, opts]);
-// options may be one object or PyTorch's positional order.
+// Convolution, pooling, normalisation and resampling: F.conv1d/2d, F.convTranspose1d/2d,
+// F.maxPool1d/2d, F.avgPool1d/2d, F.adaptiveAvgPool1d/2d, F.groupNorm, F.instanceNorm and
+// F.interpolate report with their options gathered into one object (a mapping also accepts
+// PyTorch's positional order, for callers that report that way).
 type Size = number | readonly number[];
 function tuple(v: Size | undefined | null, n: number, fallback: number): number[] {
   if (v === undefined || v === null) return Array(n).fill(fallback);
@@ -202,6 +202,15 @@ function optionsAt(c: MappingContext, i: number, names: string[]): Record<string
   const a = c.arg(i);
   if (a !== null && typeof a === "object" && !Array.isArray(a) && !(a instanceof Tensor)) return a as Record<string, any>;
   return Object.fromEntries(names.map((n, k) => [n, c.arg(i + k)]));
+}
+/**
+ * ONNX's Conv, ConvTranspose and pooling ops need a batch dim that PyTorch's accept without: an
+ * unbatched input ([C, *spatial]) gets one for the node and loses it after.
+ */
+function withBatch(c: MappingContext, nd: number, emit: (x: string) => string): string {
+  const x = c.arg<Tensor>(0);
+  if (x.dim() === nd + 2) return emit(c.in(0));
+  return squeezeAxes(c, emit(unsqueeze(c, c.in(0), [0])), [0]);
 }
 const conv = (nd: number): Mapping => (c) => {
   const w = c.arg<Tensor>(1);
@@ -220,36 +229,167 @@ const conv = (nd: number): Mapping => (c) => {
     begin = o.padding === "valid" ? Array(nd).fill(0) : tuple(o.padding, nd, 0);
     end = begin;
   }
-  const inputs = [c.in(0), c.in(1), ...(bias ? [c.in(2)] : [])];
-  return c.g.op("Conv", inputs, { kernel_shape: kernel, strides: stride, pads: [...begin, ...end], dilations: dilation, group: o.groups ?? 1 });
+  const rest = [c.in(1), ...(bias ? [c.in(2)] : [])];
+  return withBatch(c, nd, (x) => c.g.op("Conv", [x, ...rest], { kernel_shape: kernel, strides: stride, pads: [...begin, ...end], dilations: dilation, group: o.groups ?? 1 }));
 };
+/** PyTorch's transposed-conv weight [Cin, Cout/groups, *k] is ONNX's ConvTranspose W layout as is. */
+const convTranspose = (nd: number): Mapping => (c) => {
+  const w = c.arg<Tensor>(1);
+  const bias = c.arg<Tensor | null | undefined>(2);
+  const o = optionsAt(c, 3, ["stride", "padding", "outputPadding", "groups", "dilation"]);
+  const pad = tuple(o.padding, nd, 0);
+  const rest = [c.in(1), ...(bias ? [c.in(2)] : [])];
+  return withBatch(c, nd, (x) =>
+    c.g.op("ConvTranspose", [x, ...rest], {
+      kernel_shape: w.shape.slice(2),
+      strides: tuple(o.stride, nd, 1),
+      pads: [...pad, ...pad],
+      dilations: tuple(o.dilation, nd, 1),
+      output_padding: tuple(o.outputPadding, nd, 0),
+      group: o.groups ?? 1,
+    }),
+  );
+};
+function poolStride(o: Record<string, any>, kernel: number[], nd: number): number[] {
+  const s = o.stride;
+  return s === undefined || s === null || (Array.isArray(s) && s.length === 0) ? kernel : tuple(s, nd, 1);
+}
 const maxPool = (nd: number): Mapping => (c) => {
   const o = optionsAt(c, 2, ["stride", "padding", "dilation", "ceilMode", "returnIndices"]);
   if (o.returnIndices) c.fail("max pooling with returnIndices has no ONNX mapping (ONNX's indices are not PyTorch's)");
   const kernel = tuple(c.arg<Size>(1), nd, 1);
-  const stride = o.stride === undefined || o.stride === null || (Array.isArray(o.stride) && o.stride.length === 0) ? kernel : tuple(o.stride, nd, 1);
   const pad = tuple(o.padding, nd, 0);
-  return c.g.op("MaxPool", [c.in(0)], { kernel_shape: kernel, strides: stride, pads: [...pad, ...pad], dilations: tuple(o.dilation, nd, 1), ceil_mode: o.ceilMode ? 1 : 0 });
+  const attrs = { kernel_shape: kernel, strides: poolStride(o, kernel, nd), pads: [...pad, ...pad], dilations: tuple(o.dilation, nd, 1), ceil_mode: o.ceilMode ? 1 : 0 };
+  return withBatch(c, nd, (x) => c.g.op("MaxPool", [x], attrs));
 };
 const avgPool = (nd: number): Mapping => (c) => {
   const o = optionsAt(c, 2, ["stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"]);
   if (o.divisorOverride !== undefined && o.divisorOverride !== null) c.fail("average pooling with divisorOverride has no ONNX mapping");
-  if (o.ceilMode) c.fail("average pooling with ceilMode has no exact ONNX mapping (ONNX counts the windows past the edge differently)");
   const kernel = tuple(c.arg<Size>(1), nd, 1);
-  const stride = o.stride === undefined || o.stride === null || (Array.isArray(o.stride) && o.stride.length === 0) ? kernel : tuple(o.stride, nd, 1);
+  const stride = poolStride(o, kernel, nd);
   const pad = tuple(o.padding, nd, 0);
-  return c.g.op("AveragePool", [c.in(0)], { kernel_shape: kernel, strides: stride, pads: [...pad, ...pad], count_include_pad: (o.countIncludePad ?? true) ? 1 : 0 });
+  const includePad = o.countIncludePad ?? true;
+  const x = c.arg<Tensor>(0);
+  const spatial = x.shape.slice(-nd);
+  const outSpatial = c.out().shape.slice(-nd);
+  // With ceilMode a last window may hang past the padded input. PyTorch divides it by the part
+  // inside input + padding (countIncludePad) or inside the input; ONNX Runtime's AveragePool
+  // divides by the whole kernel when counting padding. Where no window hangs over, ceilMode
+  // changes nothing and plain AveragePool is exact.
+  const overhang = spatial.some((s, i) => (outSpatial[i] - 1) * stride[i] + kernel[i] > s + 2 * pad[i]);
+  if (o.ceilMode && overhang) {
+    const v = c.in(0);
+    if (spatial.some((_, i) => c.g.isDynamicDim(v, x.dim() - nd + i))) c.fail("average pooling with ceilMode over a dynamic spatial size has no ONNX mapping");
+    return withBatch(c, nd, (xb) => ceilAvgPool(c, xb, kernel, stride, pad, includePad, spatial, outSpatial));
+  }
+  return withBatch(c, nd, (xb) => c.g.op("AveragePool", [xb], { kernel_shape: kernel, strides: stride, pads: [...pad, ...pad], count_include_pad: includePad ? 1 : 0 }));
 };
+/**
+ * Average pooling whose last windows overhang: a sum pool (AveragePool over a zero-padded input,
+ * times the kernel size) divided by a constant map of PyTorch's per-window divisors.
+ */
+function ceilAvgPool(c: MappingContext, x: string, kernel: number[], stride: number[], pad: number[], includePad: boolean, spatial: number[], out: number[]): string {
+  const nd = kernel.length;
+  const dt = c.out().dtype;
+  const extra = out.map((o, i) => Math.max(0, (o - 1) * stride[i] + kernel[i] - spatial[i] - 2 * pad[i]));
+  const padded = c.g.op("Pad", [x, c.g.ints([0, 0, ...pad, 0, 0, ...pad.map((p, i) => p + extra[i])]), scalarOf(c, 0, dt)], { mode: "constant" });
+  const mean = c.g.op("AveragePool", [padded], { kernel_shape: kernel, strides: stride });
+  const total = kernel.reduce((a, b) => a * b, 1);
+  // divisor[o] per dim: the window's extent clipped to the input (+ padding when counted)
+  const perDim = out.map((o, i) =>
+    Array.from({ length: o }, (_, j) => {
+      const start = j * stride[i] - pad[i];
+      const end = Math.min(start + kernel[i], spatial[i] + pad[i]);
+      return includePad ? end - start : Math.min(end, spatial[i]) - Math.max(start, 0);
+    }),
+  );
+  const div = Tensor.make([...out], dt);
+  const n = div.numel();
+  for (let flat = 0; flat < n; flat++) {
+    let rem = flat;
+    let d = 1;
+    for (let i = nd - 1; i >= 0; i--) {
+      d *= perDim[i][rem % out[i]];
+      rem = Math.floor(rem / out[i]);
+    }
+    div.storage.data[flat] = total / d;
+  }
+  return c.g.op("Mul", [mean, c.g.constant(div)]);
+}
+/** Adaptive average pooling as GlobalAveragePool (output 1) or AveragePool (sizes divide). */
+function adaptiveAvg(c: MappingContext, x: string, inSize: number[], out: number[], dynamic: boolean): string {
+  if (out.every((s) => s === 1)) return c.g.op("GlobalAveragePool", [x]);
+  if (dynamic) c.fail("adaptive average pooling over a dynamic spatial size has no ONNX mapping unless the output is 1");
+  if (inSize.every((s, i) => s % out[i] === 0)) {
+    const kernel = inSize.map((s, i) => s / out[i]);
+    return c.g.op("AveragePool", [x], { kernel_shape: kernel, strides: kernel });
+  }
+  // Windows of unequal size (floor(i * I / O) to ceil((i + 1) * I / O)): one mean per window and
+  // dim, concatenated; a rectangle's mean is the mean of its rows' means, so dims go one at a time.
+  const nd = inSize.length;
+  let v = x;
+  for (let d = 0; d < nd; d++) {
+    const axis = 2 + d;
+    const parts = Array.from({ length: out[d] }, (_, i) => {
+      const start = Math.floor((i * inSize[d]) / out[d]);
+      const end = Math.ceil(((i + 1) * inSize[d]) / out[d]);
+      return reduce(c, "ReduceMean", sliceOf(c, v, axis, start, end, 1), [axis], true);
+    });
+    v = parts.length === 1 ? parts[0] : c.g.op("Concat", parts, { axis });
+  }
+  return v;
+}
 const adaptiveAvgPool = (nd: number): Mapping => (c) => {
   const x = c.arg<Tensor>(0);
   const inSize = x.shape.slice(-nd);
   const out = tuple(c.arg<Size>(1), nd, 1).map((s, i) => (s === null ? inSize[i] : s));
-  if (out.every((s) => s === 1)) return c.g.op("GlobalAveragePool", [c.in(0)]);
-  const x0 = c.in(0);
-  if (inSize.some((_, i) => c.g.isDynamicDim(x0, x.dim() - nd + i))) c.fail("adaptive average pooling over a dynamic spatial size has no ONNX mapping unless the output is 1");
-  if (inSize.some((s, i) => s % out[i] !== 0)) c.fail(`adaptive average pooling from ${JSON.stringify(inSize)} to ${JSON.stringify(out)} has no ONNX mapping (sizes must divide)`);
-  const kernel = inSize.map((s, i) => s / out[i]);
-  return c.g.op("AveragePool", [x0], { kernel_shape: kernel, strides: kernel });
+  const dynamic = inSize.some((_, i) => c.g.isDynamicDim(c.in(0), x.dim() - nd + i));
+  return withBatch(c, nd, (xb) => adaptiveAvg(c, xb, inSize, out, dynamic));
+};
+
+/** Group norm: InstanceNormalization over [N, G, rest] (per-group statistics), then the per-channel affine. */
+function groupNormOf(c: MappingContext, groups: number, weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number): string {
+  const x = c.arg<Tensor>(0);
+  const dt = c.out().dtype;
+  const v = c.in(0);
+  const grouped = c.g.op("Reshape", [v, c.g.ints([0, groups, -1])]);
+  const normed = c.g.op("InstanceNormalization", [grouped, c.g.constant(filled([groups], 1, dt)), c.g.constant(filled([groups], 0, dt))], { epsilon: { float: eps } });
+  let y = c.g.op("Reshape", [normed, c.g.op("Shape", [v])]);
+  const perChannel = [x.shape[1], ...Array(x.dim() - 2).fill(1)];
+  if (weight) y = c.g.op("Mul", [y, c.g.op("Reshape", [c.g.value(weight), c.g.ints(perChannel)])]);
+  if (bias) y = c.g.op("Add", [y, c.g.op("Reshape", [c.g.value(bias), c.g.ints(perChannel)])]);
+  return y;
+}
+
+/** F.interpolate as Resize; "area" as adaptive average pooling. */
+const interpolateMapping: Mapping = (c) => {
+  const x = c.arg<Tensor>(0);
+  const o = c.arg<Record<string, any>>(1);
+  const mode: string = o.mode ?? "nearest";
+  const nd = x.dim() - 2;
+  const inSize = x.shape.slice(2);
+  const outSize = c.out().shape.slice(2);
+  const v = c.in(0);
+  const dynamicSpatial = inSize.some((_, i) => c.g.isDynamicDim(v, 2 + i));
+  if (mode === "area") return adaptiveAvg(c, v, inSize, outSize, dynamicSpatial);
+  const attrs: Record<string, AttrValue> = {};
+  if (mode === "nearest") Object.assign(attrs, { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: "floor" });
+  else if (mode === "nearest-exact") Object.assign(attrs, { mode: "nearest", coordinate_transformation_mode: "half_pixel", nearest_mode: "round_prefer_ceil" });
+  else if (mode === "linear" || mode === "bilinear" || mode === "bicubic") {
+    Object.assign(attrs, { mode: mode === "bicubic" ? "cubic" : "linear", coordinate_transformation_mode: o.alignCorners ? "align_corners" : "half_pixel" });
+    if (mode === "bicubic") attrs.cubic_coeff_a = { float: -0.75 };
+  } else c.fail(`interpolate mode '${mode}' has no ONNX mapping`);
+  // A scale factor as given (not recomputed) sets PyTorch's source positions: pass it as Resize's
+  // scales. A size (or a recomputed scale) fixes the output: pass the sizes.
+  const scaleGiven = o.scaleFactor !== undefined && o.scaleFactor !== null && !o.recomputeScaleFactor && o.size == null;
+  if (scaleGiven) {
+    const sf = tuple(o.scaleFactor, nd, 1);
+    const scales = Tensor.make([nd + 2], float32);
+    scales.storage.data.set([1, 1, ...sf]);
+    return c.g.op("Resize", [v, "", c.g.constant(scales)], attrs);
+  }
+  if (dynamicSpatial) c.fail("interpolate to a fixed size from a dynamic spatial size: export the spatial dims as static");
+  return c.g.op("Resize", [v, "", "", c.g.shapeValue(c.out().shape, c.outShape2())], attrs);
 };
 
 /** triu / tril: Trilu from opset 14; before, a product with the traced mask (static sizes). */
@@ -654,8 +794,11 @@ export const mappings: Record<string, Mapping> = {
   avgPool2d: avgPool(2),
   adaptiveAvgPool1d: adaptiveAvgPool(1),
   adaptiveAvgPool2d: adaptiveAvgPool(2),
+  convTranspose1d: convTranspose(1),
+  convTranspose2d: convTranspose(2),
+  interpolate: interpolateMapping,
 
-  // for attention (API.md: torch.triu(x, diagonal?), torch.tril, x.repeat(...sizes)), once they report
+  // masks and tiling (torch.triu(x, diagonal?), torch.tril, x.repeat(...sizes))
   triu: (c) => trilu(c, 1),
   tril: (c) => trilu(c, 0),
   repeat: (c) => {
@@ -703,6 +846,25 @@ export const mappings: Record<string, Mapping> = {
     const scale = o.weight ? c.g.value(o.weight) : c.g.constant(filled([n], 1, dt));
     const bias = o.bias ? c.g.value(o.bias) : c.g.constant(filled([n], 0, dt));
     return c.g.op("BatchNormalization", [c.in(0), scale, bias, c.in(1), c.in(2)], { epsilon: { float: o.eps ?? 1e-5 }, momentum: { float: 1 - (o.momentum ?? 0.1) } });
+  },
+  groupNorm: (c) => {
+    const o = c.arg<{ weight?: Tensor | null; bias?: Tensor | null; eps?: number }>(2);
+    return groupNormOf(c, c.arg(1), o.weight, o.bias, o.eps ?? 1e-5);
+  },
+  instanceNorm: (c) => {
+    const x = c.arg<Tensor>(0);
+    const o = c.arg<{ runningMean?: Tensor | null; runningVar?: Tensor | null; weight?: Tensor | null; bias?: Tensor | null; useInputStats?: boolean; eps?: number }>(1);
+    const eps = o.eps ?? 1e-5;
+    const dt = c.out().dtype;
+    const n = x.shape[1];
+    const scale = o.weight ? c.g.value(o.weight) : c.g.constant(filled([n], 1, dt));
+    const bias = o.bias ? c.g.value(o.bias) : c.g.constant(filled([n], 0, dt));
+    if (o.useInputStats ?? true) return c.g.op("InstanceNormalization", [c.in(0), scale, bias], { epsilon: { float: eps } });
+    // trackRunningStats in eval mode: the running statistics, as batch norm uses them
+    const mean = o.runningMean;
+    const variance = o.runningVar;
+    if (!mean || !variance) return c.fail("instance norm without input statistics needs running statistics");
+    return c.g.op("BatchNormalization", [c.in(0), scale, bias, c.g.value(mean), c.g.value(variance)], { epsilon: { float: eps } });
   },
   embedding: (c) => {
     const o = c.arg<{ paddingIdx?: number | null; maxNorm?: number | null } | undefined>(2) ?? {};
