@@ -6,7 +6,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { AttributeType, DataType, type TensorProtoObject } from "./proto.js";
 import type { OpCall } from "./recorder.js";
 
-export type AttrValue = number | string | number[] | { floats: number[] } | { float: number } | { tensor: TensorProtoObject };
+export type AttrValue = number | string | number[] | { floats: number[] } | { float: number } | { strings: string[] } | { tensor: TensorProtoObject };
 
 export interface NodeObject {
   op_type: string;
@@ -63,6 +63,7 @@ function attribute(name: string, value: AttrValue): Record<string, unknown> {
   if (typeof value === "number") return { name, type: AttributeType.INT, i: value };
   if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: value };
   if ("floats" in value) return { name, type: AttributeType.FLOATS, floats: value.floats };
+  if ("strings" in value) return { name, type: AttributeType.STRINGS, strings: value.strings.map((v) => new TextEncoder().encode(v)) };
   if ("float" in value) return { name, type: AttributeType.FLOAT, f: value.float };
   return { name, type: AttributeType.TENSOR, t: value.tensor };
 }

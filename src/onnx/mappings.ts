@@ -361,6 +361,86 @@ function groupNormOf(c: MappingContext, groups: number, weight: Tensor | null | 
   return y;
 }
 
+/** What RNN, GRU and LSTM modules report besides their tensors (src/nn/modules/rnn.ts). */
+interface RNNSpec {
+  mode: "LSTM" | "GRU" | "RNN_TANH" | "RNN_RELU";
+  numLayers: number;
+  hiddenSize: number;
+  bidirectional: boolean;
+  batchFirst: boolean;
+  bias: boolean;
+  projSize: number;
+  dropout: number;
+}
+
+/**
+ * A recurrent module as ONNX's own LSTM / GRU / RNN nodes, one per layer (ONNX's ops are single
+ * layer). PyTorch keeps its gates in the order i,f,g,o (LSTM) and r,z,n (GRU); ONNX wants i,o,f,c
+ * and z,r,h, so each weight and bias is split into gates and concatenated back in ONNX's order, in
+ * the graph, so the initializers stay the state dict's tensors. GRU's n gate applies r after the
+ * hidden product, as ONNX's linear_before_reset=1. ONNX's Y is [T, directions, B, H]: it becomes
+ * PyTorch's [T, B, directions * H] (and batch-first) by Transpose and Reshape.
+ */
+const rnnMapping: Mapping = (c) => {
+  const x = c.arg<Tensor>(0);
+  const weights = c.arg<Tensor[]>(3);
+  const s = c.arg<RNNSpec>(4);
+  if (s.projSize > 0) c.fail("an LSTM with projSize has no ONNX mapping (ONNX's LSTM has no projection)");
+  if (s.dropout > 0 && s.numLayers > 1) c.fail("dropout between recurrent layers in training mode cannot be exported; call model.eval() (export does)");
+  const lstm = s.mode === "LSTM";
+  const gru = s.mode === "GRU";
+  const gates = lstm ? 4 : gru ? 3 : 1;
+  const order = lstm ? [0, 3, 1, 2] : gru ? [1, 0, 2] : [0];
+  const dirs = s.bidirectional ? 2 : 1;
+  const H = s.hiddenSize;
+  const unbatched = x.dim() === 2;
+  const perDir = s.bias ? 4 : 2;
+
+  let v = c.in(0);
+  if (unbatched) v = unsqueeze(c, v, [s.batchFirst ? 0 : 1]);
+  if (s.batchFirst) v = c.g.op("Transpose", [v], { perm: [1, 0, 2] });
+  const state = (i: number): string | null => {
+    if (!c.arg(i)) return null;
+    return unbatched ? unsqueeze(c, c.in(i), [1]) : c.in(i);
+  };
+  const h0 = state(1);
+  const c0 = lstm ? state(2) : null;
+  const reorder = (w: Tensor): string => {
+    const name = c.g.value(w);
+    if (gates === 1) return name;
+    const parts = c.g.node("Split", [name, c.g.ints(Array(gates).fill(H))], { axis: 0 }, gates);
+    return c.g.op("Concat", order.map((k) => parts[k]), { axis: 0 });
+  };
+  const perDirection = (layer: number, f: (ws: Tensor[]) => string): string => {
+    const parts = Array.from({ length: dirs }, (_, d) => unsqueeze(c, f(weights.slice((layer * dirs + d) * perDir, (layer * dirs + d + 1) * perDir)), [0]));
+    return parts.length === 1 ? parts[0] : c.g.op("Concat", parts, { axis: 0 });
+  };
+  const attrs: Record<string, AttrValue> = { hidden_size: H, direction: dirs === 2 ? "bidirectional" : "forward" };
+  if (gru) attrs.linear_before_reset = 1;
+  if (s.mode === "RNN_RELU") attrs.activations = { strings: Array(dirs).fill("Relu") };
+  const hN: string[] = [];
+  const cN: string[] = [];
+  for (let layer = 0; layer < s.numLayers; layer++) {
+    const W = perDirection(layer, (ws) => reorder(ws[0]));
+    const R = perDirection(layer, (ws) => reorder(ws[1]));
+    const B = s.bias ? perDirection(layer, (ws) => c.g.op("Concat", [reorder(ws[2]), reorder(ws[3])], { axis: 0 })) : "";
+    const inputs = [v, W, R, B, "", h0 ? sliceOf(c, h0, 0, layer * dirs, (layer + 1) * dirs, 1) : ""];
+    if (lstm) inputs.push(c0 ? sliceOf(c, c0, 0, layer * dirs, (layer + 1) * dirs, 1) : "");
+    while (inputs[inputs.length - 1] === "") inputs.pop();
+    const outs = c.g.node(lstm ? "LSTM" : gru ? "GRU" : "RNN", inputs, attrs, lstm ? 3 : 2);
+    v = c.g.op("Reshape", [c.g.op("Transpose", [outs[0]], { perm: [0, 2, 1, 3] }), c.g.ints([0, 0, -1])]);
+    hN.push(outs[1]);
+    if (lstm) cN.push(outs[2]);
+  }
+  if (s.batchFirst) v = c.g.op("Transpose", [v], { perm: [1, 0, 2] });
+  if (unbatched) v = squeezeAxes(c, v, [s.batchFirst ? 0 : 1]);
+  const finalState = (parts: string[]): string => {
+    const all = parts.length === 1 ? parts[0] : c.g.op("Concat", parts, { axis: 0 });
+    return unbatched ? squeezeAxes(c, all, [1]) : all;
+  };
+  return lstm ? [v, finalState(hN), finalState(cN)] : [v, finalState(hN)];
+};
+
 /** F.interpolate as Resize; "area" as adaptive average pooling. */
 const interpolateMapping: Mapping = (c) => {
   const x = c.arg<Tensor>(0);
@@ -797,6 +877,7 @@ export const mappings: Record<string, Mapping> = {
   convTranspose1d: convTranspose(1),
   convTranspose2d: convTranspose(2),
   interpolate: interpolateMapping,
+  rnn: rnnMapping,
 
   // masks and tiling (torch.triu(x, diagonal?), torch.tril, x.repeat(...sizes))
   triu: (c) => trilu(c, 1),
