@@ -441,6 +441,135 @@ const rnnMapping: Mapping = (c) => {
   return lstm ? [v, finalState(hN), finalState(cN)] : [v, finalState(hN)];
 };
 
+/** x @ w^T + b for a weight [out, in] (ONNX MatMul broadcasts over x's leading dims). */
+function linearOf(c: MappingContext, x: string, w: string, b: string | null): string {
+  const y = c.g.op("MatMul", [x, c.g.op("Transpose", [w], { perm: [1, 0] })]);
+  return b ? c.g.op("Add", [y, b]) : y;
+}
+/** A mask as an additive float one: a bool mask gets -inf where it is `masked` (true or false), 0 elsewhere. */
+function additiveMask(c: MappingContext, maskDtype: DType, name: string, masked: "true" | "false"): string {
+  const dt = c.out().dtype;
+  if (maskDtype !== bool) return c.g.cast(name, maskDtype, dt);
+  const ninf = scalarOf(c, Number.NEGATIVE_INFINITY, dt);
+  const zero = scalarOf(c, 0, dt);
+  return c.g.op("Where", masked === "true" ? [name, ninf, zero] : [name, zero, ninf]);
+}
+
+/**
+ * F.multiHeadAttentionForward (nn.MultiheadAttention, transformer layers) as MatMul / Softmax:
+ * heads kept as their own dim ([N, H, L, hd]) so that every Reshape target is made of constants
+ * (0 = keep the input's size), whatever sizes are dynamic. Masks follow PyTorch 2.x: a bool mask
+ * marks what may not be attended, a float mask is added; both are merged before the scores.
+ */
+const mhaMapping: Mapping = (c) => {
+  const query = c.arg<Tensor>(0);
+  const numHeads = c.arg<number>(4);
+  const o = c.arg<Record<string, any>>(13) ?? {};
+  if (c.arg(7) || c.arg(8)) c.fail("multi-head attention with bias_k / bias_v has no ONNX mapping");
+  if (c.arg(9)) c.fail("multi-head attention with addZeroAttn has no ONNX mapping");
+  if (o.staticK || o.staticV) c.fail("multi-head attention with static keys / values has no ONNX mapping");
+  if ((o.training ?? true) && c.arg<number>(10) > 0) c.fail("attention dropout in training mode cannot be exported; call model.eval() (export does)");
+  const batched = query.dim() === 3;
+  const E = query.shape[query.dim() - 1];
+  const hd = E / numHeads;
+  const dt = c.out().dtype;
+  const input = (i: number) => (batched ? c.in(i) : unsqueeze(c, c.in(i), [1]));
+  const [qIn, kIn, vIn] = [input(0), c.in(1) === c.in(0) ? null : input(1), c.in(2) === c.in(1) ? null : input(2)];
+  const kSrc = kIn ?? qIn;
+  const vSrc = vIn ?? kSrc;
+  const inBias = c.arg<Tensor | null>(6);
+  const biases = inBias ? c.g.node("Split", [c.g.value(inBias), c.g.ints([E, E, E])], { axis: 0 }, 3) : [null, null, null];
+  let q: string;
+  let k: string;
+  let v: string;
+  if (o.useSeparateProjWeight) {
+    q = linearOf(c, qIn, c.g.value(o.qProjWeight), biases[0]);
+    k = linearOf(c, kSrc, c.g.value(o.kProjWeight), biases[1]);
+    v = linearOf(c, vSrc, c.g.value(o.vProjWeight), biases[2]);
+  } else if (kSrc === qIn && vSrc === qIn) {
+    // self-attention: one product with the packed weight, split after (as PyTorch computes it)
+    const packed = linearOf(c, qIn, c.in(5), inBias ? c.in(6) : null);
+    [q, k, v] = c.g.node("Split", [packed, c.g.ints([E, E, E])], { axis: -1 }, 3);
+  } else {
+    const w = c.g.node("Split", [c.in(5), c.g.ints([E, E, E])], { axis: 0 }, 3);
+    q = linearOf(c, qIn, w[0], biases[0]);
+    k = linearOf(c, kSrc, w[1], biases[1]);
+    v = linearOf(c, vSrc, w[2], biases[2]);
+  }
+  const heads = (x: string, perm: number[]) => c.g.op("Transpose", [c.g.op("Reshape", [x, c.g.ints([0, 0, numHeads, hd])])], { perm });
+  const qh = heads(q, [1, 2, 0, 3]); // [N, H, L, hd]
+  const kh = heads(k, [1, 2, 3, 0]); // [N, H, hd, S]
+  const vh = heads(v, [1, 2, 0, 3]); // [N, H, S, hd]
+  let scores = c.g.op("MatMul", [c.g.op("Div", [qh, scalarOf(c, Math.sqrt(hd), dt)]), kh]); // [N, H, L, S]
+
+  let mask: string | null = null;
+  const attnMask = o.attnMask as Tensor | null | undefined;
+  if (attnMask) {
+    mask = additiveMask(c, attnMask.dtype, c.g.value(attnMask), "true");
+    if (attnMask.dim() === 3) {
+      // [N * H, L, S] -> [N, H, L, S]
+      const ls = c.g.op("Slice", [c.g.op("Shape", [mask]), c.g.ints([1]), c.g.ints([3])]);
+      mask = c.g.op("Reshape", [mask, c.g.op("Concat", [c.g.ints([-1, numHeads]), ls], { axis: 0 })]);
+    }
+  }
+  const kpm = o.keyPaddingMask as Tensor | null | undefined;
+  if (kpm) {
+    let m = additiveMask(c, kpm.dtype, c.g.value(kpm), "true");
+    m = unsqueeze(c, m, batched ? [1, 2] : [0, 1, 2]); // [N, 1, 1, S]
+    mask = mask ? c.g.op("Add", [mask, m]) : m;
+  }
+  if (mask) scores = c.g.op("Add", [mask, scores]);
+  const weights = c.g.op("Softmax", [scores], { axis: -1 });
+  const ctx = c.g.op("MatMul", [weights, vh]); // [N, H, L, hd]
+  const merged = c.g.op("Reshape", [c.g.op("Transpose", [ctx], { perm: [2, 0, 1, 3] }), c.g.ints([0, 0, E])]);
+  const outBias = c.arg<Tensor | null>(12);
+  let out = linearOf(c, merged, c.in(11), outBias ? c.in(12) : null);
+  if (!batched) out = squeezeAxes(c, out, [1]);
+  if (c.call.outputs.length === 1) return out;
+  let w = weights;
+  if (o.averageAttnWeights ?? true) w = c.g.op("Div", [reduce(c, "ReduceSum", w, [1], false), scalarOf(c, numHeads, dt)]);
+  if (!batched) w = squeezeAxes(c, w, [0]);
+  return [out, w];
+};
+
+/** F.scaledDotProductAttention: softmax(Q K^T * scale + mask) V, the scale split over Q and K as kindling computes it. */
+const sdpaMapping: Mapping = (c) => {
+  const q = c.arg<Tensor>(0);
+  const k = c.arg<Tensor>(1);
+  const o = c.arg<Record<string, any>>(3) ?? {};
+  if ((o.dropoutP ?? 0) > 0) c.fail("scaled_dot_product_attention with dropoutP > 0 draws random masks and cannot be exported");
+  const dt = c.out().dtype;
+  const E = q.shape[q.dim() - 1];
+  const scale: number = o.scale ?? 1 / Math.sqrt(E);
+  const factor = Math.sqrt(Math.abs(scale));
+  const perm = [...Array(k.dim()).keys()];
+  [perm[k.dim() - 2], perm[k.dim() - 1]] = [perm[k.dim() - 1], perm[k.dim() - 2]];
+  const qs = c.g.op("Mul", [c.in(0), scalarOf(c, scale < 0 ? -factor : factor, dt)]);
+  const kt = c.g.op("Mul", [c.g.op("Transpose", [c.in(1)], { perm }), scalarOf(c, factor, dt)]);
+  let scores = c.g.op("MatMul", [qs, kt]);
+  const attnMask = o.attnMask as Tensor | null | undefined;
+  if (o.isCausal) {
+    const L = q.shape[q.dim() - 2];
+    const S = k.shape[k.dim() - 2];
+    const dynamic = c.g.isDynamicDim(c.in(0), q.dim() - 2) || c.g.isDynamicDim(c.in(1), k.dim() - 2);
+    let lower: string;
+    if (!dynamic) {
+      const m = Tensor.make([L, S], bool);
+      for (let i = 0; i < L; i++) for (let j = 0; j < S; j++) m.storage.data[i * S + j] = j <= i ? 1 : 0;
+      lower = c.g.constant(m);
+    } else {
+      if (c.opset < 14) c.fail("a causal mask over a dynamic sequence length needs opset 14 or later (Trilu)");
+      const ls = c.g.op("Slice", [c.g.op("Shape", [scores]), c.g.ints([-2]), c.g.ints([Number.MAX_SAFE_INTEGER])]);
+      const ones = c.g.op("ConstantOfShape", [ls], { value: { tensor: fillTensor(c, 1) } });
+      lower = c.g.cast(c.g.op("Trilu", [ones, c.g.scalar(0, int64)], { upper: 0 }), dt, bool);
+    }
+    scores = c.g.op("Add", [scores, additiveMask(c, bool, lower, "false")]);
+  } else if (attnMask) {
+    scores = c.g.op("Add", [scores, additiveMask(c, attnMask.dtype, c.g.value(attnMask), "false")]);
+  }
+  return c.g.op("MatMul", [c.g.op("Softmax", [scores], { axis: -1 }), c.in(2)]);
+};
+
 /** F.interpolate as Resize; "area" as adaptive average pooling. */
 const interpolateMapping: Mapping = (c) => {
   const x = c.arg<Tensor>(0);
@@ -878,6 +1007,8 @@ export const mappings: Record<string, Mapping> = {
   convTranspose2d: convTranspose(2),
   interpolate: interpolateMapping,
   rnn: rnnMapping,
+  multiHeadAttentionForward: mhaMapping,
+  scaledDotProductAttention: sdpaMapping,
 
   // masks and tiling (torch.triu(x, diagonal?), torch.tril, x.repeat(...sizes))
   triu: (c) => trilu(c, 1),
