@@ -179,7 +179,7 @@ export class GraphBuilder {
     if (name !== undefined) return name;
     if (t.gradFn) {
       throw new ExportError(
-        `a tensor computed by ${t.gradFn.name} reached '${this.current?.op}', but the op that computed it does not report to the tracer; add the tracer line to its entry point (src/onnx/README.md)`,
+        `a tensor computed by ${t.gradFn.name} reached ${this.current ? `'${this.current.op}'` : "the graph's outputs"}, but the op that computed it does not report to the tracer; add the tracer line to its entry point (src/onnx/README.md)`,
         this.current ?? undefined,
       );
     }

@@ -1088,9 +1088,24 @@ export const mappings: Record<string, Mapping> = {
     const padding = c.arg<number[]>(1);
     const o = c.arg<{ value?: number; mode?: string } | undefined>(2) ?? {};
     const value = o.value ?? 0;
-    const mode = { constant: "constant", reflect: "reflect", replicate: "edge" }[o.mode ?? "constant"];
-    if (!mode) c.fail(`padding mode '${o.mode}' has no ONNX mapping before opset 19`);
     const nd = x.dim();
+    if (o.mode === "circular") {
+      // ONNX's Pad has no wrap mode before opset 19: each dim is wrapped by concatenating its ends.
+      let v = c.in(0);
+      for (let i = 0; i < padding.length / 2; i++) {
+        const axis = nd - 1 - i;
+        const [l, r] = [padding[2 * i], padding[2 * i + 1]];
+        if (l < 0 || r < 0) c.fail("circular padding by a negative amount has no ONNX mapping");
+        if (l === 0 && r === 0) continue;
+        if (c.g.isDynamicDim(c.in(0), axis)) c.fail("circular padding along a dynamic axis has no ONNX mapping");
+        const size = x.shape[axis];
+        const parts = [...(l > 0 ? [sliceOf(c, v, axis, size - l, size, 1)] : []), v, ...(r > 0 ? [sliceOf(c, v, axis, 0, r, 1)] : [])];
+        v = c.g.op("Concat", parts, { axis });
+      }
+      return c.g.op("Identity", [v]);
+    }
+    const mode = { constant: "constant", reflect: "reflect", replicate: "edge" }[o.mode ?? "constant"];
+    if (!mode) c.fail(`padding mode '${o.mode}' has no ONNX mapping`);
     const begins = Array(nd).fill(0);
     const ends = Array(nd).fill(0);
     for (let i = 0; i < padding.length / 2; i++) {

@@ -83,7 +83,7 @@ class Signal extends nn.Module {
   conv = new nn.Conv1d(3, 8, 5, { stride: 2, padding: 2 });
   bn = new nn.BatchNorm1d(8);
   pool = new nn.MaxPool1d(2);
-  conv2 = new nn.Conv1d(8, 8, 3, { groups: 4, padding: "same" });
+  conv2 = new nn.Conv1d(8, 8, 3, { groups: 4, padding: 1, paddingMode: "circular" });
   avg = new nn.AvgPool1d(3, 1, 1, false, false);
   inorm = new nn.InstanceNorm1d(8);
   adaptive = new nn.AdaptiveAvgPool1d(4);
@@ -99,7 +99,7 @@ class Signal extends nn.Module {
   }
 }
 
-test("a 1-d model (Conv1d, BatchNorm1d, MaxPool1d, AvgPool1d, InstanceNorm1d, linear Upsample, ConvTranspose1d) matches", { skip }, async () => {
+test("a 1-d model (Conv1d with circular padding, BatchNorm1d, MaxPool1d, AvgPool1d, InstanceNorm1d, linear Upsample, ConvTranspose1d) matches", { skip }, async () => {
   torch.manualSeed(42);
   const model = new Signal();
   warmUp(model, () => torch.randn(6, 3, 32));

@@ -90,3 +90,27 @@ test("an LSTM with projSize is an export error naming the module (ONNX's LSTM ha
   const model = new nn.Sequential(new nn.LSTM(3, 6, { projSize: 2 }));
   assert.throws(() => torch.onnx.exportBuffer(model, torch.randn(4, 2, 3)), /rnn: an LSTM with projSize has no ONNX mapping.*in module '0' of type LSTM/);
 });
+
+class Cells extends nn.Module {
+  lstm = new nn.LSTMCell(4, 6);
+  gru = new nn.GRUCell(6, 5);
+  rnn = new nn.RNNCell(5, 3, { nonlinearity: "relu" });
+  override forward(x: Tensor): Tensor[] {
+    // x [T, B, 4], unrolled over T (the loop runs at trace time, as in PyTorch's exporter)
+    let hc: [Tensor, Tensor] | null = null;
+    let g: Tensor | null = null;
+    let r: Tensor | null = null;
+    for (const xt of x.unbind(0)) {
+      hc = this.lstm.call(xt, hc) as [Tensor, Tensor];
+      g = this.gru.call(hc[0], g) as Tensor;
+      r = this.rnn.call(g, r) as Tensor;
+    }
+    return [hc![1], g!, r!];
+  }
+}
+
+test("LSTMCell, GRUCell and RNNCell unrolled over a sequence match (the fused cell kernels export as their ops)", { skip }, async () => {
+  torch.manualSeed(55);
+  const model = new Cells();
+  await checkExport(model, (b) => [torch.randn(3, b, 4)], { dynamicAxes: { input: { 1: "batch" } } }, [2], [[1], [5]]);
+});
