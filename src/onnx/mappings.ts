@@ -2,7 +2,7 @@
 // src/ops/trace.ts). An entry receives the call (its arguments as given, its traced outputs) and
 // emits nodes through the GraphBuilder; it returns the value name of each output tensor.
 //
-// Adding an op (for example Conv, MaxPool, AveragePool, Resize, LSTM/GRU/RNN, attention):
+// Adding an op:
 //   1. in the op's entry point (src/ops/... or src/nn/functional/...), first line:
 //        if (tracer !== null && tracer.depth === 0) return tracer.call("conv2d", conv2d, [input, weight, bias, opts]);
 //   2. here, one entry:
