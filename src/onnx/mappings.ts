@@ -552,17 +552,8 @@ const sdpaMapping: Mapping = (c) => {
     const L = q.shape[q.dim() - 2];
     const S = k.shape[k.dim() - 2];
     const dynamic = c.g.isDynamicDim(c.in(0), q.dim() - 2) || c.g.isDynamicDim(c.in(1), k.dim() - 2);
-    let lower: string;
-    if (!dynamic) {
-      const m = Tensor.make([L, S], bool);
-      for (let i = 0; i < L; i++) for (let j = 0; j < S; j++) m.storage.data[i * S + j] = j <= i ? 1 : 0;
-      lower = c.g.constant(m);
-    } else {
-      if (c.opset < 14) c.fail("a causal mask over a dynamic sequence length needs opset 14 or later (Trilu)");
-      const ls = c.g.op("Slice", [c.g.op("Shape", [scores]), c.g.ints([-2]), c.g.ints([Number.MAX_SAFE_INTEGER])]);
-      const ones = c.g.op("ConstantOfShape", [ls], { value: { tensor: fillTensor(c, 1) } });
-      lower = c.g.cast(c.g.op("Trilu", [ones, c.g.scalar(0, int64)], { upper: 0 }), dt, bool);
-    }
+    // the scores [..., L, S] carry both sizes
+    const lower = triangleKept(c, scores, Math.max(q.dim(), k.dim()), L, S, 0, 0, dynamic);
     scores = c.g.op("Add", [scores, additiveMask(c, bool, lower, "false")]);
   } else if (attnMask) {
     scores = c.g.op("Add", [scores, additiveMask(c, attnMask.dtype, c.g.value(attnMask), "false")]);
@@ -601,17 +592,32 @@ const interpolateMapping: Mapping = (c) => {
   return c.g.op("Resize", [v, "", "", c.g.shapeValue(c.out().shape, c.outShape2())], attrs);
 };
 
-/** triu / tril: Trilu from opset 14; before, a product with the traced mask (static sizes). */
+/**
+ * Where triu (upper) / tril keeps x's last two dims: a constant when they are static, else built
+ * from Range over their sizes (Trilu is opset 14; this works at 13).
+ */
+function triangleKept(c: MappingContext, v: string, nd: number, r: number, n: number, upper: 0 | 1, k: number, dynamic: boolean): string {
+  if (!dynamic) {
+    const mask = Tensor.make([r, n], bool);
+    for (let i = 0; i < r; i++) for (let j = 0; j < n; j++) mask.storage.data[i * n + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
+    return c.g.constant(mask);
+  }
+  const shape = c.g.op("Shape", [v]);
+  const size = (d: number) => c.g.op("Gather", [shape, c.g.scalar(d, int64)], { axis: 0 });
+  const range = (d: number) => c.g.op("Range", [c.g.scalar(0, int64), size(d), c.g.scalar(1, int64)]);
+  const diff = c.g.op("Sub", [unsqueeze(c, range(nd - 1), [0]), unsqueeze(c, range(nd - 2), [1])]); // j - i
+  return c.g.op(upper ? "GreaterOrEqual" : "LessOrEqual", [diff, c.g.scalar(k, int64)]);
+}
+
+/** triu / tril: Trilu from opset 14; before, a Where on the kept triangle. */
 function trilu(c: MappingContext, upper: 0 | 1): string {
   const x = c.arg<Tensor>(0);
   const k: number = c.arg(1) ?? 0;
   if (c.opset >= 14) return c.g.op("Trilu", [c.in(0), c.g.scalar(k, int64)], { upper });
   const [r, n] = x.shape.slice(-2);
   const v = c.in(0);
-  if (c.g.isDynamicDim(v, x.dim() - 1) || c.g.isDynamicDim(v, x.dim() - 2)) c.fail("triu/tril over dynamic sizes needs opset 14 or later");
-  const mask = Tensor.make([r, n], bool);
-  for (let i = 0; i < r; i++) for (let j = 0; j < n; j++) mask.storage.data[i * n + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
-  return c.g.op("Where", [c.g.constant(mask), v, c.g.scalar(0, x.dtype)]);
+  const dynamic = c.g.isDynamicDim(v, x.dim() - 1) || c.g.isDynamicDim(v, x.dim() - 2);
+  return c.g.op("Where", [triangleKept(c, v, x.dim(), r, n, upper, k, dynamic), v, c.g.scalar(0, x.dtype)]);
 }
 
 // ---------------------------------------------------------------- the table

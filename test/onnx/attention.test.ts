@@ -65,9 +65,10 @@ test("F.scaledDotProductAttention (causal, bool mask, custom scale) matches with
   const model = new Sdpa();
   const axes = { dynamicAxes: { input_0: { 0: "batch", 2: "len" }, input_1: { 0: "batch", 2: "len" }, input_2: { 0: "batch", 2: "len" }, input_3: { 0: "len", 1: "len" } } };
   const inputs = (b: number, l: number) => [torch.randn(b, 2, l, 4), torch.randn(b, 2, l, 4), torch.randn(b, 2, l, 4), torch.ones([l, l], { dtype: torch.bool }).tril().logicalOr(torch.rand(l, l).gt(0.5))];
-  await checkExport(model, inputs, axes, [2, 5], [[1, 5], [3, 9]]);
-  // Static sizes take the constant causal mask, and opset 13 (no Trilu) still works then.
-  await checkExport(model, inputs, { opsetVersion: 13 }, [2, 5], [[2, 5]]);
+  // Opset 13 has no Trilu: the causal mask is built from Range over the dynamic length instead.
+  for (const opsetVersion of [13, 17]) await checkExport(model, inputs, { ...axes, opsetVersion }, [2, 5], [[1, 5], [3, 9]]);
+  // Static sizes take a constant causal mask.
+  await checkExport(model, inputs, {}, [2, 5], [[2, 5]]);
 });
 
 class TextEncoder extends nn.Module {
@@ -104,8 +105,10 @@ class CausalEncoder extends nn.Module {
   }
 }
 
-test("a pre-norm GELU TransformerEncoder with a causal mask made inside forward matches at several lengths", { skip }, async () => {
+test("a pre-norm GELU TransformerEncoder with a causal mask made inside forward matches at several lengths, opsets 13 to 18", { skip }, async () => {
   torch.manualSeed(63);
   const model = new CausalEncoder();
-  await checkExport(model, (b, t) => [torch.randn(t, b, 8)], { dynamicAxes: { input: { 0: "time", 1: "batch" } } }, [2, 5], [[1, 5], [3, 2], [2, 9]]);
+  for (const opsetVersion of [13, 17, 18]) {
+    await checkExport(model, (b, t) => [torch.randn(t, b, 8)], { dynamicAxes: { input: { 0: "time", 1: "batch" } }, opsetVersion }, [2, 5], [[1, 5], [3, 2], [2, 9]]);
+  }
 });

@@ -73,10 +73,10 @@ class Options2d extends nn.Module {
   }
 }
 
-test("conv options (groups, dilation, 'same', reflect/replicate padding), GroupNorm, InstanceNorm and ceil-mode pooling match", { skip }, async () => {
+test("conv options (groups, dilation, 'same', reflect/replicate padding), GroupNorm, InstanceNorm and ceil-mode pooling match at opsets 13, 17 and 18", { skip }, async () => {
   torch.manualSeed(41);
   const model = new Options2d();
-  await checkExport(model, (b) => [torch.randn(b, 4, 11, 9)], batchAxis, [2], [[1], [5]]);
+  for (const opsetVersion of [13, 17, 18]) await checkExport(model, (b) => [torch.randn(b, 4, 11, 9)], { ...batchAxis, opsetVersion }, [2], [[1], [5]]);
 });
 
 class Signal extends nn.Module {
@@ -128,11 +128,11 @@ class Decoder extends nn.Module {
   }
 }
 
-test("a decoder (ConvTranspose2d with outputPadding/dilation, nearest/bilinear/bicubic/area Upsample and F.interpolate) matches", { skip }, async () => {
+test("a decoder (ConvTranspose2d with outputPadding/dilation, nearest/bilinear/bicubic/area Upsample and F.interpolate) matches at opsets 13, 17 and 18", { skip }, async () => {
   torch.manualSeed(43);
   const model = new Decoder();
   warmUp(model, () => torch.randn(5, 8));
-  await checkExport(model, (b) => [torch.randn(b, 8)], batchAxis, [2], [[1], [3]]);
+  for (const opsetVersion of [13, 17, 18]) await checkExport(model, (b) => [torch.randn(b, 8)], { ...batchAxis, opsetVersion }, [2], [[1], [3]]);
 });
 
 test("unbatched Conv2d / MaxPool2d input ([C, H, W]) exports with the batch dim added and removed around the nodes", { skip }, async () => {
