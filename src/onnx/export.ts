@@ -62,9 +62,15 @@ function run(model: Module, inputs: Tensor[]): Trace {
   // Grad mode on, as PyTorch traces: a tensor computed from the weights by an op that does not
   // report to the tracer then shows itself by its grad_fn (see GraphBuilder.value).
   const { result, calls } = traceCalls(model, () => withGradMode(true, () => model.call(...inputs)));
-  const outputs = tensorsOf(result);
+  const outputs = outputTensors(result);
   if (outputs.length === 0) throw new ExportError("the model's forward returned no tensor");
   return { calls, outputs };
+}
+
+/** A forward's outputs in order, nested arrays flattened as PyTorch flattens nested tuples (an LSTM's [output, [h, c]]). */
+function outputTensors(result: unknown): Tensor[] {
+  if (Array.isArray(result)) return result.flatMap(outputTensors);
+  return tensorsOf(result);
 }
 
 /** Exports the model as ONNX ModelProto bytes (works in a browser). */

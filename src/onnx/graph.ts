@@ -6,7 +6,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { AttributeType, DataType, type TensorProtoObject } from "./proto.js";
 import type { OpCall } from "./recorder.js";
 
-export type AttrValue = number | string | number[] | { floats: number[] } | { float: number } | { tensor: TensorProtoObject };
+export type AttrValue = number | string | number[] | { floats: number[] } | { float: number } | { strings: string[] } | { tensor: TensorProtoObject };
 
 export interface NodeObject {
   op_type: string;
@@ -63,6 +63,7 @@ function attribute(name: string, value: AttrValue): Record<string, unknown> {
   if (typeof value === "number") return { name, type: AttributeType.INT, i: value };
   if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: value };
   if ("floats" in value) return { name, type: AttributeType.FLOATS, floats: value.floats };
+  if ("strings" in value) return { name, type: AttributeType.STRINGS, strings: value.strings.map((v) => new TextEncoder().encode(v)) };
   if ("float" in value) return { name, type: AttributeType.FLOAT, f: value.float };
   return { name, type: AttributeType.TENSOR, t: value.tensor };
 }
@@ -178,7 +179,7 @@ export class GraphBuilder {
     if (name !== undefined) return name;
     if (t.gradFn) {
       throw new ExportError(
-        `a tensor computed by ${t.gradFn.name} reached '${this.current?.op}', but the op that computed it does not report to the tracer; add the tracer line to its entry point (src/onnx/README.md)`,
+        `a tensor computed by ${t.gradFn.name} reached ${this.current ? `'${this.current.op}'` : "the graph's outputs"}, but the op that computed it does not report to the tracer; add the tracer line to its entry point (src/onnx/README.md)`,
         this.current ?? undefined,
       );
     }

@@ -2,7 +2,7 @@
 // src/ops/trace.ts). An entry receives the call (its arguments as given, its traced outputs) and
 // emits nodes through the GraphBuilder; it returns the value name of each output tensor.
 //
-// Adding an op (for example Conv, MaxPool, AveragePool, Resize, LSTM/GRU/RNN, attention):
+// Adding an op:
 //   1. in the op's entry point (src/ops/... or src/nn/functional/...), first line:
 //        if (tracer !== null && tracer.depth === 0) return tracer.call("conv2d", conv2d, [input, weight, bias, opts]);
 //   2. here, one entry:
@@ -16,7 +16,7 @@ import { reduceArgs, resolveDims } from "../ops/reduction.js";
 import { bool, type DType, float32, int64, resultType } from "../tensor/dtype.js";
 import { normalizeDim } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { ExportError, type GraphBuilder, onnxType, tensorProto as tensorProtoOf } from "./graph.js";
+import { type AttrValue, ExportError, type GraphBuilder, onnxType, tensorProto as tensorProtoOf } from "./graph.js";
 import type { OpCall } from "./recorder.js";
 
 export class MappingContext {
@@ -189,10 +189,10 @@ function splitOutputs(c: MappingContext, dim: number, sizes: number[]): string[]
   return c.g.node("Split", [x, c.g.ints(sizes)], { axis: dim }, sizes.length);
 }
 
-// Convolution and pooling, for F.conv1d/conv2d, F.maxPool1d/2d, F.avgPool1d/2d and
-// F.adaptiveAvgPool1d/2d as API.md names them. They take effect once those functions report to the
-// tracer with their arguments as given, e.g. tracer.call("conv2d", conv2d, [input, weight, bias, opts]);
-// options may be one object or PyTorch's positional order.
+// Convolution, pooling, normalisation and resampling: F.conv1d/2d, F.convTranspose1d/2d,
+// F.maxPool1d/2d, F.avgPool1d/2d, F.adaptiveAvgPool1d/2d, F.groupNorm, F.instanceNorm and
+// F.interpolate report with their options gathered into one object (a mapping also accepts
+// PyTorch's positional order, for callers that report that way).
 type Size = number | readonly number[];
 function tuple(v: Size | undefined | null, n: number, fallback: number): number[] {
   if (v === undefined || v === null) return Array(n).fill(fallback);
@@ -202,6 +202,15 @@ function optionsAt(c: MappingContext, i: number, names: string[]): Record<string
   const a = c.arg(i);
   if (a !== null && typeof a === "object" && !Array.isArray(a) && !(a instanceof Tensor)) return a as Record<string, any>;
   return Object.fromEntries(names.map((n, k) => [n, c.arg(i + k)]));
+}
+/**
+ * ONNX's Conv, ConvTranspose and pooling ops need a batch dim that PyTorch's accept without: an
+ * unbatched input ([C, *spatial]) gets one for the node and loses it after.
+ */
+function withBatch(c: MappingContext, nd: number, emit: (x: string) => string): string {
+  const x = c.arg<Tensor>(0);
+  if (x.dim() === nd + 2) return emit(c.in(0));
+  return squeezeAxes(c, emit(unsqueeze(c, c.in(0), [0])), [0]);
 }
 const conv = (nd: number): Mapping => (c) => {
   const w = c.arg<Tensor>(1);
@@ -220,49 +229,395 @@ const conv = (nd: number): Mapping => (c) => {
     begin = o.padding === "valid" ? Array(nd).fill(0) : tuple(o.padding, nd, 0);
     end = begin;
   }
-  const inputs = [c.in(0), c.in(1), ...(bias ? [c.in(2)] : [])];
-  return c.g.op("Conv", inputs, { kernel_shape: kernel, strides: stride, pads: [...begin, ...end], dilations: dilation, group: o.groups ?? 1 });
+  const rest = [c.in(1), ...(bias ? [c.in(2)] : [])];
+  return withBatch(c, nd, (x) => c.g.op("Conv", [x, ...rest], { kernel_shape: kernel, strides: stride, pads: [...begin, ...end], dilations: dilation, group: o.groups ?? 1 }));
 };
+/** PyTorch's transposed-conv weight [Cin, Cout/groups, *k] is ONNX's ConvTranspose W layout as is. */
+const convTranspose = (nd: number): Mapping => (c) => {
+  const w = c.arg<Tensor>(1);
+  const bias = c.arg<Tensor | null | undefined>(2);
+  const o = optionsAt(c, 3, ["stride", "padding", "outputPadding", "groups", "dilation"]);
+  const pad = tuple(o.padding, nd, 0);
+  const rest = [c.in(1), ...(bias ? [c.in(2)] : [])];
+  return withBatch(c, nd, (x) =>
+    c.g.op("ConvTranspose", [x, ...rest], {
+      kernel_shape: w.shape.slice(2),
+      strides: tuple(o.stride, nd, 1),
+      pads: [...pad, ...pad],
+      dilations: tuple(o.dilation, nd, 1),
+      output_padding: tuple(o.outputPadding, nd, 0),
+      group: o.groups ?? 1,
+    }),
+  );
+};
+function poolStride(o: Record<string, any>, kernel: number[], nd: number): number[] {
+  const s = o.stride;
+  return s === undefined || s === null || (Array.isArray(s) && s.length === 0) ? kernel : tuple(s, nd, 1);
+}
 const maxPool = (nd: number): Mapping => (c) => {
   const o = optionsAt(c, 2, ["stride", "padding", "dilation", "ceilMode", "returnIndices"]);
   if (o.returnIndices) c.fail("max pooling with returnIndices has no ONNX mapping (ONNX's indices are not PyTorch's)");
   const kernel = tuple(c.arg<Size>(1), nd, 1);
-  const stride = o.stride === undefined || o.stride === null || (Array.isArray(o.stride) && o.stride.length === 0) ? kernel : tuple(o.stride, nd, 1);
   const pad = tuple(o.padding, nd, 0);
-  return c.g.op("MaxPool", [c.in(0)], { kernel_shape: kernel, strides: stride, pads: [...pad, ...pad], dilations: tuple(o.dilation, nd, 1), ceil_mode: o.ceilMode ? 1 : 0 });
+  const attrs = { kernel_shape: kernel, strides: poolStride(o, kernel, nd), pads: [...pad, ...pad], dilations: tuple(o.dilation, nd, 1), ceil_mode: o.ceilMode ? 1 : 0 };
+  return withBatch(c, nd, (x) => c.g.op("MaxPool", [x], attrs));
 };
 const avgPool = (nd: number): Mapping => (c) => {
   const o = optionsAt(c, 2, ["stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"]);
   if (o.divisorOverride !== undefined && o.divisorOverride !== null) c.fail("average pooling with divisorOverride has no ONNX mapping");
-  if (o.ceilMode) c.fail("average pooling with ceilMode has no exact ONNX mapping (ONNX counts the windows past the edge differently)");
   const kernel = tuple(c.arg<Size>(1), nd, 1);
-  const stride = o.stride === undefined || o.stride === null || (Array.isArray(o.stride) && o.stride.length === 0) ? kernel : tuple(o.stride, nd, 1);
+  const stride = poolStride(o, kernel, nd);
   const pad = tuple(o.padding, nd, 0);
-  return c.g.op("AveragePool", [c.in(0)], { kernel_shape: kernel, strides: stride, pads: [...pad, ...pad], count_include_pad: (o.countIncludePad ?? true) ? 1 : 0 });
+  const includePad = o.countIncludePad ?? true;
+  const x = c.arg<Tensor>(0);
+  const spatial = x.shape.slice(-nd);
+  const outSpatial = c.out().shape.slice(-nd);
+  // With ceilMode a last window may hang past the padded input. PyTorch divides it by the part
+  // inside input + padding (countIncludePad) or inside the input; ONNX Runtime's AveragePool
+  // divides by the whole kernel when counting padding. Where no window hangs over, ceilMode
+  // changes nothing and plain AveragePool is exact.
+  const overhang = spatial.some((s, i) => (outSpatial[i] - 1) * stride[i] + kernel[i] > s + 2 * pad[i]);
+  if (o.ceilMode && overhang) {
+    const v = c.in(0);
+    if (spatial.some((_, i) => c.g.isDynamicDim(v, x.dim() - nd + i))) c.fail("average pooling with ceilMode over a dynamic spatial size has no ONNX mapping");
+    return withBatch(c, nd, (xb) => ceilAvgPool(c, xb, kernel, stride, pad, includePad, spatial, outSpatial));
+  }
+  return withBatch(c, nd, (xb) => c.g.op("AveragePool", [xb], { kernel_shape: kernel, strides: stride, pads: [...pad, ...pad], count_include_pad: includePad ? 1 : 0 }));
 };
+/**
+ * Average pooling whose last windows overhang: a sum pool (AveragePool over a zero-padded input,
+ * times the kernel size) divided by a constant map of PyTorch's per-window divisors.
+ */
+function ceilAvgPool(c: MappingContext, x: string, kernel: number[], stride: number[], pad: number[], includePad: boolean, spatial: number[], out: number[]): string {
+  const nd = kernel.length;
+  const dt = c.out().dtype;
+  const extra = out.map((o, i) => Math.max(0, (o - 1) * stride[i] + kernel[i] - spatial[i] - 2 * pad[i]));
+  const padded = c.g.op("Pad", [x, c.g.ints([0, 0, ...pad, 0, 0, ...pad.map((p, i) => p + extra[i])]), scalarOf(c, 0, dt)], { mode: "constant" });
+  const mean = c.g.op("AveragePool", [padded], { kernel_shape: kernel, strides: stride });
+  const total = kernel.reduce((a, b) => a * b, 1);
+  // divisor[o] per dim: the window's extent clipped to the input (+ padding when counted)
+  const perDim = out.map((o, i) =>
+    Array.from({ length: o }, (_, j) => {
+      const start = j * stride[i] - pad[i];
+      const end = Math.min(start + kernel[i], spatial[i] + pad[i]);
+      return includePad ? end - start : Math.min(end, spatial[i]) - Math.max(start, 0);
+    }),
+  );
+  const div = Tensor.make([...out], dt);
+  const n = div.numel();
+  for (let flat = 0; flat < n; flat++) {
+    let rem = flat;
+    let d = 1;
+    for (let i = nd - 1; i >= 0; i--) {
+      d *= perDim[i][rem % out[i]];
+      rem = Math.floor(rem / out[i]);
+    }
+    div.storage.data[flat] = total / d;
+  }
+  return c.g.op("Mul", [mean, c.g.constant(div)]);
+}
+/** Adaptive average pooling as GlobalAveragePool (output 1) or AveragePool (sizes divide). */
+function adaptiveAvg(c: MappingContext, x: string, inSize: number[], out: number[], dynamic: boolean): string {
+  if (out.every((s) => s === 1)) return c.g.op("GlobalAveragePool", [x]);
+  if (dynamic) c.fail("adaptive average pooling over a dynamic spatial size has no ONNX mapping unless the output is 1");
+  if (inSize.every((s, i) => s % out[i] === 0)) {
+    const kernel = inSize.map((s, i) => s / out[i]);
+    return c.g.op("AveragePool", [x], { kernel_shape: kernel, strides: kernel });
+  }
+  // Windows of unequal size (floor(i * I / O) to ceil((i + 1) * I / O)): one mean per window and
+  // dim, concatenated; a rectangle's mean is the mean of its rows' means, so dims go one at a time.
+  const nd = inSize.length;
+  let v = x;
+  for (let d = 0; d < nd; d++) {
+    const axis = 2 + d;
+    const parts = Array.from({ length: out[d] }, (_, i) => {
+      const start = Math.floor((i * inSize[d]) / out[d]);
+      const end = Math.ceil(((i + 1) * inSize[d]) / out[d]);
+      return reduce(c, "ReduceMean", sliceOf(c, v, axis, start, end, 1), [axis], true);
+    });
+    v = parts.length === 1 ? parts[0] : c.g.op("Concat", parts, { axis });
+  }
+  return v;
+}
 const adaptiveAvgPool = (nd: number): Mapping => (c) => {
   const x = c.arg<Tensor>(0);
   const inSize = x.shape.slice(-nd);
   const out = tuple(c.arg<Size>(1), nd, 1).map((s, i) => (s === null ? inSize[i] : s));
-  if (out.every((s) => s === 1)) return c.g.op("GlobalAveragePool", [c.in(0)]);
-  const x0 = c.in(0);
-  if (inSize.some((_, i) => c.g.isDynamicDim(x0, x.dim() - nd + i))) c.fail("adaptive average pooling over a dynamic spatial size has no ONNX mapping unless the output is 1");
-  if (inSize.some((s, i) => s % out[i] !== 0)) c.fail(`adaptive average pooling from ${JSON.stringify(inSize)} to ${JSON.stringify(out)} has no ONNX mapping (sizes must divide)`);
-  const kernel = inSize.map((s, i) => s / out[i]);
-  return c.g.op("AveragePool", [x0], { kernel_shape: kernel, strides: kernel });
+  const dynamic = inSize.some((_, i) => c.g.isDynamicDim(c.in(0), x.dim() - nd + i));
+  return withBatch(c, nd, (xb) => adaptiveAvg(c, xb, inSize, out, dynamic));
 };
 
-/** triu / tril: Trilu from opset 14; before, a product with the traced mask (static sizes). */
+/** Group norm: InstanceNormalization over [N, G, rest] (per-group statistics), then the per-channel affine. */
+function groupNormOf(c: MappingContext, groups: number, weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number): string {
+  const x = c.arg<Tensor>(0);
+  const dt = c.out().dtype;
+  const v = c.in(0);
+  const grouped = c.g.op("Reshape", [v, c.g.ints([0, groups, -1])]);
+  const normed = c.g.op("InstanceNormalization", [grouped, c.g.constant(filled([groups], 1, dt)), c.g.constant(filled([groups], 0, dt))], { epsilon: { float: eps } });
+  let y = c.g.op("Reshape", [normed, c.g.op("Shape", [v])]);
+  const perChannel = [x.shape[1], ...Array(x.dim() - 2).fill(1)];
+  if (weight) y = c.g.op("Mul", [y, c.g.op("Reshape", [c.g.value(weight), c.g.ints(perChannel)])]);
+  if (bias) y = c.g.op("Add", [y, c.g.op("Reshape", [c.g.value(bias), c.g.ints(perChannel)])]);
+  return y;
+}
+
+/** What RNN, GRU and LSTM modules report besides their tensors (src/nn/modules/rnn.ts). */
+interface RNNSpec {
+  mode: "LSTM" | "GRU" | "RNN_TANH" | "RNN_RELU";
+  numLayers: number;
+  hiddenSize: number;
+  bidirectional: boolean;
+  batchFirst: boolean;
+  bias: boolean;
+  projSize: number;
+  dropout: number;
+}
+
+/**
+ * A recurrent module as ONNX's own LSTM / GRU / RNN nodes, one per layer (ONNX's ops are single
+ * layer). PyTorch keeps its gates in the order i,f,g,o (LSTM) and r,z,n (GRU); ONNX wants i,o,f,c
+ * and z,r,h, so each weight and bias is split into gates and concatenated back in ONNX's order, in
+ * the graph, so the initializers stay the state dict's tensors. GRU's n gate applies r after the
+ * hidden product, as ONNX's linear_before_reset=1. ONNX's Y is [T, directions, B, H]: it becomes
+ * PyTorch's [T, B, directions * H] (and batch-first) by Transpose and Reshape.
+ */
+const rnnMapping: Mapping = (c) => {
+  const x = c.arg<Tensor>(0);
+  const weights = c.arg<Tensor[]>(3);
+  const s = c.arg<RNNSpec>(4);
+  if (s.projSize > 0) c.fail("an LSTM with projSize has no ONNX mapping (ONNX's LSTM has no projection)");
+  if (s.dropout > 0 && s.numLayers > 1) c.fail("dropout between recurrent layers in training mode cannot be exported; call model.eval() (export does)");
+  const lstm = s.mode === "LSTM";
+  const gru = s.mode === "GRU";
+  const gates = lstm ? 4 : gru ? 3 : 1;
+  const order = lstm ? [0, 3, 1, 2] : gru ? [1, 0, 2] : [0];
+  const dirs = s.bidirectional ? 2 : 1;
+  const H = s.hiddenSize;
+  const unbatched = x.dim() === 2;
+  const perDir = s.bias ? 4 : 2;
+
+  let v = c.in(0);
+  if (unbatched) v = unsqueeze(c, v, [s.batchFirst ? 0 : 1]);
+  if (s.batchFirst) v = c.g.op("Transpose", [v], { perm: [1, 0, 2] });
+  const state = (i: number): string | null => {
+    if (!c.arg(i)) return null;
+    return unbatched ? unsqueeze(c, c.in(i), [1]) : c.in(i);
+  };
+  const h0 = state(1);
+  const c0 = lstm ? state(2) : null;
+  const reorder = (w: Tensor): string => {
+    const name = c.g.value(w);
+    if (gates === 1) return name;
+    const parts = c.g.node("Split", [name, c.g.ints(Array(gates).fill(H))], { axis: 0 }, gates);
+    return c.g.op("Concat", order.map((k) => parts[k]), { axis: 0 });
+  };
+  const perDirection = (layer: number, f: (ws: Tensor[]) => string): string => {
+    const parts = Array.from({ length: dirs }, (_, d) => unsqueeze(c, f(weights.slice((layer * dirs + d) * perDir, (layer * dirs + d + 1) * perDir)), [0]));
+    return parts.length === 1 ? parts[0] : c.g.op("Concat", parts, { axis: 0 });
+  };
+  const attrs: Record<string, AttrValue> = { hidden_size: H, direction: dirs === 2 ? "bidirectional" : "forward" };
+  if (gru) attrs.linear_before_reset = 1;
+  if (s.mode === "RNN_RELU") attrs.activations = { strings: Array(dirs).fill("Relu") };
+  const hN: string[] = [];
+  const cN: string[] = [];
+  for (let layer = 0; layer < s.numLayers; layer++) {
+    const W = perDirection(layer, (ws) => reorder(ws[0]));
+    const R = perDirection(layer, (ws) => reorder(ws[1]));
+    const B = s.bias ? perDirection(layer, (ws) => c.g.op("Concat", [reorder(ws[2]), reorder(ws[3])], { axis: 0 })) : "";
+    const inputs = [v, W, R, B, "", h0 ? sliceOf(c, h0, 0, layer * dirs, (layer + 1) * dirs, 1) : ""];
+    if (lstm) inputs.push(c0 ? sliceOf(c, c0, 0, layer * dirs, (layer + 1) * dirs, 1) : "");
+    while (inputs[inputs.length - 1] === "") inputs.pop();
+    const outs = c.g.node(lstm ? "LSTM" : gru ? "GRU" : "RNN", inputs, attrs, lstm ? 3 : 2);
+    v = c.g.op("Reshape", [c.g.op("Transpose", [outs[0]], { perm: [0, 2, 1, 3] }), c.g.ints([0, 0, -1])]);
+    hN.push(outs[1]);
+    if (lstm) cN.push(outs[2]);
+  }
+  if (s.batchFirst) v = c.g.op("Transpose", [v], { perm: [1, 0, 2] });
+  if (unbatched) v = squeezeAxes(c, v, [s.batchFirst ? 0 : 1]);
+  const finalState = (parts: string[]): string => {
+    const all = parts.length === 1 ? parts[0] : c.g.op("Concat", parts, { axis: 0 });
+    return unbatched ? squeezeAxes(c, all, [1]) : all;
+  };
+  return lstm ? [v, finalState(hN), finalState(cN)] : [v, finalState(hN)];
+};
+
+/** x @ w^T + b for a weight [out, in] (ONNX MatMul broadcasts over x's leading dims). */
+function linearOf(c: MappingContext, x: string, w: string, b: string | null): string {
+  const y = c.g.op("MatMul", [x, c.g.op("Transpose", [w], { perm: [1, 0] })]);
+  return b ? c.g.op("Add", [y, b]) : y;
+}
+/** A mask as an additive float one: a bool mask gets -inf where it is `masked` (true or false), 0 elsewhere. */
+function additiveMask(c: MappingContext, maskDtype: DType, name: string, masked: "true" | "false"): string {
+  const dt = c.out().dtype;
+  if (maskDtype !== bool) return c.g.cast(name, maskDtype, dt);
+  const ninf = scalarOf(c, Number.NEGATIVE_INFINITY, dt);
+  const zero = scalarOf(c, 0, dt);
+  return c.g.op("Where", masked === "true" ? [name, ninf, zero] : [name, zero, ninf]);
+}
+
+/**
+ * F.multiHeadAttentionForward (nn.MultiheadAttention, transformer layers) as MatMul / Softmax:
+ * heads kept as their own dim ([N, H, L, hd]) so that every Reshape target is made of constants
+ * (0 = keep the input's size), whatever sizes are dynamic. Masks follow PyTorch 2.x: a bool mask
+ * marks what may not be attended, a float mask is added; both are merged before the scores.
+ */
+const mhaMapping: Mapping = (c) => {
+  const query = c.arg<Tensor>(0);
+  const numHeads = c.arg<number>(4);
+  const o = c.arg<Record<string, any>>(13) ?? {};
+  if (c.arg(7) || c.arg(8)) c.fail("multi-head attention with bias_k / bias_v has no ONNX mapping");
+  if (c.arg(9)) c.fail("multi-head attention with addZeroAttn has no ONNX mapping");
+  if (o.staticK || o.staticV) c.fail("multi-head attention with static keys / values has no ONNX mapping");
+  if ((o.training ?? true) && c.arg<number>(10) > 0) c.fail("attention dropout in training mode cannot be exported; call model.eval() (export does)");
+  const batched = query.dim() === 3;
+  const E = query.shape[query.dim() - 1];
+  const hd = E / numHeads;
+  const dt = c.out().dtype;
+  const input = (i: number) => (batched ? c.in(i) : unsqueeze(c, c.in(i), [1]));
+  const [qIn, kIn, vIn] = [input(0), c.in(1) === c.in(0) ? null : input(1), c.in(2) === c.in(1) ? null : input(2)];
+  const kSrc = kIn ?? qIn;
+  const vSrc = vIn ?? kSrc;
+  const inBias = c.arg<Tensor | null>(6);
+  const biases = inBias ? c.g.node("Split", [c.g.value(inBias), c.g.ints([E, E, E])], { axis: 0 }, 3) : [null, null, null];
+  let q: string;
+  let k: string;
+  let v: string;
+  if (o.useSeparateProjWeight) {
+    q = linearOf(c, qIn, c.g.value(o.qProjWeight), biases[0]);
+    k = linearOf(c, kSrc, c.g.value(o.kProjWeight), biases[1]);
+    v = linearOf(c, vSrc, c.g.value(o.vProjWeight), biases[2]);
+  } else if (kSrc === qIn && vSrc === qIn) {
+    // self-attention: one product with the packed weight, split after (as PyTorch computes it)
+    const packed = linearOf(c, qIn, c.in(5), inBias ? c.in(6) : null);
+    [q, k, v] = c.g.node("Split", [packed, c.g.ints([E, E, E])], { axis: -1 }, 3);
+  } else {
+    const w = c.g.node("Split", [c.in(5), c.g.ints([E, E, E])], { axis: 0 }, 3);
+    q = linearOf(c, qIn, w[0], biases[0]);
+    k = linearOf(c, kSrc, w[1], biases[1]);
+    v = linearOf(c, vSrc, w[2], biases[2]);
+  }
+  const heads = (x: string, perm: number[]) => c.g.op("Transpose", [c.g.op("Reshape", [x, c.g.ints([0, 0, numHeads, hd])])], { perm });
+  const qh = heads(q, [1, 2, 0, 3]); // [N, H, L, hd]
+  const kh = heads(k, [1, 2, 3, 0]); // [N, H, hd, S]
+  const vh = heads(v, [1, 2, 0, 3]); // [N, H, S, hd]
+  let scores = c.g.op("MatMul", [c.g.op("Div", [qh, scalarOf(c, Math.sqrt(hd), dt)]), kh]); // [N, H, L, S]
+
+  let mask: string | null = null;
+  const attnMask = o.attnMask as Tensor | null | undefined;
+  if (attnMask) {
+    mask = additiveMask(c, attnMask.dtype, c.g.value(attnMask), "true");
+    if (attnMask.dim() === 3) {
+      // [N * H, L, S] -> [N, H, L, S]
+      const ls = c.g.op("Slice", [c.g.op("Shape", [mask]), c.g.ints([1]), c.g.ints([3])]);
+      mask = c.g.op("Reshape", [mask, c.g.op("Concat", [c.g.ints([-1, numHeads]), ls], { axis: 0 })]);
+    }
+  }
+  const kpm = o.keyPaddingMask as Tensor | null | undefined;
+  if (kpm) {
+    let m = additiveMask(c, kpm.dtype, c.g.value(kpm), "true");
+    m = unsqueeze(c, m, batched ? [1, 2] : [0, 1, 2]); // [N, 1, 1, S]
+    mask = mask ? c.g.op("Add", [mask, m]) : m;
+  }
+  if (mask) scores = c.g.op("Add", [mask, scores]);
+  const weights = c.g.op("Softmax", [scores], { axis: -1 });
+  const ctx = c.g.op("MatMul", [weights, vh]); // [N, H, L, hd]
+  const merged = c.g.op("Reshape", [c.g.op("Transpose", [ctx], { perm: [2, 0, 1, 3] }), c.g.ints([0, 0, E])]);
+  const outBias = c.arg<Tensor | null>(12);
+  let out = linearOf(c, merged, c.in(11), outBias ? c.in(12) : null);
+  if (!batched) out = squeezeAxes(c, out, [1]);
+  if (c.call.outputs.length === 1) return out;
+  let w = weights;
+  if (o.averageAttnWeights ?? true) w = c.g.op("Div", [reduce(c, "ReduceSum", w, [1], false), scalarOf(c, numHeads, dt)]);
+  if (!batched) w = squeezeAxes(c, w, [0]);
+  return [out, w];
+};
+
+/** F.scaledDotProductAttention: softmax(Q K^T * scale + mask) V, the scale split over Q and K as kindling computes it. */
+const sdpaMapping: Mapping = (c) => {
+  const q = c.arg<Tensor>(0);
+  const k = c.arg<Tensor>(1);
+  const o = c.arg<Record<string, any>>(3) ?? {};
+  if ((o.dropoutP ?? 0) > 0) c.fail("scaled_dot_product_attention with dropoutP > 0 draws random masks and cannot be exported");
+  const dt = c.out().dtype;
+  const E = q.shape[q.dim() - 1];
+  const scale: number = o.scale ?? 1 / Math.sqrt(E);
+  const factor = Math.sqrt(Math.abs(scale));
+  const perm = [...Array(k.dim()).keys()];
+  [perm[k.dim() - 2], perm[k.dim() - 1]] = [perm[k.dim() - 1], perm[k.dim() - 2]];
+  const qs = c.g.op("Mul", [c.in(0), scalarOf(c, scale < 0 ? -factor : factor, dt)]);
+  const kt = c.g.op("Mul", [c.g.op("Transpose", [c.in(1)], { perm }), scalarOf(c, factor, dt)]);
+  let scores = c.g.op("MatMul", [qs, kt]);
+  const attnMask = o.attnMask as Tensor | null | undefined;
+  if (o.isCausal) {
+    const L = q.shape[q.dim() - 2];
+    const S = k.shape[k.dim() - 2];
+    const dynamic = c.g.isDynamicDim(c.in(0), q.dim() - 2) || c.g.isDynamicDim(c.in(1), k.dim() - 2);
+    // the scores [..., L, S] carry both sizes
+    const lower = triangleKept(c, scores, Math.max(q.dim(), k.dim()), L, S, 0, 0, dynamic);
+    scores = c.g.op("Add", [scores, additiveMask(c, bool, lower, "false")]);
+  } else if (attnMask) {
+    scores = c.g.op("Add", [scores, additiveMask(c, attnMask.dtype, c.g.value(attnMask), "false")]);
+  }
+  return c.g.op("MatMul", [c.g.op("Softmax", [scores], { axis: -1 }), c.in(2)]);
+};
+
+/** F.interpolate as Resize; "area" as adaptive average pooling. */
+const interpolateMapping: Mapping = (c) => {
+  const x = c.arg<Tensor>(0);
+  const o = c.arg<Record<string, any>>(1);
+  const mode: string = o.mode ?? "nearest";
+  const nd = x.dim() - 2;
+  const inSize = x.shape.slice(2);
+  const outSize = c.out().shape.slice(2);
+  const v = c.in(0);
+  const dynamicSpatial = inSize.some((_, i) => c.g.isDynamicDim(v, 2 + i));
+  if (mode === "area") return adaptiveAvg(c, v, inSize, outSize, dynamicSpatial);
+  const attrs: Record<string, AttrValue> = {};
+  if (mode === "nearest") Object.assign(attrs, { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: "floor" });
+  else if (mode === "nearest-exact") Object.assign(attrs, { mode: "nearest", coordinate_transformation_mode: "half_pixel", nearest_mode: "round_prefer_ceil" });
+  else if (mode === "linear" || mode === "bilinear" || mode === "bicubic") {
+    Object.assign(attrs, { mode: mode === "bicubic" ? "cubic" : "linear", coordinate_transformation_mode: o.alignCorners ? "align_corners" : "half_pixel" });
+    if (mode === "bicubic") attrs.cubic_coeff_a = { float: -0.75 };
+  } else c.fail(`interpolate mode '${mode}' has no ONNX mapping`);
+  // A scale factor as given (not recomputed) sets PyTorch's source positions: pass it as Resize's
+  // scales. A size (or a recomputed scale) fixes the output: pass the sizes.
+  const scaleGiven = o.scaleFactor !== undefined && o.scaleFactor !== null && !o.recomputeScaleFactor && o.size == null;
+  if (scaleGiven) {
+    const sf = tuple(o.scaleFactor, nd, 1);
+    const scales = Tensor.make([nd + 2], float32);
+    scales.storage.data.set([1, 1, ...sf]);
+    return c.g.op("Resize", [v, "", c.g.constant(scales)], attrs);
+  }
+  if (dynamicSpatial) c.fail("interpolate to a fixed size from a dynamic spatial size: export the spatial dims as static");
+  return c.g.op("Resize", [v, "", "", c.g.shapeValue(c.out().shape, c.outShape2())], attrs);
+};
+
+/**
+ * Where triu (upper) / tril keeps x's last two dims: a constant when they are static, else built
+ * from Range over their sizes (Trilu is opset 14; this works at 13).
+ */
+function triangleKept(c: MappingContext, v: string, nd: number, r: number, n: number, upper: 0 | 1, k: number, dynamic: boolean): string {
+  if (!dynamic) {
+    const mask = Tensor.make([r, n], bool);
+    for (let i = 0; i < r; i++) for (let j = 0; j < n; j++) mask.storage.data[i * n + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
+    return c.g.constant(mask);
+  }
+  const shape = c.g.op("Shape", [v]);
+  const size = (d: number) => c.g.op("Gather", [shape, c.g.scalar(d, int64)], { axis: 0 });
+  const range = (d: number) => c.g.op("Range", [c.g.scalar(0, int64), size(d), c.g.scalar(1, int64)]);
+  const diff = c.g.op("Sub", [unsqueeze(c, range(nd - 1), [0]), unsqueeze(c, range(nd - 2), [1])]); // j - i
+  return c.g.op(upper ? "GreaterOrEqual" : "LessOrEqual", [diff, c.g.scalar(k, int64)]);
+}
+
+/** triu / tril: Trilu from opset 14; before, a Where on the kept triangle. */
 function trilu(c: MappingContext, upper: 0 | 1): string {
   const x = c.arg<Tensor>(0);
   const k: number = c.arg(1) ?? 0;
   if (c.opset >= 14) return c.g.op("Trilu", [c.in(0), c.g.scalar(k, int64)], { upper });
   const [r, n] = x.shape.slice(-2);
   const v = c.in(0);
-  if (c.g.isDynamicDim(v, x.dim() - 1) || c.g.isDynamicDim(v, x.dim() - 2)) c.fail("triu/tril over dynamic sizes needs opset 14 or later");
-  const mask = Tensor.make([r, n], bool);
-  for (let i = 0; i < r; i++) for (let j = 0; j < n; j++) mask.storage.data[i * n + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
-  return c.g.op("Where", [c.g.constant(mask), v, c.g.scalar(0, x.dtype)]);
+  const dynamic = c.g.isDynamicDim(v, x.dim() - 1) || c.g.isDynamicDim(v, x.dim() - 2);
+  return c.g.op("Where", [triangleKept(c, v, x.dim(), r, n, upper, k, dynamic), v, c.g.scalar(0, x.dtype)]);
 }
 
 // ---------------------------------------------------------------- the table
@@ -654,8 +1009,14 @@ export const mappings: Record<string, Mapping> = {
   avgPool2d: avgPool(2),
   adaptiveAvgPool1d: adaptiveAvgPool(1),
   adaptiveAvgPool2d: adaptiveAvgPool(2),
+  convTranspose1d: convTranspose(1),
+  convTranspose2d: convTranspose(2),
+  interpolate: interpolateMapping,
+  rnn: rnnMapping,
+  multiHeadAttentionForward: mhaMapping,
+  scaledDotProductAttention: sdpaMapping,
 
-  // for attention (API.md: torch.triu(x, diagonal?), torch.tril, x.repeat(...sizes)), once they report
+  // masks and tiling (torch.triu(x, diagonal?), torch.tril, x.repeat(...sizes))
   triu: (c) => trilu(c, 1),
   tril: (c) => trilu(c, 0),
   repeat: (c) => {
@@ -704,6 +1065,25 @@ export const mappings: Record<string, Mapping> = {
     const bias = o.bias ? c.g.value(o.bias) : c.g.constant(filled([n], 0, dt));
     return c.g.op("BatchNormalization", [c.in(0), scale, bias, c.in(1), c.in(2)], { epsilon: { float: o.eps ?? 1e-5 }, momentum: { float: 1 - (o.momentum ?? 0.1) } });
   },
+  groupNorm: (c) => {
+    const o = c.arg<{ weight?: Tensor | null; bias?: Tensor | null; eps?: number }>(2);
+    return groupNormOf(c, c.arg(1), o.weight, o.bias, o.eps ?? 1e-5);
+  },
+  instanceNorm: (c) => {
+    const x = c.arg<Tensor>(0);
+    const o = c.arg<{ runningMean?: Tensor | null; runningVar?: Tensor | null; weight?: Tensor | null; bias?: Tensor | null; useInputStats?: boolean; eps?: number }>(1);
+    const eps = o.eps ?? 1e-5;
+    const dt = c.out().dtype;
+    const n = x.shape[1];
+    const scale = o.weight ? c.g.value(o.weight) : c.g.constant(filled([n], 1, dt));
+    const bias = o.bias ? c.g.value(o.bias) : c.g.constant(filled([n], 0, dt));
+    if (o.useInputStats ?? true) return c.g.op("InstanceNormalization", [c.in(0), scale, bias], { epsilon: { float: eps } });
+    // trackRunningStats in eval mode: the running statistics, as batch norm uses them
+    const mean = o.runningMean;
+    const variance = o.runningVar;
+    if (!mean || !variance) return c.fail("instance norm without input statistics needs running statistics");
+    return c.g.op("BatchNormalization", [c.in(0), scale, bias, c.g.value(mean), c.g.value(variance)], { epsilon: { float: eps } });
+  },
   embedding: (c) => {
     const o = c.arg<{ paddingIdx?: number | null; maxNorm?: number | null } | undefined>(2) ?? {};
     if (o.maxNorm !== undefined && o.maxNorm !== null) c.fail("embedding with maxNorm cannot be exported");
@@ -714,9 +1094,24 @@ export const mappings: Record<string, Mapping> = {
     const padding = c.arg<number[]>(1);
     const o = c.arg<{ value?: number; mode?: string } | undefined>(2) ?? {};
     const value = o.value ?? 0;
-    const mode = { constant: "constant", reflect: "reflect", replicate: "edge" }[o.mode ?? "constant"];
-    if (!mode) c.fail(`padding mode '${o.mode}' has no ONNX mapping before opset 19`);
     const nd = x.dim();
+    if (o.mode === "circular") {
+      // ONNX's Pad has no wrap mode before opset 19: each dim is wrapped by concatenating its ends.
+      let v = c.in(0);
+      for (let i = 0; i < padding.length / 2; i++) {
+        const axis = nd - 1 - i;
+        const [l, r] = [padding[2 * i], padding[2 * i + 1]];
+        if (l < 0 || r < 0) c.fail("circular padding by a negative amount has no ONNX mapping");
+        if (l === 0 && r === 0) continue;
+        if (c.g.isDynamicDim(c.in(0), axis)) c.fail("circular padding along a dynamic axis has no ONNX mapping");
+        const size = x.shape[axis];
+        const parts = [...(l > 0 ? [sliceOf(c, v, axis, size - l, size, 1)] : []), v, ...(r > 0 ? [sliceOf(c, v, axis, 0, r, 1)] : [])];
+        v = c.g.op("Concat", parts, { axis });
+      }
+      return c.g.op("Identity", [v]);
+    }
+    const mode = { constant: "constant", reflect: "reflect", replicate: "edge" }[o.mode ?? "constant"];
+    if (!mode) c.fail(`padding mode '${o.mode}' has no ONNX mapping`);
     const begins = Array(nd).fill(0);
     const ends = Array(nd).fill(0);
     for (let i = 0; i < padding.length / 2; i++) {

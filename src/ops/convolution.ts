@@ -11,6 +11,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { anyNeedsGrad, type Grad, record, withGradMode } from "./node.js";
 import { backendOf, checkDevices } from "./util.js";
 import { rawView } from "./view.js";
+import { tracer } from "./trace.js";
 
 export type SizeArg = number | readonly number[];
 export type PaddingArg = SizeArg | "same" | "valid";
@@ -379,21 +380,25 @@ function convTransposeNd(input: Tensor, weight: Tensor, bias: Tensor | null | un
 
 /** torch.nn.functional.conv1d: input [N, C, L] (or unbatched [C, L]), weight [O, C/groups, k]. */
 export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("conv1d", conv1d, [input, weight, bias, opts]);
   return convNd(input, weight, bias, opts, 1, "conv1d");
 }
 
 /** torch.nn.functional.conv2d: input [N, C, H, W] (or unbatched [C, H, W]), weight [O, C/groups, kh, kw]. */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("conv2d", conv2d, [input, weight, bias, opts]);
   return convNd(input, weight, bias, opts, 2, "conv2d");
 }
 
 /** torch.nn.functional.conv_transpose1d: weight [Cin, O/groups, k]. */
 export function convTranspose1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("convTranspose1d", convTranspose1d, [input, weight, bias, opts]);
   return convTransposeNd(input, weight, bias, opts, 1, "conv_transpose1d");
 }
 
 /** torch.nn.functional.conv_transpose2d: weight [Cin, O/groups, kh, kw]. */
 export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("convTranspose2d", convTranspose2d, [input, weight, bias, opts]);
   return convTransposeNd(input, weight, bias, opts, 2, "conv_transpose2d");
 }
 
@@ -507,6 +512,8 @@ const PAD_NAMES: Record<string, string> = { reflect: "ReflectionPad", replicate:
 
 /** torch.nn.functional.pad: `pad` lists (left, right) pairs from the last dim backwards. */
 export function pad(input: Tensor, padding: readonly number[], opts: { mode?: PadMode; value?: number } = {}): Tensor {
+  // Reported here as well as in F.pad: Conv1d/Conv2d pad through this one for their non-zeros padding modes.
+  if (tracer !== null && tracer.depth === 0) return tracer.call("pad", pad, [input, padding, opts]);
   const mode = opts.mode ?? "constant";
   if (padding.length % 2 !== 0) throw new RangeError("Padding length must be divisible by 2");
   const k = padding.length / 2;

@@ -10,6 +10,7 @@ import { sigmoid, tanh } from "./math.js";
 import { linear, mm } from "./linalg.js";
 import { anyNeedsGrad, isGradEnabled, record, recordMulti, withGradMode } from "./node.js";
 import { sum } from "./reduction.js";
+import { tracer } from "./trace.js";
 import { backendOf } from "./util.js";
 import { cat, chunk, contiguous, narrow } from "./view.js";
 
@@ -29,6 +30,8 @@ function checkGates(op: string, ig: Tensor, hg: Tensor, state: Tensor, gates: nu
 /** The LSTM step's pointwise part: [hy, cy] from ig, hg [B, 4H] and cx [B, H]. */
 export function lstmCellPointwise(ig: Tensor, hg: Tensor, cx: Tensor): [Tensor, Tensor] {
   checkGates("lstm_cell", ig, hg, cx, 4);
+  // While exporting, the chain of ordinary ops (each reported to the tracer) stands in for the fused kernel.
+  if (tracer !== null && tracer.depth === 0) return lstmComposed(ig, hg, cx);
   const b = backendOf(cx);
   const a = contiguous(ig);
   const h = contiguous(hg);
@@ -63,6 +66,7 @@ function lstmComposed(ig: Tensor, hg: Tensor, cx: Tensor): [Tensor, Tensor] {
 /** The GRU step's pointwise part: hy from ig, hg [B, 3H] and hx [B, H]. */
 export function gruCellPointwise(ig: Tensor, hg: Tensor, hx: Tensor): Tensor {
   checkGates("gru_cell", ig, hg, hx, 3);
+  if (tracer !== null && tracer.depth === 0) return gruComposed(ig, hg, hx);
   const b = backendOf(hx);
   const res = b.fusedGruCell?.(contiguous(ig), contiguous(hg), contiguous(hx)) ?? null;
   if (res === null) return gruComposed(ig, hg, hx);

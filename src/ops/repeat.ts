@@ -4,6 +4,7 @@ import { formatShape, normalizeDim } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { indexSelect } from "./indexing.js";
 import { needsGrad, record, withGradMode } from "./node.js";
+import { tracer } from "./trace.js";
 
 type ShapeArg = number | readonly number[];
 
@@ -17,6 +18,7 @@ function flatSizes(sizes: ShapeArg[]): number[] {
  * first viewed with leading ones, as PyTorch does.
  */
 export function repeat(x: Tensor, ...sizes: ShapeArg[]): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("repeat", repeat, [x, ...sizes]);
   const reps = flatSizes(sizes);
   if (reps.length < x.dim()) throw new RangeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
   for (const r of reps) {

@@ -2,6 +2,7 @@
 // Element (i, j) is kept by tril when j - i <= diagonal and by triu when j - i >= diagonal.
 import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./node.js";
+import { tracer } from "./trace.js";
 import { backendOf } from "./util.js";
 
 function triangle(x: Tensor, diagonal: number, lower: boolean): Tensor {
@@ -34,10 +35,12 @@ function triangle(x: Tensor, diagonal: number, lower: boolean): Tensor {
 
 /** The lower triangle of the last two dims (j - i <= diagonal kept), as torch.tril. */
 export function tril(x: Tensor, diagonal = 0): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("tril", tril, [x, diagonal]);
   return triangle(x, diagonal, true);
 }
 
 /** The upper triangle of the last two dims (j - i >= diagonal kept), as torch.triu. */
 export function triu(x: Tensor, diagonal = 0): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("triu", triu, [x, diagonal]);
   return triangle(x, diagonal, false);
 }

@@ -50,6 +50,26 @@ test("an op without a mapping is an error naming the op and the module it ran in
   assert.throws(() => torch.onnx.exportBuffer(new Angle(), torch.randn(2)), /atan2: atan2 has no ONNX operator \(in module <model> of type Angle\)/);
 });
 
+test("real modules without a mapping name the op and the module: max pooling with indices", () => {
+  class Pooler extends nn.Module {
+    conv = new nn.Conv2d(1, 2, 3);
+    pool = new nn.MaxPool2d(2, { returnIndices: true });
+    override forward(x: Tensor): Tensor {
+      return this.pool.call(this.conv.call(x)) as unknown as Tensor;
+    }
+  }
+  assert.throws(() => torch.onnx.exportBuffer(new Pooler(), torch.randn(1, 1, 6, 6)), {
+    name: "OnnxExportError",
+    message: "onnx export: op 'maxPool2dWithIndices' has no ONNX mapping (yet) (in module 'pool' of type MaxPool2d)",
+  });
+  class Functional extends nn.Module {
+    override forward(x: Tensor): Tensor {
+      return nn.functional.maxPool2d(x, 2, { returnIndices: true })[1].float();
+    }
+  }
+  assert.throws(() => torch.onnx.exportBuffer(new Functional(), torch.randn(1, 1, 4, 4)), /maxPool2d: max pooling with returnIndices has no ONNX mapping .*\(in module <model> of type Functional\)/);
+});
+
 test("a tensor from an op that does not report to the tracer is an error, not a silently baked constant", () => {
   /** An op outside the table and without the tracer line (as a newly added op might be). */
   function unreported(x: Tensor): Tensor {

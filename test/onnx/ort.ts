@@ -81,3 +81,38 @@ export function assertSameOutput(got: Tensor, want: Tensor, what: string, tol = 
     }
   }
 }
+
+/** A forward's tensors in order, nested arrays flattened (LSTM: [output, [h, c]]). */
+export function flatTensors(r: unknown): Tensor[] {
+  if (Array.isArray(r)) return r.flatMap(flatTensors);
+  return r instanceof torch.Tensor ? [r] : [];
+}
+
+/**
+ * Exports `model` traced on inputs(...trace), then for each case runs fresh inputs through ONNX
+ * Runtime (whose loader rejects a malformed graph) and through kindling's forward, and compares
+ * every output. A case is the arguments of `inputs` (batch size, sequence length, ...), so a case
+ * differing from the trace in a dim exercises that dim being dynamic.
+ */
+export async function checkExport(
+  model: torch.nn.Module,
+  inputs: (...sizes: number[]) => Tensor[],
+  opts: import("../../src/index.js").onnx.OnnxExportOptions,
+  trace: number[],
+  cases: number[][],
+  tol = 1e-5,
+): Promise<Uint8Array> {
+  model.eval();
+  const bytes = torch.onnx.exportBuffer(model, inputs(...trace), opts);
+  for (const sizes of cases) {
+    const xs = inputs(...sizes);
+    const names = opts.inputNames ?? (xs.length === 1 ? ["input"] : xs.map((_, i) => `input_${i}`));
+    const got = await runOnnx(bytes, Object.fromEntries(xs.map((x, i) => [names[i], x])));
+    const want = flatTensors(torch.noGrad(() => model.forward(...xs)));
+    const outNames = opts.outputNames ?? (want.length === 1 ? ["output"] : want.map((_, i) => `output_${i}`));
+    want.forEach((w, k) => {
+      assertSameOutput(got[outNames[k]], w, `${model.constructor.name} output ${outNames[k]} at sizes [${sizes}]`, tol);
+    });
+  }
+  return bytes;
+}

@@ -60,3 +60,52 @@ test("an exported file read back with onnx.proto has every state-dict tensor as 
   // The bytes written to the file are those exportBuffer gives.
   assert.deepEqual(new Uint8Array(bytes), torch.onnx.exportBuffer(model, torch.randn(3, 4), { dynamicAxes: { input: { 0: "batch" } } }));
 });
+
+/** Decodes kindling's bytes with onnx.proto itself and checks every state-dict tensor is an initializer of that name and value. */
+function assertInitializersMatchState(bytes: Uint8Array, model: nn.Module): any {
+  const root = protobuf.parse(protoText, { keepCase: true }).root;
+  const ModelProto = root.lookupType("onnx.ModelProto");
+  const m = ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, bytes: Uint8Array as any, arrays: true }) as any;
+  const inits = new Map<string, any>(m.graph.initializer.map((t: any) => [t.name, t]));
+  const state = model.stateDict();
+  const expected = Object.keys(state).filter((k) => !k.endsWith("num_batches_tracked"));
+  assert.deepEqual([...inits.keys()].sort(), expected.sort());
+  for (const name of expected) {
+    const t = inits.get(name);
+    assert.deepEqual(t.dims.map(Number), state[name].shape, name);
+    assert.deepEqual(rawValues(t), Array.from(state[name].contiguous().values()), name);
+  }
+  return m;
+}
+
+test("a CNN's conv, transposed-conv and batch-norm tensors are initializers under their state-dict names", () => {
+  torch.manualSeed(12);
+  const model = new nn.Sequential(
+    new nn.Conv2d(2, 4, 3, { padding: 1 }),
+    new nn.BatchNorm2d(4),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.ConvTranspose2d(4, 3, 2, { stride: 2 }),
+    new nn.GroupNorm(3, 3),
+    new nn.Flatten(),
+    new nn.Linear(3 * 6 * 6, 2),
+  );
+  model.train();
+  torch.noGrad(() => model.forward(torch.randn(4, 2, 6, 6)));
+  model.eval();
+  const m = assertInitializersMatchState(torch.onnx.exportBuffer(model, torch.randn(2, 2, 6, 6), { dynamicAxes: { input: { 0: "batch" } } }), model);
+  const ops = m.graph.node.map((n: any) => n.op_type);
+  for (const op of ["Conv", "BatchNormalization", "MaxPool", "ConvTranspose", "InstanceNormalization", "Gemm"]) assert.ok(ops.includes(op), op);
+  // The nodes read the weights by those names (no copies baked into Constant nodes).
+  const inputs = new Set(m.graph.node.flatMap((n: any) => n.input));
+  for (const name of ["0.weight", "0.bias", "1.running_mean", "1.running_var", "4.weight"]) assert.ok(inputs.has(name), name);
+});
+
+test("an LSTM's weights stay the state dict's tensors: the gate reordering happens in the graph", () => {
+  torch.manualSeed(13);
+  const model = new nn.Sequential(new nn.Embedding(10, 4), new nn.LSTM(4, 5, { numLayers: 2, bidirectional: true, batchFirst: true }));
+  const m = assertInitializersMatchState(torch.onnx.exportBuffer(model, torch.randint(0, 10, [2, 3])), model);
+  const inputs = new Set(m.graph.node.flatMap((n: any) => n.input));
+  for (const name of ["1.weight_ih_l0", "1.weight_hh_l1_reverse", "1.bias_ih_l1", "1.bias_hh_l0_reverse"]) assert.ok(inputs.has(name), name);
+  assert.equal(m.graph.node.filter((n: any) => n.op_type === "LSTM").length, 2);
+});

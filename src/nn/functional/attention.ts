@@ -6,6 +6,7 @@ import { baddbmm } from "../../ops/baddbmm.js";
 import { ones, zeros } from "../../ops/creation.js";
 import { bmm, linear as linearOp, matmul } from "../../ops/linalg.js";
 import { dropoutMask } from "../../ops/random.js";
+import { tracer } from "../../ops/trace.js";
 import { cat } from "../../ops/view.js";
 import { bool, type DType, uint8 } from "../../tensor/dtype.js";
 import { formatShape } from "../../tensor/shape.js";
@@ -61,6 +62,7 @@ export interface ScaledDotProductAttentionOptions {
  * dropoutP > 0) is drawn on the attention weights as F.dropout draws it.
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, opts: ScaledDotProductAttentionOptions = {}): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("scaledDotProductAttention", scaledDotProductAttention, [query, key, value, opts]);
   const dropoutP = opts.dropoutP ?? 0;
   const isCausal = opts.isCausal ?? false;
   let attnMask = opts.attnMask ?? null;
@@ -210,6 +212,10 @@ export function multiHeadAttentionForward(
   outProjBias: Tensor | null,
   opts: MultiHeadAttentionForwardOptions = {},
 ): [Tensor, Tensor | null] {
+  if (tracer !== null && tracer.depth === 0) {
+    const args = [query, key, value, embedDimToCheck, numHeads, inProjWeight, inProjBias, biasK, biasV, addZeroAttn, dropoutP, outProjWeight, outProjBias, opts];
+    return tracer.call("multiHeadAttentionForward", multiHeadAttentionForward, args);
+  }
   const training = opts.training ?? true;
   const needWeights = opts.needWeights ?? true;
   const averageAttnWeights = opts.averageAttnWeights ?? true;

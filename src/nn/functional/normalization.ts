@@ -109,6 +109,7 @@ export function groupNorm(
   ...rest: [(Tensor | null | GroupNormOptions)?, (Tensor | null | GroupNormOptions)?, (number | GroupNormOptions)?]
 ): Tensor {
   const o = trailing<GroupNormOptions>(["weight", "bias", "eps"], rest);
+  if (tracer !== null && tracer.depth === 0) return tracer.call("groupNorm", groupNorm, [input, numGroups, o]);
   const weight = o.weight ?? null;
   const bias = o.bias ?? null;
   const eps = o.eps ?? 1e-5;
@@ -189,6 +190,7 @@ export function instanceNorm(
   ]
 ): Tensor {
   const o = trailing<InstanceNormOptions>(["runningMean", "runningVar", "weight", "bias", "useInputStats", "momentum", "eps"], rest);
+  if (tracer !== null && tracer.depth === 0) return tracer.call("instanceNorm", instanceNorm, [input, o]);
   const useInputStats = o.useInputStats ?? true;
   if (input.dim() < 2) throw new RangeError(`instance_norm: expected at least 2D input (got ${input.dim()}D input)`);
   if (useInputStats) {

@@ -2,6 +2,7 @@
 // F.adaptiveMaxPool1d/2d and F.maxUnpool2d, with PyTorch's positional parameters (any trailing
 // run of them may be one options object) and its defaults (stride defaults to the kernel size).
 import * as pool from "../../ops/pooling.js";
+import { tracer } from "../../ops/trace.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { type Pair, pair, pySize, type Size, single, trailing } from "./args.js";
 
@@ -22,6 +23,8 @@ function emptyStride(s: Size | null | undefined): boolean {
 /** max_pool2d_with_indices: [output, indices], indices flat within each input plane. */
 export function maxPool2dWithIndices(input: Tensor, kernelSize: Size, ...rest: MaxPoolRest): [Tensor, Tensor] {
   const o = trailing<MaxPoolOptions>(MAX_POOL_NAMES, rest);
+  // Reported (without an ONNX mapping: ONNX's indices count across planes) so that export names it.
+  if (tracer !== null && tracer.depth === 0) return tracer.call("maxPool2dWithIndices", maxPool2dWithIndices, [input, kernelSize, o]);
   const op = "max_pool2d";
   const kernel = pair(kernelSize, op, "kernel_size");
   return pool.maxPool2dWithIndices(input, {
@@ -39,6 +42,8 @@ export function maxPool2d(input: Tensor, kernelSize: Size, stride: Size | null |
 export function maxPool2d(input: Tensor, kernelSize: Size, ...rest: MaxPoolRest): Tensor;
 export function maxPool2d(input: Tensor, kernelSize: Size, ...rest: MaxPoolRest): Tensor | [Tensor, Tensor] {
   const o = trailing<MaxPoolOptions>(MAX_POOL_NAMES, rest);
+  // Reported with the options gathered into one object, whatever mix of positions the caller used.
+  if (tracer !== null && tracer.depth === 0) return tracer.call("maxPool2d", maxPool2d, [input, kernelSize, o]);
   const r = maxPool2dWithIndices(input, kernelSize, o);
   return o.returnIndices ? r : r[0];
 }
@@ -67,6 +72,7 @@ export function maxPool1d(input: Tensor, kernelSize: Size, stride: Size | null |
 export function maxPool1d(input: Tensor, kernelSize: Size, ...rest: MaxPoolRest): Tensor;
 export function maxPool1d(input: Tensor, kernelSize: Size, ...rest: MaxPoolRest): Tensor | [Tensor, Tensor] {
   const o = trailing<MaxPoolOptions>(MAX_POOL_NAMES, rest);
+  if (tracer !== null && tracer.depth === 0) return tracer.call("maxPool1d", maxPool1d, [input, kernelSize, o]);
   return o.returnIndices ? pool.maxPool1dWithIndices(input, pool1dArgs(kernelSize, o)) : pool.maxPool1d(input, pool1dArgs(kernelSize, o));
 }
 
@@ -83,6 +89,7 @@ const AVG_POOL_NAMES = ["stride", "padding", "ceilMode", "countIncludePad", "div
 /** F.avg_pool2d(input, kernelSize, stride?, padding=0, ceilMode=false, countIncludePad=true, divisorOverride?). */
 export function avgPool2d(input: Tensor, kernelSize: Size, ...rest: AvgPoolRest): Tensor {
   const o = trailing<AvgPoolOptions>(AVG_POOL_NAMES, rest);
+  if (tracer !== null && tracer.depth === 0) return tracer.call("avgPool2d", avgPool2d, [input, kernelSize, o]);
   const op = "avg_pool2d";
   const kernel = pair(kernelSize, op, "kernel_size");
   return pool.avgPool2d(input, {
@@ -98,6 +105,7 @@ export function avgPool2d(input: Tensor, kernelSize: Size, ...rest: AvgPoolRest)
 /** F.avg_pool1d(input, kernelSize, stride?, padding=0, ceilMode=false, countIncludePad=true). */
 export function avgPool1d(input: Tensor, kernelSize: Size, ...rest: AvgPoolRest): Tensor {
   const o = trailing<AvgPoolOptions>(AVG_POOL_NAMES, rest);
+  if (tracer !== null && tracer.depth === 0) return tracer.call("avgPool1d", avgPool1d, [input, kernelSize, o]);
   const op = "avg_pool1d";
   const kernel = single(kernelSize, op, "kernel_size");
   if (input.dim() !== 2 && input.dim() !== 3) {
@@ -138,10 +146,12 @@ function adaptiveSingle(size: number | number[], op: string): number {
 
 /** F.adaptive_avg_pool2d(input, outputSize): windows floor(i * I / O) .. ceil((i + 1) * I / O). */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("adaptiveAvgPool2d", adaptiveAvgPool2d, [input, outputSize]);
   return pool.adaptiveAvgPool2d(input, adaptivePair(withDefaults(outputSize, input), "adaptive_avg_pool2d"));
 }
 
 export function adaptiveAvgPool1d(input: Tensor, outputSize: number | readonly number[]): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("adaptiveAvgPool1d", adaptiveAvgPool1d, [input, outputSize]);
   return pool.adaptiveAvgPool1d(input, adaptiveSingle(typeof outputSize === "number" ? outputSize : outputSize.slice(), "adaptive_avg_pool1d"));
 }
 

@@ -5,6 +5,7 @@ import { zeros } from "../../ops/creation.js";
 import { dropoutMask } from "../../ops/random.js";
 import { adaptiveAvgPool2d } from "../../ops/pooling.js";
 import { type InterpMode, pixelShuffle as shuffleOp, pixelUnshuffle as unshuffleOp, upsample } from "../../ops/upsample.js";
+import { tracer } from "../../ops/trace.js";
 import { squeeze, unsqueeze } from "../../ops/view.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { pySize, trailing } from "./args.js";
@@ -36,6 +37,7 @@ export function interpolate(
   ]
 ): Tensor {
   const o = trailing<InterpolateOptions>(["size", "scaleFactor", "mode", "alignCorners", "recomputeScaleFactor"], rest);
+  if (tracer !== null && tracer.depth === 0) return tracer.call("interpolate", interpolate, [input, o]);
   const mode = o.mode ?? "nearest";
   let alignCorners = o.alignCorners ?? null;
   if (mode === "nearest" || mode === "area" || mode === "nearest-exact") {

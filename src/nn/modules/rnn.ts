@@ -7,6 +7,7 @@
 // sequence whose batch never shrinks, so both share one loop.
 import { empty, zeros } from "../../ops/creation.js";
 import { gruCellPointwise, lstmCellPointwise, lstmLayer } from "../../ops/recurrent.js";
+import { tracer } from "../../ops/trace.js";
 import { cat, stack } from "../../ops/view.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import * as F from "../functional.js";
@@ -35,6 +36,19 @@ function listStr(s: readonly number[]): string {
 }
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** What an RNN module reports to the ONNX tracer besides its tensors (see runModule). */
+interface RNNTraceSpec {
+  mode: RNNMode;
+  numLayers: number;
+  hiddenSize: number;
+  bidirectional: boolean;
+  batchFirst: boolean;
+  bias: boolean;
+  projSize: number;
+  /** The dropout between layers that this run applies (0 in eval mode). */
+  dropout: number;
 }
 
 /** One layer-direction's weights. */
@@ -283,6 +297,27 @@ export class RNNBase extends Module {
     hx: Tensor | null,
     cx: Tensor | null,
   ): { output: Tensor | PackedSequence; hN: Tensor; cN: Tensor | null; isBatched: boolean } {
+    if (tracer !== null && tracer.depth === 0 && !(input instanceof PackedSequence)) {
+      // ONNX has RNN, GRU and LSTM ops of its own: the whole run reports as one op, with the
+      // weights (layer by layer, direction by direction, in registration order) and the settings
+      // the mapping needs to build those nodes.
+      const spec: RNNTraceSpec = {
+        mode: this.mode,
+        numLayers: this.numLayers,
+        hiddenSize: this.hiddenSize,
+        bidirectional: this.bidirectional,
+        batchFirst: this.batchFirst,
+        bias: this.bias,
+        projSize: this.projSize,
+        dropout: this.training ? this.dropout : 0,
+      };
+      const run = (x: Tensor, h: Tensor | null, c: Tensor | null): Tensor[] => {
+        const r = this.runModule(x, h, c);
+        return r.cN ? [r.output as Tensor, r.hN, r.cN] : [r.output as Tensor, r.hN];
+      };
+      const outs = tracer.call("rnn", run, [input, hx, cx, this.allWeights.flat(), spec]);
+      return { output: outs[0], hN: outs[1], cN: outs[2] ?? null, isBatched: input.dim() === 3 };
+    }
     const numDirections = this.bidirectional ? 2 : 1;
     const realHidden = this.projSize > 0 ? this.projSize : this.hiddenSize;
     const isLstm = this.mode === "LSTM";
