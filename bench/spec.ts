@@ -31,6 +31,12 @@ export const ENCODER = { layers: 2, dModel: 128, heads: 4, ffn: 256, seq: 64, ba
 export const RECURRENT = { input: 64, hidden: 128, seq: 32, batch: 32, layers: 2, classes: 10 };
 /** The conv2d-step workload: Conv2d(channels, channels, 3, padding 1) on [batch, channels, size, size]. */
 export const CONV = { batch: 8, channels: 64, size: 32 };
+/** LeNet-5 (ReLU, max pooling) on 1x28x28 images, 10 classes: conv 5x5 (pad 2) 6, pool, conv 5x5 16, pool, 120, 84, 10. */
+export const LENET = { batch: 64, size: 28, classes: 10 };
+/** ResNet-18 (torchvision's, examples/models/resnet.ts) forward at ImageNet size, eval mode. */
+export const RESNET18 = { batch: 1, size: 224, classes: 1000 };
+/** ResNet-18's blocks (BasicBlock [2, 2, 2, 2], width 64) on CIFAR-size images, one SGD training step. */
+export const RESNET_SMALL = { batch: 32, size: 32, classes: 10 };
 
 function transformerFlops(): number {
   const { seq, dModel, ffn } = TRANSFORMER;
@@ -114,6 +120,27 @@ export const WORKLOADS: WorkloadSpec[] = [
     metric: "GFLOP/s",
     // The forward product and the backward's two (input and weight gradients), each 2 * N*O*L*C*9.
     work: 3 * 2 * CONV.batch * CONV.channels * CONV.channels * 9 * CONV.size * CONV.size,
+  },
+  {
+    id: "lenet5-step",
+    title: `LeNet-5 (ReLU, max pooling) on [${LENET.batch}, 1, ${LENET.size}, ${LENET.size}], cross-entropy, one SGD step`,
+    metric: "samples/s",
+    work: LENET.batch,
+    goal: { kind: "vsPytorch", factor: 1, text: ">= PyTorch" },
+  },
+  {
+    id: "resnet18-forward",
+    title: `ResNet-18 forward in eval mode on [${RESNET18.batch}, 3, ${RESNET18.size}, ${RESNET18.size}], no grad`,
+    metric: "samples/s",
+    work: RESNET18.batch,
+    goal: { kind: "vsPytorch", factor: 1, text: ">= PyTorch" },
+  },
+  {
+    id: "resnet-small-step",
+    title: `ResNet-18 blocks (BasicBlock [2, 2, 2, 2], width 64, ${RESNET_SMALL.classes} classes) on [${RESNET_SMALL.batch}, 3, ${RESNET_SMALL.size}, ${RESNET_SMALL.size}], cross-entropy, one SGD step (batch norms in training mode)`,
+    metric: "samples/s",
+    work: RESNET_SMALL.batch,
+    goal: { kind: "vsPytorch", factor: 1, text: ">= PyTorch" },
   },
   {
     id: "perceptron",

@@ -16,6 +16,7 @@ const runs = [
   ["onnx-export.ts", "5", join(dir, "blobs-classifier.onnx")],
   ["char-gpt.ts", "200", join(dir, "char-gpt-loss.svg")],
   ["sentence-classifier.ts", "5", ""],
+  ["cnn-shapes.ts", "2", join(dir, "cnn-shapes.svg")],
 ];
 let failed = 0;
 try {

@@ -26,6 +26,9 @@ T = dict(seq=128, d_model=512, heads=8, ffn=2048)
 ENC = dict(layers=2, d_model=128, heads=4, ffn=256, seq=64, batch=16)
 R = dict(input=64, hidden=128, seq=32, batch=32, layers=2, classes=10)
 CONV = dict(batch=8, channels=64, size=32)
+LENET = dict(batch=64, size=28, classes=10)
+RESNET18 = dict(batch=1, size=224, classes=1000)
+RESNET_SMALL = dict(batch=32, size=32, classes=10)
 
 
 def warm_up(step, first, o):
@@ -241,6 +244,68 @@ def conv2d_step():
     return step
 
 
+def resnet18(num_classes):
+    """torchvision's resnet18 when torchvision is installed; otherwise the transcription of it that
+    kindling's ResNet fixtures use (scripts/fixtures/resnet.py: same modules, same init)."""
+    try:
+        from torchvision.models import resnet18 as tv_resnet18
+
+        return tv_resnet18(num_classes=num_classes)
+    except ImportError:
+        import importlib.util
+
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "fixtures", "resnet.py")
+        spec = importlib.util.spec_from_file_location("resnet_fixture", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.ResNet(module.BasicBlock, [2, 2, 2, 2], num_classes=num_classes)
+
+
+def training_step(model, x, labels):
+    criterion = nn.CrossEntropyLoss()
+    opt = optim.SGD(model.parameters(), lr=0.01)
+    model.train()
+
+    def step():
+        opt.zero_grad()
+        loss = criterion(model(x), labels)
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+def lenet5_step():
+    torch.manual_seed(0)
+    x = torch.randn(LENET["batch"], 1, LENET["size"], LENET["size"])
+    labels = torch.randint(0, LENET["classes"], (LENET["batch"],))
+    model = nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(16 * 5 * 5, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, LENET["classes"]),
+    )
+    return training_step(model, x, labels)
+
+
+def resnet18_forward():
+    torch.manual_seed(0)
+    x = torch.randn(RESNET18["batch"], 3, RESNET18["size"], RESNET18["size"])
+    model = resnet18(RESNET18["classes"]).eval()
+
+    def step():
+        with torch.no_grad():
+            return model(x)
+
+    return step
+
+
+def resnet_small_step():
+    torch.manual_seed(0)
+    x = torch.randn(RESNET_SMALL["batch"], 3, RESNET_SMALL["size"], RESNET_SMALL["size"])
+    labels = torch.randint(0, RESNET_SMALL["classes"], (RESNET_SMALL["batch"],))
+    return training_step(resnet18(RESNET_SMALL["classes"]), x, labels)
+
+
 WORKLOADS = {
     "xor-step": xor_step,
     "mlp-step": mlp_step,
@@ -260,6 +325,9 @@ WORKLOADS = {
     "gru-forward": gru_forward,
     "conv2d-forward": conv2d_forward,
     "conv2d-step": conv2d_step,
+    "lenet5-step": lenet5_step,
+    "resnet18-forward": resnet18_forward,
+    "resnet-small-step": resnet_small_step,
 }
 
 

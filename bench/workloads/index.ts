@@ -1,5 +1,6 @@
 // kindling's implementation of each timed workload, by id (see ../spec.ts).
 import type { Prepare } from "../harness.js";
+import * as cnn from "./cnn.js";
 import * as conv from "./conv.js";
 import * as elementwise from "./elementwise.js";
 import { prepareMatmul } from "./matmul.js";
@@ -30,4 +31,7 @@ export const kindlingWorkloads: Record<string, Prepare> = {
   "gru-forward": recurrent.prepareGruForward,
   "conv2d-forward": conv.prepareForward,
   "conv2d-step": conv.prepare,
+  "lenet5-step": cnn.prepareLenet,
+  "resnet18-forward": cnn.prepareResnet18Forward,
+  "resnet-small-step": cnn.prepareResnetSmallStep,
 };

@@ -110,6 +110,24 @@ export interface Backend {
   fusedGruCell?(ig: Tensor, hg: Tensor, hx: Tensor): { hy: Tensor; workspace: Tensor } | null;
   /** Optional: the gradients of fusedGruCell's ig, hg and hx from dhy. */
   fusedGruCellBackward?(dhy: Tensor, workspace: Tensor): { dig: Tensor; dhg: Tensor; dhx: Tensor } | null;
+  /**
+   * Optional: batch norm's per-channel loops (src/ops/normalization.ts, which does the rest) over
+   * x, a contiguous float [N, C, ...] with S > 1 elements per plane, with that file's arithmetic
+   * to the bit. Each returns null (or false), touching nothing, where the ops run their own loops.
+   */
+  batchNorm?: BatchNormKernels;
+}
+
+/** Per-channel values (mean, alpha, ...) are Float64Arrays holding values of x's dtype. */
+export interface BatchNormKernels {
+  /** Training statistics: the mean and the sum of squared deviations per channel. */
+  stats(x: Tensor): { mean: Float64Array; varSum: Float64Array } | null;
+  /** A new tensor x * alpha + beta per channel, rounded once. */
+  apply(x: Tensor, alpha: Float64Array, beta: Float64Array): Tensor | null;
+  /** Per channel: the sum of dy and of (x - mean) * dy (dy contiguous, x's shape and dtype). */
+  backwardReduce(x: Tensor, dy: Tensor, mean: Float64Array): { sum: Float64Array; dotp: Float64Array } | null;
+  /** Training's input gradient (dy - gradMean - (x - mean) * k) * invstd * w, per channel. */
+  backwardApply(x: Tensor, dy: Tensor, mean: Float64Array, k: Float64Array, gradMean: Float64Array, invstd: Float64Array, w: Float64Array): Tensor | null;
 }
 
 const backends = new Map<string, Backend>();

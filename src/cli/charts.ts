@@ -1,6 +1,7 @@
 // The tour's and `kindling train`'s charts as vega-lite specifications: what each chart shows is
 // decided here, how it becomes an SVG file in render-svg.ts.
 import type { TopLevelSpec } from "vega-lite";
+import { pngDataUrl } from "./png.js";
 
 export type ChartSpec = TopLevelSpec;
 
@@ -237,5 +238,57 @@ export function scatterChart(options: ScatterChartOptions): ChartSpec {
   return {
     ...frame(options, 360, 360),
     layer: options.diagonal ? [points, diagonal] : [points],
+  };
+}
+
+export interface ImageGridOptions {
+  title: string;
+  subtitle?: string;
+  /** Greyscale images, each rows of pixel values (0 black .. 1 white), with a caption under each. */
+  images: ReadonlyArray<{ pixels: ReadonlyArray<readonly number[]>; caption: string; highlight?: boolean }>;
+  columns?: number;
+  /** Each image's side in the chart, in pixels (default 84). */
+  size?: number;
+}
+
+/**
+ * Small greyscale images in a grid, a caption under each (a classifier's inputs with its
+ * predictions); highlighted captions (the mistakes) in red. Each image is embedded as a PNG: one
+ * rect per pixel would make a dozen 28x28 images a 2 MB SVG.
+ */
+export function imageGridChart(options: ImageGridOptions): ChartSpec {
+  const columns = options.columns ?? 4;
+  const size = options.size ?? 84;
+  const rows = Math.ceil(options.images.length / columns);
+  const cellHeight = size + 22;
+  const values = options.images.map((img, i) => ({
+    col: i % columns,
+    row: Math.floor(i / columns),
+    url: pngDataUrl(img.pixels),
+    caption: img.caption,
+    highlight: img.highlight === true,
+  }));
+  const position = {
+    x: { field: "col", type: "ordinal" as const, axis: null, scale: { paddingInner: 0.1, paddingOuter: 0.05 } },
+    y: { field: "row", type: "ordinal" as const, axis: null, scale: { padding: 0 } },
+  };
+  return {
+    ...frame(options, columns * (size + 12), rows * cellHeight),
+    data: { values },
+    layer: [
+      {
+        mark: { type: "image", width: size, height: size, aspect: false, smooth: false, yOffset: -10, aria: false },
+        encoding: { ...position, url: { field: "url", type: "nominal" } },
+      },
+      {
+        mark: { type: "text", fontSize: 11, baseline: "top", yOffset: size / 2 - 8, aria: false },
+        encoding: {
+          ...position,
+          text: { field: "caption", type: "nominal" },
+          color: { condition: { test: "datum.highlight", value: "#c62828" }, value: "black" },
+        },
+      },
+    ],
+    config: { view: { stroke: null } },
   };
 }

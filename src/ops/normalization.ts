@@ -4,6 +4,7 @@
 // output as x * alpha + beta with per-channel alpha and beta), and the closed-form backward.
 import { fma, fma32 } from "../random/fma.js";
 import { Tensor } from "../tensor/tensor.js";
+import { backendOf } from "./util.js";
 
 function rounder(t: Tensor): (v: number) => number {
   return t.dtype.name === "float32" ? Math.fround : (v: number) => v;
@@ -78,7 +79,7 @@ export function batchNormForward(
         mean[ch] = m;
         varSum[ch] = vs;
       }
-    } else {
+    } else if (!nativeStats(input, mean, varSum)) {
       for (let ch = 0; ch < c; ch++) {
         let sum = 0;
         for (let i = 0; i < n; i++) {
@@ -127,10 +128,18 @@ export function batchNormForward(
   }
   // PyTorch's build contracts beta = b - mean * alpha and y = x * alpha + beta into FMAs.
   const fused = input.dtype.name === "float32" ? fma32 : fma;
+  const alphas = new Float64Array(c);
+  const betas = new Float64Array(c);
+  for (let ch = 0; ch < c; ch++) {
+    alphas[ch] = r(invstd[ch] * (w ? w[ch] : 1));
+    betas[ch] = fused(-mean[ch], alphas[ch], b ? b[ch] : 0);
+  }
+  const applied = strided ? null : (backendOf(input).batchNorm?.apply(input.detach(), alphas, betas) ?? null);
+  if (applied) return { y: applied, mean, invstd };
   const out = new input.dtype.ArrayType(input.numel());
   for (let ch = 0; ch < c; ch++) {
-    const alpha = r(invstd[ch] * (w ? w[ch] : 1));
-    const beta = fused(-mean[ch], alpha, b ? b[ch] : 0);
+    const alpha = alphas[ch];
+    const beta = betas[ch];
     if (strided) {
       // PyTorch's strided path: ((x - mean) * invstd) * w + b, elementwise, unfused.
       const m = mean[ch];
@@ -171,6 +180,15 @@ function fusedPlanes32(x: ArrayLike<number>, out: Float32Array, n: number, c: nu
       }
     }
   }
+}
+
+/** The backend's loops for the training statistics of a contiguous input (S > 1), into mean and varSum; false where they do not run. */
+function nativeStats(input: Tensor, mean: Float64Array, varSum: Float64Array): boolean {
+  const got = backendOf(input).batchNorm?.stats(input.detach()) ?? null;
+  if (!got) return false;
+  mean.set(got.mean);
+  varSum.set(got.varSum);
+  return true;
 }
 
 const laneAcc = new Float64Array(8);
@@ -239,12 +257,33 @@ export function batchNormBackward(
   const c = input.shape[1] | 0;
   const s = c === 0 || n === 0 ? 0 : (input.numel() / (n * c)) | 0;
   const count = n * s;
-  const x = input.detach().contiguous().values();
-  const dy = gradOut.contiguous().values();
+  const xt = input.detach().contiguous();
+  const dyt = gradOut.contiguous();
+  const x = xt.values();
+  const dy = dyt.values();
   const w = weight ? weight.detach().contiguous().values() : null;
-  const dx = needs[0] ? new input.dtype.ArrayType(input.numel()) : null;
   const dw = needs[1] ? new input.dtype.ArrayType(c) : null;
   const db = needs[2] ? new input.dtype.ArrayType(c) : null;
+  const kernels = backendOf(input).batchNorm;
+  const reduced = kernels?.backwardReduce(xt, dyt, mean) ?? null;
+  const make = (a: ArrayLike<number> | null, shape: number[]) => (a ? Tensor.make(shape, input.dtype, a as Float32Array, input.device) : null);
+  if (reduced && (!needs[0] || train)) {
+    // The backend's loops; the per-channel scalars as below.
+    const ks = new Float64Array(c);
+    const gMeans = new Float64Array(c);
+    const ws = new Float64Array(c);
+    for (let ch = 0; ch < c; ch++) {
+      const is = invstd[ch];
+      ks[ch] = r(r(r(r(reduced.dotp[ch]) * is) * is) / count);
+      gMeans[ch] = r(reduced.sum[ch] / count);
+      ws[ch] = w ? w[ch] : 1;
+      if (dw) dw[ch] = reduced.dotp[ch] * is;
+      if (db) db[ch] = reduced.sum[ch];
+    }
+    const dxt = needs[0] ? kernels!.backwardApply(xt, dyt, mean, ks, gMeans, invstd, ws) : null;
+    if (!needs[0] || dxt) return [dxt, make(dw, weight ? weight.shape.slice() : [c]), make(db, [c])];
+  }
+  const dx = needs[0] ? new input.dtype.ArrayType(input.numel()) : null;
   for (let ch = 0; ch < c; ch++) {
     const m = mean[ch];
     const is = invstd[ch];
@@ -252,10 +291,15 @@ export function batchNormBackward(
     // accumulated over the batch in double.
     let sum = 0;
     let dotp = 0;
-    for (let i = 0; i < n; i++) {
-      const base = (i * c + ch) * s;
-      sum += laneSum(dy, base, s, f32);
-      dotp += laneDot(x, dy, base, s, m, f32);
+    if (reduced) {
+      sum = reduced.sum[ch];
+      dotp = reduced.dotp[ch];
+    } else {
+      for (let i = 0; i < n; i++) {
+        const base = (i * c + ch) * s;
+        sum += laneSum(dy, base, s, f32);
+        dotp += laneDot(x, dy, base, s, m, f32);
+      }
     }
     if (dx) {
       const wc = w ? w[ch] : 1;
@@ -279,7 +323,6 @@ export function batchNormBackward(
     if (dw) dw[ch] = dotp * is;
     if (db) db[ch] = sum;
   }
-  const make = (a: ArrayLike<number> | null, shape: number[]) => (a ? Tensor.make(shape, input.dtype, a as Float32Array, input.device) : null);
   return [make(dx, input.shape.slice()), make(dw, weight ? weight.shape.slice() : [c]), make(db, [c])];
 }
 

@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { confusionMatrixChart, decisionBoundaryChart, lineChart, scatterChart } from "../../src/cli/charts.js";
+import { crc32, inflateSync } from "node:zlib";
+import { confusionMatrixChart, decisionBoundaryChart, imageGridChart, lineChart, scatterChart } from "../../src/cli/charts.js";
+import { encodePng } from "../../src/cli/png.js";
 import { ChartWriter, renderSvg } from "../../src/cli/render-svg.js";
 
 test("a line chart renders to SVG with its title, axis titles and legend entries", async () => {
@@ -54,4 +56,46 @@ test("ChartWriter writes <dir>/<name>.svg and remembers the files", async () => 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("encodePng writes a greyscale PNG whose chunks check out and whose rows inflate back to the pixels", () => {
+  const pixels = [
+    [0, 0.5, 1],
+    [1, -0.2, 0.25],
+  ];
+  const png = Buffer.from(encodePng(pixels));
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const chunks: Record<string, Buffer> = {};
+  for (let o = 8; o < png.length; ) {
+    const n = png.readUInt32BE(o);
+    const type = png.toString("latin1", o + 4, o + 8);
+    assert.equal(png.readUInt32BE(o + 8 + n), crc32(png.subarray(o + 4, o + 8 + n)), `${type} CRC`);
+    chunks[type] = png.subarray(o + 8, o + 8 + n);
+    o += 12 + n;
+  }
+  assert.deepEqual(Object.keys(chunks), ["IHDR", "IDAT", "IEND"]);
+  assert.deepEqual([chunks.IHDR.readUInt32BE(0), chunks.IHDR.readUInt32BE(4), chunks.IHDR[8], chunks.IHDR[9]], [3, 2, 8, 0]);
+  // each row: filter byte 0, then the values scaled to 0..255 (clamped)
+  assert.deepEqual([...inflateSync(chunks.IDAT)], [0, 0, 128, 255, 0, 255, 0, 64]);
+});
+
+test("an image grid renders each image as an embedded PNG with its caption, mistakes in red", async () => {
+  const img = [
+    [0, 1],
+    [1, 0],
+  ];
+  const svg = await renderSvg(
+    imageGridChart({
+      title: "Shapes",
+      images: [
+        { pixels: img, caption: "circle" },
+        { pixels: img, caption: "square (circle)", highlight: true },
+        { pixels: img, caption: "cross" },
+      ],
+      columns: 2,
+    }),
+  );
+  assert.equal(svg.match(/<image [^>]*xlink:href="data:image\/png;base64,/g)?.length, 3);
+  assert.match(svg, /fill="black">circle<\/text>/);
+  assert.match(svg, /fill="#c62828">square \(circle\)<\/text>/);
 });

@@ -60,3 +60,18 @@ test("examples/sentence-classifier.ts learns the generated sentences with a pack
   const accuracy = Number(/test accuracy: \d+\/\d+ = ([\d.]+)%/.exec(out)?.[1]);
   assert.ok(accuracy >= 85, out);
 });
+
+test("examples/cnn-shapes.ts: a small CNN tells the drawn shapes apart and charts test images with its predictions", () => {
+  const chart = join(dir, "cnn-shapes.svg");
+  const out = example("cnn-shapes.ts", "2", chart);
+  assert.match(out, /\(features\): Sequential\(\n\s+\(0\): Conv2d\(1, 8, kernel_size=\(3, 3\), stride=\(1, 1\), padding=\(1, 1\)\)/);
+  const epochs = [...out.matchAll(/^epoch (\d)\s+loss ([\d.]+)\s+train accuracy ([\d.]+)%\s+test accuracy ([\d.]+)%$/gm)];
+  assert.equal(epochs.length, 2, out);
+  assert.ok(Number(epochs[1][2]) < Number(epochs[0][2]), out);
+  const accuracy = Number(/test accuracy: \d+\/500 = ([\d.]+)%/.exec(out)?.[1]);
+  assert.ok(accuracy >= 90, out);
+  const svg = readFileSync(chart, "utf8");
+  assert.match(svg, /^<svg[\s\S]*Shapes: what the CNN sees and says/);
+  assert.equal(svg.match(/<image [^>]*xlink:href="data:image\/png;base64,/g)?.length, 12);
+  assert.equal(svg.match(/>(circle|square|triangle|cross)( \((circle|square|triangle|cross)\))?<\/text>/g)?.length, 12);
+});

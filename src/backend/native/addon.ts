@@ -177,6 +177,21 @@ export interface NativeKernels {
   /** fusedGruCell's gradients: dig, dhg [B, 3H] and dhx [B, H] from dhy. */
   fusedGruCellBackward?<T extends FloatArray>(dhy: T, dhyOffset: number, workspace: T, wsOffset: number, dig: T, dhg: T, dhx: T, B: number, H: number): void;
   /**
+   * Batch norm's loops (native/src/batchnorm.cc) over x, a contiguous [n, c, s] from xOffset;
+   * per-channel arrays are Float64Array. Training statistics into mean and varSum. Optional: an
+   * addon built before them lacks them.
+   */
+  batchNormStats?<T extends FloatArray>(x: T, xOffset: number, n: number, c: number, s: number, mean: Float64Array, varSum: Float64Array): void;
+  /** y = x * alpha + beta per channel, rounded once, into y (contiguous [n, c, s]). */
+  batchNormApply?<T extends FloatArray>(x: T, xOffset: number, y: T, n: number, c: number, s: number, alpha: Float64Array, beta: Float64Array): void;
+  /** Per channel: the sum of dy and of (x - mean) * dy, into sum and dotp. */
+  batchNormBackwardReduce?<T extends FloatArray>(x: T, xOffset: number, dy: T, dyOffset: number, n: number, c: number, s: number, mean: Float64Array, sum: Float64Array, dotp: Float64Array): void;
+  /** dx = (dy - gradMean - (x - mean) * k) * invstd * w per channel, into dx (contiguous [n, c, s]). */
+  batchNormBackwardApply?<T extends FloatArray>(
+    x: T, xOffset: number, dy: T, dyOffset: number, dx: T, n: number, c: number, s: number,
+    mean: Float64Array, k: Float64Array, gradMean: Float64Array, invstd: Float64Array, w: Float64Array,
+  ): void;
+  /**
    * A convolution's patches: x [n, c, h, w] read through strides sN, sC, sH, sW from xOffset
    * into contiguous cols [c*kh*kw, n, oh*ow] from colsOffset; input row oy*sh - ph + i*dh and
    * column ox*sw - pw + j*dw for kernel tap (i, j), 0 outside the image (src/backend/backend.ts's

@@ -15,7 +15,7 @@ import { allocUninit } from "../../tensor/alloc.js";
 import { type DType, float32, float64 } from "../../tensor/dtype.js";
 import { numelOf, shapeEquals } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
-import type { Backend, BinaryKernel, ConvGeometry, ReduceKind, UnaryKernel } from "../backend.js";
+import type { Backend, BatchNormKernels, BinaryKernel, ConvGeometry, ReduceKind, UnaryKernel } from "../backend.js";
 import { canAddMulInPlace } from "../cpu/fma.js";
 import { cascadeSum, type SumBlocksKernel } from "../cpu/sum.js";
 import { BackwardOp, BinaryOp, type FloatArray, type NativeKernels, UnaryOp } from "./addon.js";
@@ -251,6 +251,58 @@ export function createNativeBackend(
     addMulInPlace,
     matmulBias,
     ...recurrentKernels(k, base),
+    batchNorm: batchNormKernels(k),
+  };
+}
+
+/**
+ * Batch norm's loops (native/src/batchnorm.cc): the same bits as src/ops/normalization.ts's own,
+ * for every size (the fixture tests' small inputs run them too), channels split over the threads.
+ */
+function batchNormKernels(k: NativeKernels): BatchNormKernels | undefined {
+  const { batchNormStats, batchNormApply, batchNormBackwardReduce, batchNormBackwardApply } = k;
+  if (!batchNormStats || !batchNormApply || !batchNormBackwardReduce || !batchNormBackwardApply) return undefined;
+  // [n, c, s] of a contiguous float tensor with more than one element per plane, or null.
+  const planes = (x: Tensor): [number, number, number] | null => {
+    if (!isFloat(x.dtype) || !x.isContiguous() || x.dim() < 3) return null;
+    const n = x.shape[0];
+    const c = x.shape[1];
+    const s = n * c === 0 ? 0 : x.numel() / (n * c);
+    return s > 1 ? [n, c, s] : null;
+  };
+  const like = (x: Tensor): Tensor => Tensor.make(x.shape.slice(), x.dtype, allocUninit(x.dtype, x.numel()) as FloatArray, x.device);
+  const sameAs = (a: Tensor, b: Tensor) => b.dtype === a.dtype && b.isContiguous() && shapeEquals(a.shape, b.shape);
+  return {
+    stats(x) {
+      const p = planes(x);
+      if (!p) return null;
+      const mean = new Float64Array(p[1]);
+      const varSum = new Float64Array(p[1]);
+      batchNormStats(data(x), x.offset, ...p, mean, varSum);
+      return { mean, varSum };
+    },
+    apply(x, alpha, beta) {
+      const p = planes(x);
+      if (!p) return null;
+      const y = like(x);
+      batchNormApply(data(x), x.offset, data(y), ...p, alpha, beta);
+      return y;
+    },
+    backwardReduce(x, dy, mean) {
+      const p = planes(x);
+      if (!p || !sameAs(x, dy)) return null;
+      const sum = new Float64Array(p[1]);
+      const dotp = new Float64Array(p[1]);
+      batchNormBackwardReduce(data(x), x.offset, data(dy), dy.offset, ...p, mean, sum, dotp);
+      return { sum, dotp };
+    },
+    backwardApply(x, dy, mean, kk, gradMean, invstd, w) {
+      const p = planes(x);
+      if (!p || !sameAs(x, dy)) return null;
+      const dx = like(x);
+      batchNormBackwardApply(data(x), x.offset, data(dy), dy.offset, data(dx), ...p, mean, kk, gradMean, invstd, w);
+      return dx;
+    },
   };
 }
 
