@@ -361,15 +361,22 @@ export function multiHeadAttentionForward(
 
   const p = training ? dropoutP : 0;
   const E = q.shape[2];
-  const qScaled = q.div(Math.sqrt(E));
-  let weights = attnMask ? baddbmm(attnMask, qScaled, k.transpose(-2, -1)) : bmm(qScaled, k.transpose(-2, -1));
-  weights = softmax(weights, -1);
-  if (p > 0) weights = dropout(weights, p);
-  let out = bmm(weights, v);
+  let out: Tensor | null = null;
+  let weights: Tensor | null = null;
+  // Without weights to return or dropout to draw, PyTorch 2.x hands the heads to SDPA (its CPU
+  // flash kernel): so does this, through the fused kernel when the mask needs no gradient.
+  if (!needWeights && p === 0 && fusedApplies(q, k, v, attnMask)) out = fusedAttention(q, k, v, { mask: attnMask, isCausal: false, scale: 1 / Math.sqrt(E) });
+  if (out === null) {
+    const qScaled = q.div(Math.sqrt(E));
+    weights = attnMask ? baddbmm(attnMask, qScaled, k.transpose(-2, -1)) : bmm(qScaled, k.transpose(-2, -1));
+    weights = softmax(weights, -1);
+    if (p > 0) weights = dropout(weights, p);
+    out = bmm(weights, v);
+  }
   out = out.transpose(0, 1).contiguous().view(tgtLen * bsz, embedDim);
   out = linear(out, outProjWeight, outProjBias);
   out = out.view(tgtLen, bsz, out.shape[1]);
-  if (!needWeights) return [isBatched ? out : out.squeeze(1), null];
+  if (!needWeights || weights === null) return [isBatched ? out : out.squeeze(1), null];
   let w = weights.view(bsz, numHeads, tgtLen, srcLen);
   if (averageAttnWeights) w = w.sum(1).div(numHeads);
   if (!isBatched) {
