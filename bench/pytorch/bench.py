@@ -26,6 +26,7 @@ T = dict(seq=128, d_model=512, heads=8, ffn=2048)
 ENC = dict(layers=2, d_model=128, heads=4, ffn=256, seq=64, batch=16)
 R = dict(input=64, hidden=128, seq=32, batch=32, layers=2, classes=10)
 CONV = dict(batch=8, channels=64, size=32)
+ATT = dict(batch=8, heads=8, seq=256, head_dim=64)
 
 
 def warm_up(step, first, o):
@@ -180,6 +181,21 @@ def transformer_encoder_step():
     return step
 
 
+def attention_sdpa():
+    """1.13 has no scaled_dot_product_attention: its math path written out, forward and backward."""
+    torch.manual_seed(0)
+    shape = (ATT["batch"], ATT["heads"], ATT["seq"], ATT["head_dim"])
+    q, k, v = (torch.randn(*shape).requires_grad_() for _ in range(3))
+    scale = 1 / math.sqrt(ATT["head_dim"])
+
+    def step():
+        q.grad = k.grad = v.grad = None
+        out = torch.softmax(q @ k.transpose(-2, -1) * scale, -1) @ v
+        out.sum().backward()
+
+    return step
+
+
 def lstm_step():
     torch.manual_seed(0)
     x = torch.randn(R["seq"], R["batch"], R["input"])
@@ -256,6 +272,7 @@ WORKLOADS = {
     "sum-cols-1024": square(lambda a: a.sum(0)),
     "transformer-block": transformer_block,
     "transformer-encoder-step": transformer_encoder_step,
+    "attention-sdpa": attention_sdpa,
     "lstm-step": lstm_step,
     "gru-forward": gru_forward,
     "conv2d-forward": conv2d_forward,
