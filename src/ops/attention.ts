@@ -4,11 +4,20 @@
 // the name PyTorch 2.x's CPU flash kernel gives its node. F.scaledDotProductAttention decides when
 // this path applies and composes the rest (dropout, a mask that needs a gradient).
 import type { AttentionOptions } from "../backend/backend.js";
+import { bool } from "../tensor/dtype.js";
 import { contiguousStrides, numelOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { softmax } from "./activation.js";
+import { mul, sub } from "./arithmetic.js";
+import { ones, zeros } from "./creation.js";
+import { maskedFill } from "./indexing.js";
+import { matmul } from "./linalg.js";
 import { anyNeedsGrad, isGradEnabled, record, withGradMode } from "./node.js";
+import { sum } from "./reduction.js";
+import { tracer } from "./trace.js";
+import { tril } from "./triangular.js";
 import { backendOf } from "./util.js";
-import { contiguous, expand } from "./view.js";
+import { contiguous, expand, transpose } from "./view.js";
 
 export interface FusedAttentionOptions {
   /** Float, q's dtype, broadcastable to [..., L, S]; added to the scores and given no gradient. */
@@ -52,7 +61,8 @@ function maskFor(mask: Tensor, batch: number[], L: number, S: number): Tensor {
  */
 export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, opts: FusedAttentionOptions): Tensor | null {
   const b = backendOf(q);
-  if (!b.attention || !b.attentionBackward) return null;
+  // An exporter tracing the model records the composed ops, which ONNX has.
+  if (tracer !== null || !b.attention || !b.attentionBackward) return null;
   const batch = q.shape.slice(0, -2);
   const N = numelOf(batch);
   const [L, E] = q.shape.slice(-2);
@@ -75,7 +85,7 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, opts: FusedAtten
       [q, k, v],
       out,
       (gy) => {
-        if (isGradEnabled()) throw new Error("scaled_dot_product_attention: double backward through the fused attention kernel is not supported");
+        if (isGradEnabled()) return composedBackward(gy, q, k, v, opts);
         const dout = viewRaw(contiguous(gy), [N, L, Ev]);
         const g = bwd(dout, raw.q, raw.k, raw.v, res.out, res.logsumexp, kopts);
         if (g === null) throw new Error("scaled_dot_product_attention: the backend's attentionBackward refused the tensors its attention took");
@@ -91,4 +101,28 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, opts: FusedAtten
     );
   }
   return out;
+}
+
+/**
+ * The gradients again, from ops that record themselves, for a backward that builds a graph
+ * (createGraph): the weights recomputed whole (P = softmax(q k^T * scale + mask)), then
+ * dV = P^T dO, dS = P * (dO V^T - rowsum(dO V^T * P)), dQ = scale * dS K, dK = scale * dS^T Q.
+ * PyTorch's flash kernel has no double backward; this gives one at the composed path's cost.
+ */
+function composedBackward(gy: Tensor, q: Tensor, k: Tensor, v: Tensor, opts: FusedAttentionOptions): Array<Tensor | null> {
+  let s = mul(matmul(q, transpose(k, -2, -1)), opts.scale);
+  if (opts.mask) s = s.add(opts.mask.detach());
+  if (opts.isCausal) {
+    const [L, S] = [q.shape[q.dim() - 2], k.shape[k.dim() - 2]];
+    const keep = tril(ones([L, S], { dtype: bool, device: q.device }));
+    s = s.add(maskedFill(zeros([L, S], { dtype: q.dtype, device: q.device }), keep.logicalNot(), Number.NEGATIVE_INFINITY));
+  }
+  const p = softmax(s, -1);
+  const dp = matmul(gy, transpose(v, -2, -1));
+  const ds = mul(p, sub(dp, sum(mul(dp, p), { dim: -1, keepdim: true })));
+  return [
+    q.requiresGrad ? mul(matmul(ds, k), opts.scale) : null,
+    k.requiresGrad ? mul(matmul(transpose(ds, -2, -1), q), opts.scale) : null,
+    v.requiresGrad ? matmul(transpose(p, -2, -1), gy) : null,
+  ];
 }
