@@ -1,6 +1,7 @@
 // F.scaledDotProductAttention's fused path (ops/attention.ts over the backend's attention
 // primitive): which calls take it, its values and gradients against the PyTorch reference
-// fixtures (test/fixtures/attention/sdpa.json) and against the composed math path (matmul,
+// fixtures (test/fixtures/attention/sdpa.json, and sdpa-blocks.json at sizes crossing the
+// kernels' blocks) and against the composed math path (matmul,
 // softmax, matmul) for every kind of mask, L != S, head dims 8, 64 and odd, float32 and float64;
 // finite differences in float64 (second derivatives too); MultiheadAttention's use of it; and
 // errors. Sizes cross the
@@ -12,7 +13,7 @@ import * as torch from "../../src/index.js";
 import { F, nn } from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 import { gradcheck, gradgradcheck } from "../helpers/gradcheck.js";
-import { assertClose, fromDump, loadAttentionFixture, type TDump } from "./attention-fixture.js";
+import { assertClose, fromDump, loadAttentionFixture, type TDump, tolOf } from "./attention-fixture.js";
 
 const FUSED = "ScaledDotProductFlashAttentionForCpuBackward0";
 
@@ -68,6 +69,66 @@ for (const c of sdpa.cases) {
     const out32 = F.scaledDotProductAttention(q32, k32, v32, { ...opts, attnMask: m32 });
     assert.equal(out32.gradFn?.name, FUSED);
     assertClose(out32, c.output32, `${c.name} float32 output`);
+  });
+}
+
+interface BlockCase {
+  name: string;
+  dtype: "float32" | "float64";
+  seed: number;
+  qShape: number[];
+  S: number;
+  Ev: number;
+  mask: "bool" | "float" | null;
+  maskShape: number[] | null;
+  isCausal: boolean;
+  scale: number | null;
+  inputSums: number[];
+  step: number;
+  output: { shape: number[]; values: number[] };
+  grads: Array<{ shape: number[]; values: number[] }>;
+}
+
+/** Every `step`-th element of got against the fixture's, at the fixture tolerances for dtype. */
+function assertSampled(got: Tensor, want: { shape: number[]; values: number[] }, step: number, dtype: string, what: string): void {
+  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
+  const g = got.detach().contiguous().reshape(-1);
+  const idx = torch.arange(0, g.numel(), step, { dtype: torch.int64 });
+  const picked = Array.from(g.indexSelect(0, idx).double().values() as ArrayLike<number>);
+  assert.equal(picked.length, want.values.length, `${what}: sample count`);
+  const { atol, rtol } = tolOf(dtype);
+  for (let i = 0; i < picked.length; i++) {
+    const bound = atol + rtol * Math.abs(want.values[i]);
+    if (!(Math.abs(picked[i] - want.values[i]) <= bound)) assert.fail(`${what}[${i * step}]: expected ${want.values[i]}, got ${picked[i]} (allowed ±${bound.toExponential(2)})`);
+  }
+}
+
+// Sizes that cross the kernels' 128-row and 128-key blocks, against PyTorch 1.13
+// (scripts/fixtures/attention_blocks.py); the inputs are drawn here with PyTorch's generator.
+for (const c of loadAttentionFixture<BlockCase[]>("sdpa-blocks")) {
+  test(`fused SDPA across blocks: ${c.name} matches PyTorch`, () => {
+    const dtype = c.dtype === "float64" ? torch.float64 : torch.float32;
+    torch.manualSeed(c.seed);
+    const lead = c.qShape.slice(0, -2);
+    const [L, E] = c.qShape.slice(-2);
+    const q = torch.randn(c.qShape, { dtype }).requiresGrad_();
+    const k = torch.randn([...lead, c.S, E], { dtype }).requiresGrad_();
+    const v = torch.randn([...lead, c.S, c.Ev], { dtype }).requiresGrad_();
+    let mask: Tensor | null = null;
+    if (c.mask === "bool") mask = torch.rand(c.maskShape!).gt(0.2);
+    else if (c.mask === "float") mask = torch.randn(c.maskShape!, { dtype });
+    const up = torch.randn([...lead, L, c.Ev], { dtype });
+    // the same draws as PyTorch's, or nothing below means anything (sums to rounding: the order
+    // of additions may differ)
+    for (const [i, t] of [q, k, v, up].entries()) {
+      const got = t.detach().double().sum().item() as number;
+      assert.ok(Math.abs(got - c.inputSums[i]) <= 1e-12 * (1 + Math.abs(c.inputSums[i])), `input ${i} sum: ${got} vs ${c.inputSums[i]}`);
+    }
+    const out = F.scaledDotProductAttention(q, k, v, { attnMask: mask, isCausal: c.isCausal, scale: c.scale });
+    assert.equal(out.gradFn?.name, FUSED);
+    assertSampled(out, c.output, c.step, c.dtype, "output");
+    out.mul(up).sum().backward();
+    for (const [i, t] of [q, k, v].entries()) assertSampled(t.grad!, c.grads[i], c.step, c.dtype, `grad ${i}`);
   });
 }
 
