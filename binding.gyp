@@ -11,6 +11,7 @@
         "native/src/thread_pool.cc",
         "native/src/recurrent.cc",
         "native/src/batchnorm.cc",
+        "native/src/attention.cc",
         "native/src/isa_avx512.cc",
         "native/src/isa_avx2.cc",
         "native/src/isa_generic.cc"

@@ -29,6 +29,8 @@ export const TRANSFORMER = { seq: 128, dModel: 512, heads: 8, ffn: 2048 };
 export const ENCODER = { layers: 2, dModel: 128, heads: 4, ffn: 256, seq: 64, batch: 16 };
 /** The recurrent workloads' shape (issue 14): sequence-first input [seq, batch, input]. */
 export const RECURRENT = { input: 64, hidden: 128, seq: 32, batch: 32, layers: 2, classes: 10 };
+/** The attention-sdpa workload: SDPA forward and backward on [batch, heads, seq, headDim] float32. */
+export const ATTENTION = { batch: 8, heads: 8, seq: 256, headDim: 64 };
 /** The conv2d-step workload: Conv2d(channels, channels, 3, padding 1) on [batch, channels, size, size]. */
 export const CONV = { batch: 8, channels: 64, size: 32 };
 /** LeNet-5 (ReLU, max pooling) on 1x28x28 images, 10 classes: conv 5x5 (pad 2) 6, pool, conv 5x5 16, pool, 120, 84, 10. */
@@ -93,6 +95,11 @@ export const WORKLOADS: WorkloadSpec[] = [
     metric: "samples/s",
     work: ENCODER.batch,
     goal: { kind: "vsPytorch", factor: 1, text: ">= PyTorch" },
+  },
+  {
+    id: "attention-sdpa",
+    title: `scaled dot-product attention forward and backward, [${ATTENTION.batch}, ${ATTENTION.heads}, ${ATTENTION.seq}, ${ATTENTION.headDim}] float32 q/k/v, no mask (PyTorch 1.13: softmax(q k^T * scale) v written out)`,
+    metric: "us",
   },
   {
     id: "lstm-step",

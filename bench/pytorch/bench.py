@@ -29,6 +29,7 @@ CONV = dict(batch=8, channels=64, size=32)
 LENET = dict(batch=64, size=28, classes=10)
 RESNET18 = dict(batch=1, size=224, classes=1000)
 RESNET_SMALL = dict(batch=32, size=32, classes=10)
+ATT = dict(batch=8, heads=8, seq=256, head_dim=64)
 
 
 def warm_up(step, first, o):
@@ -183,6 +184,21 @@ def transformer_encoder_step():
     return step
 
 
+def attention_sdpa():
+    """1.13 has no scaled_dot_product_attention: its math path written out, forward and backward."""
+    torch.manual_seed(0)
+    shape = (ATT["batch"], ATT["heads"], ATT["seq"], ATT["head_dim"])
+    q, k, v = (torch.randn(*shape).requires_grad_() for _ in range(3))
+    scale = 1 / math.sqrt(ATT["head_dim"])
+
+    def step():
+        q.grad = k.grad = v.grad = None
+        out = torch.softmax(q @ k.transpose(-2, -1) * scale, -1) @ v
+        out.sum().backward()
+
+    return step
+
+
 def lstm_step():
     torch.manual_seed(0)
     x = torch.randn(R["seq"], R["batch"], R["input"])
@@ -321,6 +337,7 @@ WORKLOADS = {
     "sum-cols-1024": square(lambda a: a.sum(0)),
     "transformer-block": transformer_block,
     "transformer-encoder-step": transformer_encoder_step,
+    "attention-sdpa": attention_sdpa,
     "lstm-step": lstm_step,
     "gru-forward": gru_forward,
     "conv2d-forward": conv2d_forward,

@@ -3,7 +3,7 @@
 // needed for the work to be done.
 import * as tf from "@tensorflow/tfjs";
 import type { Prepare, Step } from "../harness.js";
-import { CONV, ENCODER, LENET, RECURRENT, RESNET18, RESNET_SMALL, SIZES, TRANSFORMER } from "../spec.js";
+import { ATTENTION, CONV, ENCODER, LENET, RECURRENT, RESNET18, RESNET_SMALL, SIZES, TRANSFORMER } from "../spec.js";
 
 const N = 1 << 20;
 const randn = (...shape: number[]) => tf.randomNormal(shape, 0, 1, "float32", 0);
@@ -53,6 +53,15 @@ function mlpStep(): Step {
     }, true);
     loss?.dispose();
   };
+}
+
+/** softmax(q k^T * scale) v and the gradients of its sum for q, k and v (TF.js has no fused attention). */
+function attentionSdpa(): Step {
+  const { batch, heads, seq, headDim } = ATTENTION;
+  const [q, k, v] = [0, 1, 2].map((seed) => tf.randomNormal([batch, heads, seq, headDim], 0, 1, "float32", seed));
+  const scale = 1 / Math.sqrt(headDim);
+  const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.matMul(tf.softmax(tf.mul(tf.matMul(a, b, false, true), scale)), c)));
+  return () => tf.tidy(() => void grads([q, k, v]));
 }
 
 function transformerBlock(): Step {
@@ -331,6 +340,7 @@ export const tfjsWorkloads: Record<string, Prepare> = {
   },
   "transformer-block": transformerBlock,
   "transformer-encoder-step": transformerEncoderStep,
+  "attention-sdpa": attentionSdpa,
   "lstm-step": lstmStep,
   "gru-forward": gruForward,
 };

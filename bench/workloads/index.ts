@@ -1,5 +1,6 @@
 // kindling's implementation of each timed workload, by id (see ../spec.ts).
 import type { Prepare } from "../harness.js";
+import * as attention from "./attention.js";
 import * as cnn from "./cnn.js";
 import * as conv from "./conv.js";
 import * as elementwise from "./elementwise.js";
@@ -27,6 +28,7 @@ export const kindlingWorkloads: Record<string, Prepare> = {
   "sum-cols-1024": reductions.prepareSumCols,
   "transformer-block": transformer.prepare,
   "transformer-encoder-step": transformerTrain.prepare,
+  "attention-sdpa": attention.prepare,
   "lstm-step": recurrent.prepareLstmStep,
   "gru-forward": recurrent.prepareGruForward,
   "conv2d-forward": conv.prepareForward,

@@ -623,6 +623,8 @@ void keep_large_blocks_mapped() {
 void kn_register_recurrent(napi_env env, napi_value exports);
 // native/src/batchnorm.cc: batch norm's per-channel loops.
 void kn_register_batchnorm(napi_env env, napi_value exports);
+// native/src/attention.cc: fused (flash-style) attention and its backward.
+void kn_register_attention(napi_env env, napi_value exports);
 
 NAPI_MODULE_INIT() {
   keep_large_blocks_mapped();
@@ -649,5 +651,6 @@ NAPI_MODULE_INIT() {
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   kn_register_recurrent(env, exports);
   kn_register_batchnorm(env, exports);
+  kn_register_attention(env, exports);
   return exports;
 }

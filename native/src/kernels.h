@@ -43,6 +43,11 @@ struct TypedKernels {
   void (*softmax)(const T* x, T* y, int64_t rows, int64_t cols, bool log);
   // c[i] = c[i] + a[i] * (b ? b[i] : s), the multiply-add rounded once (see kernels.inc).
   void (*fma_inplace)(T* c, const T* a, const T* b, T s, int64_t n);
+  // Maximum of n contiguous elements, NaN winning (-inf for none): the softmax's first pass.
+  T (*row_max)(const T* x, int64_t n);
+  // y = exp(x - shift) for n contiguous elements (y may be x, or null to only sum); returns the
+  // sum of the exponentials: the softmax's second pass, for attention's online softmax.
+  T (*exp_shift_sum)(const T* x, T* y, int64_t n, T shift);
 };
 
 struct Isa {

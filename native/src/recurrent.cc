@@ -7,89 +7,18 @@
 #include <cstdint>
 #include <string>
 
+#include "call.h"
 #include "ops.h"
 
 namespace {
 
+using kn_call::Arr;
+using kn_call::Call;
+using kn_call::guarded;
+using kn_call::ptr;
+
 constexpr int kTanh = 3;     // UnaryOp.tanh
 constexpr int kSigmoid = 4;  // UnaryOp.sigmoid
-
-struct Fail {
-  bool range;
-  std::string message;
-};
-
-struct Arr {
-  napi_typedarray_type type = napi_float64_array;
-  void* data = nullptr;
-  size_t length = 0;
-  bool present = false;
-};
-
-class Call {
- public:
-  Call(napi_env env, napi_callback_info info, const char* fn, size_t expected) : env_(env), fn_(fn) {
-    argc_ = 16;
-    napi_get_cb_info(env, info, &argc_, argv_, nullptr, nullptr);
-    if (argc_ < expected) throw Fail{false, std::string(fn) + ": expected " + std::to_string(expected) + " arguments"};
-  }
-  int64_t size(size_t i, const char* name) {
-    double v;
-    if (napi_get_value_double(env_, argv_[i], &v) != napi_ok || !(v >= 0 && v <= 9007199254740991.0 && v == static_cast<double>(static_cast<int64_t>(v))))
-      fail(true, name, "must be a non-negative integer");
-    return static_cast<int64_t>(v);
-  }
-  // A float array of the call's element type holding n elements from offset; null allowed when optional.
-  Arr array(size_t i, const char* name, int64_t offset, int64_t n, bool optional = false) {
-    Arr a;
-    napi_valuetype t;
-    napi_typeof(env_, argv_[i], &t);
-    if (optional && (t == napi_null || t == napi_undefined)) return a;
-    bool is = false;
-    if (napi_is_typedarray(env_, argv_[i], &is) != napi_ok || !is) fail(false, name, "must be a Float32Array or Float64Array");
-    napi_value buffer;
-    size_t byte_offset;
-    napi_get_typedarray_info(env_, argv_[i], &a.type, &a.length, &a.data, &buffer, &byte_offset);
-    if (a.type != napi_float32_array && a.type != napi_float64_array) fail(false, name, "must be a Float32Array or Float64Array");
-    if (!have_type_) {
-      type_ = a.type;
-      have_type_ = true;
-    } else if (a.type != type_) {
-      fail(false, name, "must have the same element type as the first array");
-    }
-    if (static_cast<uint64_t>(offset) + static_cast<uint64_t>(n) > a.length) fail(true, name, "is too short for the offset and sizes given");
-    a.present = true;
-    return a;
-  }
-  bool single() const { return type_ == napi_float32_array; }
-  [[noreturn]] void fail(bool range, const char* name, const char* what) { throw Fail{range, std::string(fn_) + ": " + name + " " + what}; }
-
- private:
-  napi_env env_;
-  const char* fn_;
-  size_t argc_;
-  napi_value argv_[16];
-  napi_typedarray_type type_ = napi_float64_array;
-  bool have_type_ = false;
-};
-
-template <class T>
-T* ptr(const Arr& a, int64_t offset) {
-  return a.present ? static_cast<T*>(a.data) + offset : nullptr;
-}
-
-template <class F>
-napi_value guarded(napi_env env, F body) {
-  try {
-    body();
-  } catch (const Fail& e) {
-    if (e.range)
-      napi_throw_range_error(env, nullptr, e.message.c_str());
-    else
-      napi_throw_type_error(env, nullptr, e.message.c_str());
-  }
-  return nullptr;
-}
 
 // gates = hg + ig; i, f, o = sigmoid, g = tanh (into ws); cy = f * cx + i * g; hy = o * tanh(cy).
 template <class T>

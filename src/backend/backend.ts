@@ -42,6 +42,18 @@ export interface ConvGeometry {
   outW: number;
 }
 
+/** Options of the fused attention primitive (Backend.attention / attentionBackward). */
+export interface AttentionOptions {
+  /**
+   * Added to the scores: a float tensor of q's dtype viewed as [N, L, S], whose strides may be 0
+   * where it broadcasts over heads, batch or rows (a bool mask arrives as 0 / -inf). Null: none.
+   */
+  mask: Tensor | null;
+  /** Query i attends keys 0..i only (torch.ones(L, S).tril(), aligned top-left when L != S). */
+  isCausal: boolean;
+  scale: number;
+}
+
 export interface Backend {
   readonly name: string;
   /** out = fn(x), a new contiguous tensor of outDtype. */
@@ -110,6 +122,27 @@ export interface Backend {
   fusedGruCell?(ig: Tensor, hg: Tensor, hx: Tensor): { hy: Tensor; workspace: Tensor } | null;
   /** Optional: the gradients of fusedGruCell's ig, hg and hx from dhy. */
   fusedGruCellBackward?(dhy: Tensor, workspace: Tensor): { dig: Tensor; dhg: Tensor; dhx: Tensor } | null;
+  /**
+   * Optional: fused attention, softmax(q k^T * scale + mask) v for q [N, L, E], k [N, S, E] and
+   * v [N, S, Ev] (N = batch * heads; contiguous, one float dtype), computed flash-attention style:
+   * an online softmax over blocks of keys, so the [L, S] scores are never stored whole. Gives out
+   * [N, L, Ev] and the rows' logsumexp [N, L] (NaN in both for a row whose every key is masked,
+   * as the composed softmax gives). Null where the ops must compose it from matmul and softmax.
+   */
+  attention?(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): { out: Tensor; logsumexp: Tensor } | null;
+  /**
+   * Optional: attention's gradients from dout [N, L, Ev] (contiguous), recomputing the weights
+   * blockwise from logsumexp (FlashAttention-2's backward) rather than reading stored ones.
+   */
+  attentionBackward?(
+    dout: Tensor,
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    out: Tensor,
+    logsumexp: Tensor,
+    opts: AttentionOptions,
+  ): { dq: Tensor; dk: Tensor; dv: Tensor } | null;
   /**
    * Optional: batch norm's per-channel loops (src/ops/normalization.ts, which does the rest) over
    * x, a contiguous float [N, C, ...] with S > 1 elements per plane, with that file's arithmetic

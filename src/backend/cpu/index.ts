@@ -1,5 +1,6 @@
 // The TypeScript CPU backend: runs everywhere (Node, browsers, workers).
 import type { Backend } from "../backend.js";
+import { attention, attentionBackward } from "./attention.js";
 import { assign, copy } from "./copy.js";
 import { binary, unary } from "./elementwise.js";
 import { addMulInPlace } from "./fma.js";
@@ -28,4 +29,6 @@ export const cpuBackend: Backend = {
   fusedGruCellBackward,
   im2col,
   col2im,
+  attention,
+  attentionBackward,
 };

@@ -192,6 +192,25 @@ export interface NativeKernels {
     mean: Float64Array, k: Float64Array, gradMean: Float64Array, invstd: Float64Array, w: Float64Array,
   ): void;
   /**
+   * Fused attention (native/src/attention.cc): out [N, L, Ev] and lse [N, L] (both written whole)
+   * from q [N, L, E], k [N, S, E], v [N, S, Ev], contiguous from their offsets, and an optional
+   * additive mask read at maskOffset + n * msN + i * msL + j * msS (strides 0 where it
+   * broadcasts); causal: query i sees keys 0..i. N, L and S must be positive. Optional: an addon
+   * built before it lacks it.
+   */
+  attention?<T extends FloatArray>(
+    q: T, qOffset: number, k: T, kOffset: number, v: T, vOffset: number,
+    mask: T | null, maskOffset: number, msN: number, msL: number, msS: number,
+    out: T, lse: T, N: number, L: number, S: number, E: number, Ev: number, isCausal: boolean, scale: number,
+  ): void;
+  /** attention's gradients dq [N, L, E], dk [N, S, E], dv [N, S, Ev] (written whole) from dout, the inputs, out and lse. */
+  attentionBackward?<T extends FloatArray>(
+    dout: T, doutOffset: number, q: T, qOffset: number, k: T, kOffset: number, v: T, vOffset: number,
+    out: T, outOffset: number, lse: T, lseOffset: number,
+    mask: T | null, maskOffset: number, msN: number, msL: number, msS: number,
+    dq: T, dk: T, dv: T, N: number, L: number, S: number, E: number, Ev: number, isCausal: boolean, scale: number,
+  ): void;
+  /**
    * A convolution's patches: x [n, c, h, w] read through strides sN, sC, sH, sW from xOffset
    * into contiguous cols [c*kh*kw, n, oh*ow] from colsOffset; input row oy*sh - ph + i*dh and
    * column ox*sw - pw + j*dw for kernel tap (i, j), 0 outside the image (src/backend/backend.ts's

@@ -10,12 +10,14 @@
 // - float sums: PyTorch's order of additions in the element type (cpu/sum.ts), the same bits;
 // - float32 matrix products accumulate in float32 with FMA, as PyTorch's CPU path does (the
 //   TypeScript kernel accumulates in float64);
-// - softmax: exp(x - max) * (1 / sum), as PyTorch's kernel; the ops' composition divides by sum.
+// - softmax: exp(x - max) * (1 / sum), as PyTorch's kernel; the ops' composition divides by sum;
+// - fused attention: float32 (or float64) products and sums in blocks, against float64 sums in
+//   TypeScript: the same values to rounding, not to the bit.
 import { allocUninit } from "../../tensor/alloc.js";
 import { type DType, float32, float64 } from "../../tensor/dtype.js";
 import { numelOf, shapeEquals } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
-import type { Backend, BatchNormKernels, BinaryKernel, ConvGeometry, ReduceKind, UnaryKernel } from "../backend.js";
+import type { AttentionOptions, Backend, BatchNormKernels, BinaryKernel, ConvGeometry, ReduceKind, UnaryKernel } from "../backend.js";
 import { canAddMulInPlace } from "../cpu/fma.js";
 import { cascadeSum, type SumBlocksKernel } from "../cpu/sum.js";
 import { BackwardOp, BinaryOp, type FloatArray, type NativeKernels, UnaryOp } from "./addon.js";
@@ -39,6 +41,8 @@ export const nativeThresholds = {
   softmax: 2048,
   /** Elements of an in-place multiply-add (an optimizer's update). */
   addMul: 2048,
+  /** Multiply-adds of fused attention's two products (N * L * S * (E + Ev)). */
+  attentionMacs: 2048,
 };
 
 const unaryOps: Record<string, UnaryOp> = UnaryOp;
@@ -251,6 +255,7 @@ export function createNativeBackend(
     addMulInPlace,
     matmulBias,
     ...recurrentKernels(k, base),
+    ...attentionKernels(k, base, t.attentionMacs),
     batchNorm: batchNormKernels(k),
   };
 }
@@ -364,6 +369,55 @@ function recurrentKernels(k: NativeKernels, base: Backend): Pick<Backend, "fused
       const dhx = make(dhy, [B, H]);
       gruBack(data(dhy), dhy.offset, data(workspace), workspace.offset, data(dig), data(dhg), data(dhx), B, H);
       return { dig, dhg, dhx };
+    },
+  };
+}
+
+/** The mask's arguments to the addon: data, offset and its three strides over [N, L, S]. */
+function maskArgs(mask: Tensor | null): [FloatArray | null, number, number, number, number] {
+  if (mask === null) return [null, 0, 0, 0, 0];
+  const [sN, sL, sS] = mask.strides;
+  return [data(mask), mask.offset, sN, sL, sS];
+}
+
+/**
+ * Fused attention (native/src/attention.cc), or the base backend's for small problems (whose
+ * numbers then stay the TypeScript kernel's), tensors it does not take, or an addon without it.
+ */
+function attentionKernels(k: NativeKernels, base: Backend, minMacs: number): Pick<Backend, "attention" | "attentionBackward"> {
+  const fwd = k.attention;
+  const bwd = k.attentionBackward;
+  if (!fwd || !bwd) return { attention: base.attention, attentionBackward: base.attentionBackward };
+  const takes = (ts: Tensor[], opts: AttentionOptions): boolean => {
+    const [N, L, E] = ts[0].shape;
+    const [, S, Ev] = ts[2].shape;
+    if (N * L * S * (E + Ev) < minMacs) return false;
+    if (opts.mask && opts.mask.dtype !== ts[0].dtype) return false;
+    for (const x of ts) if (!floatOf(x, ts[0].dtype)) return false;
+    return true;
+  };
+  return {
+    attention(q, kk, v, opts) {
+      if (!takes([q, kk, v], opts)) return base.attention?.(q, kk, v, opts) ?? null;
+      const [N, L, E] = q.shape;
+      const [, S, Ev] = v.shape;
+      const out = Tensor.make([N, L, Ev], q.dtype, allocUninit(q.dtype, N * L * Ev), q.device);
+      const lse = Tensor.make([N, L], q.dtype, allocUninit(q.dtype, N * L), q.device);
+      fwd(data(q), q.offset, data(kk), kk.offset, data(v), v.offset, ...maskArgs(opts.mask), data(out), data(lse), N, L, S, E, Ev, opts.isCausal, opts.scale);
+      return { out, logsumexp: lse };
+    },
+    attentionBackward(dout, q, kk, v, out, lse, opts) {
+      if (!takes([q, kk, v, dout, out, lse], opts)) return base.attentionBackward?.(dout, q, kk, v, out, lse, opts) ?? null;
+      const [N, L, E] = q.shape;
+      const [, S, Ev] = v.shape;
+      const dq = Tensor.make([N, L, E], q.dtype, allocUninit(q.dtype, N * L * E), q.device);
+      const dk = Tensor.make([N, S, E], q.dtype, allocUninit(q.dtype, N * S * E), q.device);
+      const dv = Tensor.make([N, S, Ev], q.dtype, allocUninit(q.dtype, N * S * Ev), q.device);
+      bwd(
+        data(dout), dout.offset, data(q), q.offset, data(kk), kk.offset, data(v), v.offset, data(out), out.offset, data(lse), lse.offset,
+        ...maskArgs(opts.mask), data(dq), data(dk), data(dv), N, L, S, E, Ev, opts.isCausal, opts.scale,
+      );
+      return { dq, dk, dv };
     },
   };
 }

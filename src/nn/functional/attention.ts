@@ -2,9 +2,11 @@
 // F.multiHeadAttentionForward (PyTorch's multi_head_attention_forward, which nn.MultiheadAttention
 // runs). Scores for all heads come from one batched matrix product ([B*H, L, E] @ [B*H, E, S]).
 import { softmax } from "../../ops/activation.js";
+import { fusedAttention } from "../../ops/attention.js";
 import { baddbmm } from "../../ops/baddbmm.js";
 import { ones, zeros } from "../../ops/creation.js";
 import { bmm, linear as linearOp, matmul } from "../../ops/linalg.js";
+import { isGradEnabled } from "../../ops/node.js";
 import { dropoutMask } from "../../ops/random.js";
 import { tracer } from "../../ops/trace.js";
 import { cat } from "../../ops/view.js";
@@ -45,6 +47,32 @@ function boolToFloatMask(mask: Tensor, dtype: DType): Tensor {
   return zeros(mask.shape.slice(), { dtype, device: mask.device }).maskedFill(mask, Number.NEGATIVE_INFINITY);
 }
 
+/** A bool mask with true = may attend (PyTorch 2.x's SDPA) as an additive one: where(mask, 0, -inf). */
+function attendMask(mask: Tensor, dtype: DType): Tensor {
+  return zeros(mask.shape.slice(), { dtype, device: mask.device }).maskedFill(mask.logicalNot(), Number.NEGATIVE_INFINITY);
+}
+
+/**
+ * Whether the fused kernel (ops/attention.ts) can stand in for the composed math path: q, k and
+ * v share their leading dims (the composed path would broadcast them), nothing is empty, and the
+ * mask (already additive) broadcasts to [..., L, S] and needs no gradient of its own, which the
+ * fused backward does not give (PyTorch also falls back to its math path for one).
+ */
+function fusedApplies(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null): boolean {
+  const r = q.dim();
+  if (k.dim() !== r || v.dim() !== r || q.numel() === 0 || k.numel() === 0 || v.numel() === 0) return false;
+  for (let d = 0; d < r - 2; d++) if (k.shape[d] !== q.shape[d] || v.shape[d] !== q.shape[d]) return false;
+  if (mask === null) return true;
+  if (mask.requiresGrad && isGradEnabled()) return false;
+  if (mask.dim() > r) return false;
+  const want = [...q.shape.slice(0, -1), k.shape[r - 2]];
+  for (let d = 1; d <= mask.dim(); d++) {
+    const m = mask.shape[mask.dim() - d];
+    if (m !== 1 && m !== want[r - d]) return false;
+  }
+  return true;
+}
+
 export interface ScaledDotProductAttentionOptions {
   /** Bool (true = may attend, as PyTorch 2.x) or float (added to the scores); broadcasts to [..., L, S]. */
   attnMask?: Tensor | null;
@@ -60,6 +88,11 @@ export interface ScaledDotProductAttentionOptions {
  * PyTorch 2.x's scaled_dot_product_attention computes it on its math path: Q and K are each
  * multiplied by sqrt(scale) before the product, a bool mask becomes 0 / -inf, and dropout (when
  * dropoutP > 0) is drawn on the attention weights as F.dropout draws it.
+ *
+ * Without dropout, and with no mask, a causal one or one that broadcasts and needs no gradient,
+ * it runs the backend's fused kernel instead (ops/attention.ts; PyTorch 2.x's CPU flash path):
+ * scale applied once to Q K^T and an online softmax over blocks of keys, so the values agree with
+ * the math path to rounding rather than bit for bit, and the scores are never stored whole.
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, opts: ScaledDotProductAttentionOptions = {}): Tensor {
   if (tracer !== null && tracer.depth === 0) return tracer.call("scaledDotProductAttention", scaledDotProductAttention, [query, key, value, opts]);
@@ -92,15 +125,14 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   if (dropoutP < 0 || dropoutP > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${dropoutP}`);
   const L = query.shape[query.dim() - 2];
   const S = key.shape[key.dim() - 2];
-  if (isCausal) {
-    if (attnMask) throw new RangeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True");
-    attnMask = ones([L, S], { dtype: bool, device: query.device }).tril();
-  }
-  if (attnMask && attnMask.dtype === bool) {
-    // true = attend: where(mask, 0, -inf)
-    attnMask = zeros(attnMask.shape.slice(), { dtype: query.dtype, device: query.device }).maskedFill(attnMask.logicalNot(), Number.NEGATIVE_INFINITY);
-  }
+  if (isCausal && attnMask) throw new RangeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True");
+  if (attnMask && attnMask.dtype === bool) attnMask = attendMask(attnMask, query.dtype);
   const scale = opts.scale ?? 1 / Math.sqrt(E);
+  if (dropoutP === 0 && fusedApplies(query, key, value, attnMask)) {
+    const out = fusedAttention(query, key, value, { mask: attnMask, isCausal, scale });
+    if (out) return out;
+  }
+  if (isCausal) attnMask = attendMask(ones([L, S], { dtype: bool, device: query.device }).tril(), query.dtype);
   const negative = scale < 0;
   const factor = Math.sqrt(Math.abs(scale));
   const q = query.mul(negative ? -factor : factor);
@@ -335,15 +367,22 @@ export function multiHeadAttentionForward(
 
   const p = training ? dropoutP : 0;
   const E = q.shape[2];
-  const qScaled = q.div(Math.sqrt(E));
-  let weights = attnMask ? baddbmm(attnMask, qScaled, k.transpose(-2, -1)) : bmm(qScaled, k.transpose(-2, -1));
-  weights = softmax(weights, -1);
-  if (p > 0) weights = dropout(weights, p);
-  let out = bmm(weights, v);
+  let out: Tensor | null = null;
+  let weights: Tensor | null = null;
+  // Without weights to return or dropout to draw, PyTorch 2.x hands the heads to SDPA (its CPU
+  // flash kernel): so does this, through the fused kernel when the mask needs no gradient.
+  if (!needWeights && p === 0 && fusedApplies(q, k, v, attnMask)) out = fusedAttention(q, k, v, { mask: attnMask, isCausal: false, scale: 1 / Math.sqrt(E) });
+  if (out === null) {
+    const qScaled = q.div(Math.sqrt(E));
+    weights = attnMask ? baddbmm(attnMask, qScaled, k.transpose(-2, -1)) : bmm(qScaled, k.transpose(-2, -1));
+    weights = softmax(weights, -1);
+    if (p > 0) weights = dropout(weights, p);
+    out = bmm(weights, v);
+  }
   out = out.transpose(0, 1).contiguous().view(tgtLen * bsz, embedDim);
   out = linear(out, outProjWeight, outProjBias);
   out = out.view(tgtLen, bsz, out.shape[1]);
-  if (!needWeights) return [isBatched ? out : out.squeeze(1), null];
+  if (!needWeights || weights === null) return [isBatched ? out : out.squeeze(1), null];
   let w = weights.view(bsz, numHeads, tgtLen, srcLen);
   if (averageAttnWeights) w = w.sum(1).div(numHeads);
   if (!isBatched) {
