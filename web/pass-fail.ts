@@ -23,14 +23,22 @@ function generated(): Marks {
 
 /** A CSV's marks: every column but the target ('pass', or else the last) is an input; the target must be 0/1 or True/False. */
 function fromCsv(text: string, name: string): Marks {
-  const table = data.parseCsv(text);
+  try {
+    return marksOf(data.parseCsv(text), name);
+  } catch (error) {
+    // kindling's CSV errors name the line and column; the page adds which file
+    throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function marksOf(table: ReturnType<typeof data.parseCsv>, name: string): Marks {
   const target = table.columns.includes("pass") ? "pass" : table.columns[table.columns.length - 1];
   const inputs = table.columns.filter((c) => c !== target);
-  if (inputs.length === 0) throw new Error(`${name}: needs input columns besides '${target}'`);
+  if (inputs.length === 0) throw new Error(`needs input columns besides '${target}'`);
   const labels = table.column(target);
   const bad = labels.findIndex((v) => v !== 0 && v !== 1);
-  if (bad >= 0) throw new Error(`${name}: row ${bad + 1} of column '${target}' is not True/False or 0/1`);
-  if (table.length < 10) throw new Error(`${name}: has ${table.length} rows; the 80/10/10 split needs at least 10`);
+  if (bad >= 0) throw new Error(`row ${bad + 1} of column '${target}' is ${labels[bad]}, not True/False or 0/1`);
+  if (table.length < 10) throw new Error(`has ${table.length} rows; the 80/10/10 split needs at least 10`);
   return { x: table.toTensor(inputs), y: torch.tensor(labels), inputs, source: `${name} (${table.length} rows; inputs ${inputs.join(", ")}; target '${target}')` };
 }
 

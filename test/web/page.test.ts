@@ -255,6 +255,29 @@ test("pass/fail: trains as Node does, saves a .pt that loads back (in Node and i
   assert.equal(Number(await page.getAttribute("#pass-fail-status", "data-accuracy")), nodePassFail(table.x, table.y, 5).accuracy);
 });
 
+/** Drops a file with `text` on the page's drop zone, as dragging one from the desktop does. */
+async function dropFile(name: string, text: string): Promise<void> {
+  const transfer = await page.evaluateHandle(([n, t]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([t], n, { type: "text/csv" }));
+    return dt;
+  }, [name, text] as const);
+  await page.dispatchEvent("#pass-fail-drop", "drop", { dataTransfer: transfer });
+}
+
+test("pass/fail drop zone: a dropped CSV is read, and a target that is not 0/1 is refused with the row named", { skip }, async () => {
+  await dropFile("words.csv", "x,y,z,pass\n50,60,70,True\n10,20,30,maybe\n");
+  await page.waitForSelector("#pass-fail-status[data-state='error']");
+  assert.equal(await page.textContent("#pass-fail-status"), `words.csv: line 3, column 'pass': "maybe" is not a number`);
+  await dropFile("twos.csv", "x,y,z,pass\n50,60,70,1\n10,20,30,2\n");
+  await page.waitForFunction(() => document.querySelector("#pass-fail-status")?.textContent?.startsWith("twos.csv"));
+  assert.equal(await page.textContent("#pass-fail-status"), "twos.csv: row 2 of column 'pass' is 2, not True/False or 0/1");
+  const rows = Array.from({ length: 20 }, (_, i) => `${40 + i},${50 + i},${60 + i},${i % 2 === 0 ? 1 : 0}`);
+  await dropFile("marks.csv", ["a,b,pass", ...rows.map((r) => r.split(",").slice(1).join(","))].join("\n"));
+  await page.waitForFunction(() => document.querySelector("#pass-fail-data")?.textContent?.includes("marks.csv (20 rows; inputs a, b; target 'pass')"));
+  assert.equal(await page.getAttribute("#pass-fail-status", "data-state"), "idle");
+});
+
 test("no errors in the browser console", { skip }, () => {
   assert.deepEqual(consoleErrors, []);
 });
