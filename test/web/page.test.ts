@@ -278,6 +278,44 @@ test("pass/fail drop zone: a dropped CSV is read, and a target that is not 0/1 i
   assert.equal(await page.getAttribute("#pass-fail-status", "data-state"), "idle");
 });
 
+test("accessible: every control has a label, and text meets WCAG AA contrast (4.5:1)", { skip }, async () => {
+  const unlabelled = await page.$$eval("input, select, button", (controls) =>
+    controls
+      .filter((c) => {
+        const labels = (c as HTMLInputElement).labels;
+        return !(labels && labels.length > 0) && !c.getAttribute("aria-label") && !(c.tagName === "BUTTON" && c.textContent?.trim());
+      })
+      .map((c) => c.outerHTML),
+  );
+  assert.deepEqual(unlabelled, []);
+  // tsx compiles this file with esbuild's keepNames, which wraps the named helpers below in a
+  // __name(...) call; the page has no such function, so give it one that does nothing
+  await page.evaluate("globalThis.__name = (f) => f");
+  const lowContrast = await page.evaluate(() => {
+    const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
+    const luminance = ([r, g, b]: number[]) => {
+      const lin = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    };
+    const background = (el: Element | null): number[] => {
+      for (; el; el = el.parentElement) {
+        const c = rgb(getComputedStyle(el).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const bad: string[] = [];
+    for (const el of document.querySelectorAll("h1, h2, p, label, th, td, button, caption, a, output, li, code")) {
+      if (!el.textContent?.trim() || (el as HTMLButtonElement).disabled) continue;
+      const [a, b] = [luminance(rgb(getComputedStyle(el).color).slice(0, 3)), luminance(background(el))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < 4.5) bad.push(`${el.tagName} "${el.textContent.trim().slice(0, 30)}": ${ratio.toFixed(2)}`);
+    }
+    return bad;
+  });
+  assert.deepEqual(lowContrast, []);
+});
+
 test("no errors in the browser console", { skip }, () => {
   assert.deepEqual(consoleErrors, []);
 });
