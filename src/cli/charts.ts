@@ -1,9 +1,24 @@
 // The tour's and `kindling train`'s charts as vega-lite specifications: what each chart shows is
-// decided here, how it becomes an SVG file in render-svg.ts.
+// decided here, how it becomes an SVG file in render-svg.ts (Node) or a live view in web/ (browser).
+// No Node import here: the browser page builds its charts from these same functions.
 import type { TopLevelSpec } from "vega-lite";
 import { pngDataUrl } from "./png.js";
 
 export type ChartSpec = TopLevelSpec;
+
+/** Fonts, sizes and grid shared by every chart, wherever it is drawn. */
+export const CHART_CONFIG = {
+  font: "Helvetica, Arial, sans-serif",
+  title: { fontSize: 15, subtitleFontSize: 12, subtitleColor: "#555" },
+  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: "#e6e6e6" },
+  legend: { labelFontSize: 11, titleFontSize: 12 },
+  view: { stroke: "#bbb" },
+};
+
+/** The spec with the shared configuration, ready for vega-lite's compile (its own config wins). */
+export function withChartConfig(spec: ChartSpec): ChartSpec {
+  return { ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } } as ChartSpec;
+}
 
 export interface Series {
   /** The legend's entry. */

@@ -4,24 +4,16 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vega from "vega";
 import { compile } from "vega-lite";
-import type { ChartSpec } from "./charts.js";
+import { type ChartSpec, withChartConfig } from "./charts.js";
 import { vegaTextWidth } from "./text-width.js";
 
 // vega sizes titles, legends and axes by text width; without a canvas it would overestimate them
 // (textMetrics is exported by vega-scenegraph through vega, but not in vega's type declarations)
 (vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = vegaTextWidth;
 
-const CONFIG = {
-  font: "Helvetica, Arial, sans-serif",
-  title: { fontSize: 15, subtitleFontSize: 12, subtitleColor: "#555" },
-  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: "#e6e6e6" },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
-  view: { stroke: "#bbb" },
-};
-
 /** The chart as SVG text. */
 export async function renderSvg(spec: ChartSpec): Promise<string> {
-  const { spec: vegaSpec } = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as ChartSpec);
+  const { spec: vegaSpec } = compile(withChartConfig(spec));
   const view = new vega.View(vega.parse(vegaSpec), { renderer: "none" });
   try {
     return await view.toSVG();

@@ -141,7 +141,9 @@ export function rawTensorFromBytes(
       `${what}: ${dtype} shape [${shape.join(", ")}] needs ${n * size} bytes but ${bytes.length} are stored`,
     );
   }
-  const copy = bytes.slice();
+  // not bytes.slice(): on a Node Buffer (readFileSync's, often a view into a shared pool) slice is a
+  // view, not a copy, and typedFromOwnedBytes reads from offset 0 of its ArrayBuffer
+  const copy = new Uint8Array(bytes);
   if (littleEndian !== hostLittleEndian) swapBytes(copy, size);
   return { dtype, shape, data: typedFromOwnedBytes(dtype, copy, what) };
 }

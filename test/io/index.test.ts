@@ -349,3 +349,18 @@ test("fuzz: corrupted kindling checkpoints load or throw FileFormatError, never 
   }
   assert.ok(loaded > 0 && loaded < 600, `${loaded} of 600 corrupted files loaded`);
 });
+
+test("loadBuffer reads a Node Buffer that is a view into a larger pool (as readFileSync's often are)", () => {
+  const state = { weight: torch.tensor([[9.4357, 9.7648, 10.5318]]), bias: torch.tensor([-1.7962], { dtype: torch.float64 }) };
+  for (const format of ["pt", "safetensors"] as const) {
+    const bytes = torch.saveBuffer(state, { format });
+    // a Buffer at offset 13 of its ArrayBuffer, with unrelated bytes around it
+    const pool = Buffer.alloc(bytes.length + 29, 0x7f);
+    pool.set(bytes, 13);
+    const view = pool.subarray(13, 13 + bytes.length);
+    assert.equal(view.byteOffset, 13);
+    const back = torch.loadBuffer(view) as Record<string, torch.Tensor>;
+    assert.deepEqual(back.weight.tolist(), state.weight.tolist(), format);
+    assert.deepEqual(back.bias.tolist(), state.bias.tolist(), format);
+  }
+});

@@ -33,8 +33,8 @@ function points(xs: number[], ys: number[]): Array<[number, number]> {
   return xs.map((x, i) => [x, ys[i]]);
 }
 
-/** f(x) and f′(x) at every x, by the module's forward and autograd's backward. */
-function evaluate(f: (x: torch.Tensor) => torch.Tensor, values: number[]): { y: number[]; dy: number[] } {
+/** f(x) and f′(x) at every x, by the module's forward and autograd's backward (float64; the browser page's explorer uses it too). */
+export function evaluate(f: (x: torch.Tensor) => torch.Tensor, values: number[]): { y: number[]; dy: number[] } {
   const x = torch.tensor(values, { dtype: torch.float64 }).requiresGrad_();
   const y = f(x);
   y.sum().backward();

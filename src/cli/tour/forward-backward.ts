@@ -5,23 +5,36 @@ import * as torch from "../../index.js";
 import { nn, optim } from "../../index.js";
 import { heading, type TourContext } from "./context.js";
 
-// the chapter's weights: layer1 W = [[w1, w2], [w3, w4]], b = [b1, b2]; layer2 W = [[w5, w6]], b = [b3]
-const W1 = [
-  [0.4352, 0.3545],
-  [0.1951, 0.4835],
-];
-const B1 = [-0.1419, 0.0439];
-const W2 = [[-0.1725, 0.1129]];
-const B2 = [-0.3043];
-const X = [1, 1];
-const Y = 0;
-const LR = 1;
+/** The worked example's numbers: layer1 W = [[w1, w2], [w3, w4]], b = [b1, b2]; layer2 W = [[w5, w6]], b = [b3]. */
+export interface WorkedExample {
+  W1: number[][];
+  B1: number[];
+  W2: number[][];
+  B2: number[];
+  X: number[];
+  Y: number;
+  LR: number;
+}
+
+/** The chapter's weights, input, target and rate (the browser page starts from these and lets them be edited). */
+export const CHAPTER_EXAMPLE: Readonly<WorkedExample> = {
+  W1: [
+    [0.4352, 0.3545],
+    [0.1951, 0.4835],
+  ],
+  B1: [-0.1419, 0.0439],
+  W2: [[-0.1725, 0.1129]],
+  B2: [-0.3043],
+  X: [1, 1],
+  Y: 0,
+  LR: 1,
+};
 
 class CustomModel extends nn.Module {
   layer1 = new nn.Sequential(new nn.Linear(2, 2), new nn.Sigmoid());
   layer2 = new nn.Sequential(new nn.Linear(2, 1), new nn.Sigmoid());
 
-  constructor() {
+  constructor({ W1, B1, W2, B2 }: WorkedExample) {
     super();
     this.layer1.at(0).weight.data = torch.tensor(W1);
     this.layer1.at(0).bias.data = torch.tensor(B1);
@@ -47,7 +60,8 @@ export function agrees(step: Step): boolean {
 }
 
 /** Every step of the worked example, forward then backward then the update. */
-export function forwardBackwardSteps(): { steps: Step[]; outputRepr: string } {
+export function forwardBackwardSteps(example: WorkedExample = CHAPTER_EXAMPLE): { steps: Step[]; outputRepr: string } {
+  const { W1, B1, W2, B2, X, Y, LR } = example;
   // closed form, in doubles, from the float32 weights the model holds
   const f = Math.fround;
   const [[w1, w2], [w3, w4]] = W1.map((r) => r.map(f));
@@ -80,7 +94,7 @@ export function forwardBackwardSteps(): { steps: Step[]; outputRepr: string } {
   };
 
   // the same by kindling: the chapter's model, with the intermediate tensors kept for their gradients
-  const model = new CustomModel();
+  const model = new CustomModel(example);
   const criterion = new nn.BCELoss();
   const optimizer = new optim.SGD(model.parameters(), { lr: LR });
   const x = torch.tensor([X]);
@@ -149,6 +163,7 @@ export function forwardBackwardSteps(): { steps: Step[]; outputRepr: string } {
 }
 
 export async function forwardBackwardSection(context: TourContext): Promise<void> {
+  const { W1, B1, W2, B2 } = CHAPTER_EXAMPLE;
   heading(
     context,
     2,
