@@ -2,6 +2,7 @@
 import { empty } from "../../ops/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { multiHeadAttentionForward } from "../functional/attention.js";
+import { trailing } from "../functional/args.js";
 import * as init from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
@@ -114,7 +115,22 @@ export class MultiheadAttention extends Module {
     if (this.bias_v !== null) init.xavierNormal_(this.bias_v);
   }
 
-  override forward(query: Tensor, key: Tensor, value: Tensor, opts: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
+  /**
+   * forward(query, key, value, keyPaddingMask?, needWeights?, attnMask?, averageAttnWeights?) in
+   * PyTorch's order, or an options object for any trailing run of them.
+   */
+  override forward(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    ...rest: [
+      (Tensor | null | MultiheadAttentionForwardOptions)?,
+      (boolean | MultiheadAttentionForwardOptions)?,
+      (Tensor | null | MultiheadAttentionForwardOptions)?,
+      (boolean | MultiheadAttentionForwardOptions)?,
+    ]
+  ): [Tensor, Tensor | null] {
+    const opts = trailing<MultiheadAttentionForwardOptions>(["keyPaddingMask", "needWeights", "attnMask", "averageAttnWeights"], rest);
     const isBatched = query.dim() === 3;
     if (this.batchFirst && isBatched) {
       // keep query === key === value where they were (the packed projection shares one product)

@@ -12,6 +12,7 @@ import { Parameter } from "../parameter.js";
 import { MultiheadAttention } from "./attention.js";
 import { ModuleList } from "./container.js";
 import { Dropout } from "./dropout.js";
+import { trailing } from "../functional/args.js";
 import { type FactoryOptions, Linear } from "./linear.js";
 import { LayerNorm } from "./normalization.js";
 
@@ -119,7 +120,9 @@ export class TransformerEncoderLayer extends Module {
     this.activation = activationOf(opts.activation);
   }
 
-  override forward(src: Tensor, opts: EncoderLayerForwardOptions = {}): Tensor {
+  /** forward(src, srcMask?, srcKeyPaddingMask?) in PyTorch's order, or forward(src, { srcMask, srcKeyPaddingMask }). */
+  override forward(src: Tensor, srcMask?: MaskArg<EncoderLayerForwardOptions>, srcKeyPaddingMask?: MaskArg<EncoderLayerForwardOptions>): Tensor {
+    const opts = trailing<EncoderLayerForwardOptions>(["srcMask", "srcKeyPaddingMask"], [srcMask, srcKeyPaddingMask]);
     const mask = opts.srcMask ?? null;
     const kpm = opts.srcKeyPaddingMask ?? null;
     let x = src;
@@ -149,6 +152,19 @@ export interface DecoderLayerForwardOptions {
   memoryMask?: Tensor | null;
   tgtKeyPaddingMask?: Tensor | null;
   memoryKeyPaddingMask?: Tensor | null;
+}
+
+/**
+ * A mask given positionally, or the options object that stands in for it and the masks after
+ * it. Ported code passes masks positionally (`self.transformer.decoder(tgt, memory, tgt_mask)`);
+ * taking only an options object would read a mask tensor as empty options and silently attend
+ * everywhere.
+ */
+export type MaskArg<O> = Tensor | null | O;
+export type DecoderMaskArgs = [MaskArg<DecoderLayerForwardOptions>?, MaskArg<DecoderLayerForwardOptions>?, MaskArg<DecoderLayerForwardOptions>?, MaskArg<DecoderLayerForwardOptions>?];
+
+function decoderOptions(masks: DecoderMaskArgs): Partial<DecoderLayerForwardOptions> {
+  return trailing<DecoderLayerForwardOptions>(["tgtMask", "memoryMask", "tgtKeyPaddingMask", "memoryKeyPaddingMask"], masks);
 }
 
 /** Self-attention, attention over the encoder's memory, and a feed-forward block, as PyTorch's layer. */
@@ -188,7 +204,9 @@ export class TransformerDecoderLayer extends Module {
     this.activation = activationOf(opts.activation);
   }
 
-  override forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions = {}): Tensor {
+  /** forward(tgt, memory, tgtMask?, memoryMask?, tgtKeyPaddingMask?, memoryKeyPaddingMask?) in PyTorch's order, or an options object for any trailing run. */
+  override forward(tgt: Tensor, memory: Tensor, ...masks: DecoderMaskArgs): Tensor {
+    const opts = decoderOptions(masks);
     const tgtMask = opts.tgtMask ?? null;
     const memoryMask = opts.memoryMask ?? null;
     const tgtKpm = opts.tgtKeyPaddingMask ?? null;
@@ -231,6 +249,11 @@ function checkKeyPaddingMask(mask: Tensor | null | undefined): void {
   if (mask && mask.dtype.name !== "bool" && !mask.dtype.isFloatingPoint) throw new TypeError("only bool and floating types of key_padding_mask are supported");
 }
 
+export interface EncoderForwardOptions {
+  mask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+}
+
 /** numLayers deep copies of an encoder layer run in turn (equal parameters at the start), then an optional norm. */
 export class TransformerEncoder extends Module {
   layers: ModuleList<TransformerEncoderLayer>;
@@ -244,7 +267,9 @@ export class TransformerEncoder extends Module {
     this.norm = opts.norm ?? null;
   }
 
-  override forward(src: Tensor, opts: { mask?: Tensor | null; srcKeyPaddingMask?: Tensor | null } = {}): Tensor {
+  /** forward(src, mask?, srcKeyPaddingMask?) in PyTorch's order, or forward(src, { mask, srcKeyPaddingMask }). */
+  override forward(src: Tensor, mask?: MaskArg<EncoderForwardOptions>, srcKeyPaddingMask?: MaskArg<EncoderForwardOptions>): Tensor {
+    const opts = trailing<EncoderForwardOptions>(["mask", "srcKeyPaddingMask"], [mask, srcKeyPaddingMask]);
     checkKeyPaddingMask(opts.srcKeyPaddingMask);
     let output = src;
     for (const mod of this.layers) output = mod.forward(output, { srcMask: opts.mask ?? null, srcKeyPaddingMask: opts.srcKeyPaddingMask ?? null });
@@ -266,7 +291,9 @@ export class TransformerDecoder extends Module {
     this.norm = opts.norm ?? null;
   }
 
-  override forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions = {}): Tensor {
+  /** forward(tgt, memory, tgtMask?, memoryMask?, tgtKeyPaddingMask?, memoryKeyPaddingMask?) in PyTorch's order, or an options object for any trailing run. */
+  override forward(tgt: Tensor, memory: Tensor, ...masks: DecoderMaskArgs): Tensor {
+    const opts = decoderOptions(masks);
     let output = tgt;
     for (const mod of this.layers) output = mod.forward(output, memory, opts);
     if (this.norm) output = this.norm.forward(output);
@@ -342,7 +369,15 @@ export class Transformer extends Module {
     for (const p of this.parameters()) if (p.dim() > 1) init.xavierUniform_(p);
   }
 
-  override forward(src: Tensor, tgt: Tensor, opts: TransformerForwardOptions = {}): Tensor {
+  /**
+   * forward(src, tgt, srcMask?, tgtMask?, memoryMask?, srcKeyPaddingMask?, tgtKeyPaddingMask?,
+   * memoryKeyPaddingMask?) in PyTorch's order, or an options object for any trailing run.
+   */
+  override forward(src: Tensor, tgt: Tensor, ...masks: MaskArg<TransformerForwardOptions>[]): Tensor {
+    const opts = trailing<TransformerForwardOptions>(
+      ["srcMask", "tgtMask", "memoryMask", "srcKeyPaddingMask", "tgtKeyPaddingMask", "memoryKeyPaddingMask"],
+      masks,
+    );
     const isBatched = src.dim() === 3;
     if (!this.batchFirst && isBatched && src.shape[1] !== tgt.shape[1]) throw new RangeError("the batch number of src and tgt must be equal");
     if (this.batchFirst && isBatched && src.shape[0] !== tgt.shape[0]) throw new RangeError("the batch number of src and tgt must be equal");
