@@ -12,12 +12,40 @@ export interface ReduceOptions {
   dim?: Dims;
   keepdim?: boolean;
   dtype?: DType;
+  /** NumPy's name for dim, which PyTorch's keyword parser also accepts (`x.argmax(axis=1)`). */
+  axis?: Dims;
+  /** NumPy's name for keepdim, accepted as PyTorch does. */
+  keepdims?: boolean;
+}
+
+/** The keyword aliases PyTorch's argument parser maps (axis -> dim, keepdims -> keepdim). */
+function unalias<O extends { dim?: unknown; keepdim?: boolean; axis?: unknown; keepdims?: boolean }>(o: O): O {
+  if (o.axis === undefined && o.keepdims === undefined) return o;
+  const { axis, keepdims, ...rest } = o;
+  return { ...rest, dim: rest.dim ?? axis, keepdim: rest.keepdim ?? keepdims } as O;
+}
+
+function isOptionsObject(v: unknown): v is object {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Tensor);
 }
 
 /** Accepts sum(), sum(1), sum([0, 1]), sum(1, { keepdim }), sum({ dim, keepdim }). */
 export function reduceArgs(dimOrOpts?: Dims | ReduceOptions, opts?: ReduceOptions): ReduceOptions {
-  if (dimOrOpts !== null && typeof dimOrOpts === "object" && !Array.isArray(dimOrOpts)) return dimOrOpts as ReduceOptions;
-  return { ...opts, dim: (dimOrOpts as Dims) ?? opts?.dim };
+  if (isOptionsObject(dimOrOpts)) return unalias(dimOrOpts as ReduceOptions);
+  return unalias({ ...opts, dim: (dimOrOpts as Dims) ?? opts?.dim });
+}
+
+/** dim and keepdim of the single-dim reductions (max, argmax, all, ...), as a number or an options object. */
+export interface DimOptions {
+  dim?: number | null;
+  keepdim?: boolean;
+  axis?: number | null;
+  keepdims?: boolean;
+}
+
+function dimArgs(dimOrOpts?: number | null | DimOptions, opts?: DimOptions): { dim: number | null | undefined; keepdim: boolean } {
+  const o = unalias(isOptionsObject(dimOrOpts) ? (dimOrOpts as DimOptions) : { ...opts, dim: (dimOrOpts as number | null | undefined) ?? opts?.dim });
+  return { dim: o.dim, keepdim: o.keepdim ?? false };
 }
 
 /** Sorted distinct dims; all dims when none are given (or an empty list, as PyTorch). */
@@ -187,16 +215,20 @@ function extremeDim(x: Tensor, dim: number, keepdim: boolean, kind: "max" | "min
 }
 
 export function max(x: Tensor): Tensor;
-export function max(x: Tensor, dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
-export function max(x: Tensor, dim?: number, opts?: { keepdim?: boolean }): Tensor | ValuesIndices {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("max", max, [x, dim, opts]);
-  return dim === undefined ? extremeAll(x, "max", "MaxBackward1") : extremeDim(x, dim, opts?.keepdim ?? false, "max");
+export function max(x: Tensor, dim: number | (DimOptions & ({ dim: number } | { axis: number })), opts?: DimOptions): ValuesIndices;
+export function max(x: Tensor, dimOrOpts?: number | DimOptions, opts?: DimOptions): Tensor | ValuesIndices {
+  const { dim, keepdim } = dimArgs(dimOrOpts, opts);
+  // the ONNX mappings read (x, dim, { keepdim }), whichever form the caller used
+  if (tracer !== null && tracer.depth === 0) return tracer.call("max", max, dim === undefined || dim === null ? [x] : [x, dim, { keepdim }]);
+  return dim === undefined || dim === null ? extremeAll(x, "max", "MaxBackward1") : extremeDim(x, dim, keepdim, "max");
 }
 export function min(x: Tensor): Tensor;
-export function min(x: Tensor, dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
-export function min(x: Tensor, dim?: number, opts?: { keepdim?: boolean }): Tensor | ValuesIndices {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("min", min, [x, dim, opts]);
-  return dim === undefined ? extremeAll(x, "min", "MinBackward1") : extremeDim(x, dim, opts?.keepdim ?? false, "min");
+export function min(x: Tensor, dim: number | (DimOptions & ({ dim: number } | { axis: number })), opts?: DimOptions): ValuesIndices;
+export function min(x: Tensor, dimOrOpts?: number | DimOptions, opts?: DimOptions): Tensor | ValuesIndices {
+  const { dim, keepdim } = dimArgs(dimOrOpts, opts);
+  // the ONNX mappings read (x, dim, { keepdim }), whichever form the caller used
+  if (tracer !== null && tracer.depth === 0) return tracer.call("min", min, dim === undefined || dim === null ? [x] : [x, dim, { keepdim }]);
+  return dim === undefined || dim === null ? extremeAll(x, "min", "MinBackward1") : extremeDim(x, dim, keepdim, "min");
 }
 
 function amaxmin(kind: "max" | "min") {
@@ -221,15 +253,16 @@ export const amax = amaxmin("max");
 export const amin = amaxmin("min");
 
 function argExtreme(kind: "max" | "min") {
-  const op = (x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor => {
-    if (tracer !== null && tracer.depth === 0) return tracer.call(`arg${kind}`, op, [x, dim, opts]);
+  const op = (x: Tensor, dimOrOpts?: number | null | DimOptions, o?: DimOptions): Tensor => {
+    const { dim, keepdim } = dimArgs(dimOrOpts, o);
+    if (tracer !== null && tracer.depth === 0) return tracer.call(`arg${kind}`, op, [x, dim, { keepdim }]);
     if (dim === undefined || dim === null) {
       const flat = x.reshape([-1]);
       const r = rawReduce(flat, [0], kind, false, true).indices!;
-      return opts?.keepdim ? r.reshape(x.shape.map(() => 1)) : r;
+      return keepdim ? r.reshape(x.shape.map(() => 1)) : r;
     }
     const d = normalizeDim(dim, x.dim(), `arg${kind}`);
-    return rawReduce(x, x.dim() ? [d] : [], kind, opts?.keepdim ?? false, true).indices!;
+    return rawReduce(x, x.dim() ? [d] : [], kind, keepdim, true).indices!;
   };
   return op;
 }
@@ -312,17 +345,19 @@ export function logsumexp(x: Tensor, dim: Dims, opts?: { keepdim?: boolean }): T
 }
 
 // all/any count the zeros / non-zeros, so an empty reduction gives True / False as in PyTorch.
-export function all(x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("all", all, [x, dim, opts]);
+export function all(x: Tensor, dimOrOpts?: number | null | DimOptions, opts?: DimOptions): Tensor {
+  const { dim, keepdim } = dimArgs(dimOrOpts, opts);
+  if (tracer !== null && tracer.depth === 0) return tracer.call("all", all, [x, dim, { keepdim }]);
   const zeros = castTo(x.detach(), bool).logicalNot();
   const dims = resolveDims(zeros, dim, "all");
-  return rawReduce(castTo(zeros, int64), dims, "sum", opts?.keepdim ?? false).values.eq(0);
+  return rawReduce(castTo(zeros, int64), dims, "sum", keepdim).values.eq(0);
 }
-export function any(x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("any", any, [x, dim, opts]);
+export function any(x: Tensor, dimOrOpts?: number | null | DimOptions, opts?: DimOptions): Tensor {
+  const { dim, keepdim } = dimArgs(dimOrOpts, opts);
+  if (tracer !== null && tracer.depth === 0) return tracer.call("any", any, [x, dim, { keepdim }]);
   const nonzero = castTo(x.detach(), bool);
   const dims = resolveDims(nonzero, dim, "any");
-  return rawReduce(castTo(nonzero, int64), dims, "sum", opts?.keepdim ?? false).values.ne(0);
+  return rawReduce(castTo(nonzero, int64), dims, "sum", keepdim).values.ne(0);
 }
 
 /**

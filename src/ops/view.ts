@@ -213,7 +213,13 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return out;
 }
 
-export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+/** flatten(x, startDim?, endDim?), or flatten(x, { startDim, endDim }) for PyTorch's keywords. */
+export function flatten(x: Tensor, startOrOpts: number | { startDim?: number; endDim?: number } = 0, endDim = -1): Tensor {
+  let startDim: number;
+  if (typeof startOrOpts === "object" && startOrOpts !== null) {
+    startDim = startOrOpts.startDim ?? 0;
+    endDim = startOrOpts.endDim ?? endDim;
+  } else startDim = startOrOpts;
   if (tracer !== null && tracer.depth === 0) return tracer.call("flatten", flatten, [x, startDim, endDim]);
   if (x.dim() === 0) return reshape(x, [1]);
   const s = normalizeDim(startDim, x.dim(), "flatten");
@@ -356,7 +362,15 @@ export function flip(x: Tensor, dims: readonly number[]): Tensor {
   return out;
 }
 
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+/** The dim of cat/stack: a number, or { dim } (NumPy's { axis } too, as PyTorch's keyword parser accepts). */
+export type CatDim = number | { dim?: number; axis?: number };
+
+function catDim(d: CatDim): number {
+  return typeof d === "number" ? d : (d.dim ?? d.axis ?? 0);
+}
+
+export function cat(tensors: readonly Tensor[], dimOrOpts: CatDim = 0): Tensor {
+  const dim = catDim(dimOrOpts);
   if (tracer !== null && tracer.depth === 0) return tracer.call("cat", cat, [tensors, dim]);
   if (tensors.length === 0) throw new RangeError("torch.cat(): expected a non-empty list of Tensors");
   // Legacy rule kept by PyTorch: 1-D empty tensors are skipped (their gradient is empty).
@@ -403,7 +417,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   return out;
 }
 
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+export function stack(tensors: readonly Tensor[], dimOrOpts: CatDim = 0): Tensor {
+  const dim = catDim(dimOrOpts);
   if (tracer !== null && tracer.depth === 0) return tracer.call("stack", stack, [tensors, dim]);
   if (tensors.length === 0) throw new RangeError("stack expects a non-empty TensorList");
   const ref = tensors[0];
