@@ -1,6 +1,6 @@
 // The Tensor methods of PyTorch's API, attached to the Tensor class. Each is a thin call into the
 // op files (where forward and backward live); this file is the index of what a tensor can do.
-import { type DType, bool, float32, float64, int32, int64 } from "../tensor/dtype.js";
+import { type DType, bool, dtypes, float32, float64, int32, int64, tensorTypeName } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import * as act from "./activation.js";
 import * as ar from "./arithmetic.js";
@@ -174,7 +174,10 @@ declare module "../tensor/tensor.js" {
     nonzero(): Tensor;
     // conversion
     to(target: ToArg, opts?: { dtype?: DType }): Tensor;
-    type(dtype: DType): Tensor;
+    /** PyTorch's type name ("torch.FloatTensor"). */
+    type(): string;
+    /** A copy of another dtype: a DType, a legacy name ("torch.LongTensor") or constructor (torch.LongTensor). */
+    type(dtype: DType | string | { name: string }): Tensor;
     float(): Tensor;
     double(): Tensor;
     long(): Tensor;
@@ -347,6 +350,18 @@ def("nonzero", function () { return idx.nonzero(this); });
 
 // conversion
 /** A copy in another dtype, differentiable (ToCopyBackward0) for float to float. */
+/**
+ * Tensor.type's argument: a dtype, or a legacy type as PyTorch takes it, by name
+ * ("torch.LongTensor", x.type() of another tensor) or as the constructor (torch.LongTensor).
+ */
+function typeArg(d: DType | string | { name: string }): DType {
+  if (typeof d === "object" && Object.values(dtypes).includes(d as DType)) return d as DType;
+  const name = typeof d === "string" ? d : typeof d === "function" || typeof d === "object" ? d.name : String(d);
+  const bare = name.startsWith("torch.") ? name.slice(6) : name;
+  for (const dt of Object.values(dtypes)) if (tensorTypeName(dt) === bare) return dt;
+  throw new TypeError(`invalid type: '${name}'`);
+}
+
 function toDtype(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   if (tracer !== null && tracer.depth === 0) return tracer.call("toDtype", toDtype, [x, dtype]);
@@ -378,7 +393,10 @@ function moveTo(x: Tensor, device: string): Tensor {
   if (needsGrad(x)) record("ToCopyBackward0", [x], out, (gy) => [gy.device === x.device ? gy : moveTo(gy, x.device)]);
   return out;
 }
-def("type", function (d) { return toDtype(this, d); });
+def("type", function (d?: DType | string | { name: string }) {
+  if (d === undefined) return `torch.${tensorTypeName(this.dtype)}`;
+  return toDtype(this, typeArg(d));
+});
 def("float", function () { return toDtype(this, float32); });
 def("double", function () { return toDtype(this, float64); });
 def("long", function () { return toDtype(this, int64); });
