@@ -120,6 +120,7 @@ export {
   clone,
   detach,
   flatten,
+  meshgrid,
   flip,
   movedim,
   narrow,
