@@ -2,7 +2,7 @@
 import { empty } from "../../ops/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { multiHeadAttentionForward } from "../functional/attention.js";
-import { trailing } from "../functional/args.js";
+import { type PositionalOr, trailing } from "../functional/args.js";
 import * as init from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
@@ -57,8 +57,14 @@ export class MultiheadAttention extends Module {
   bias_k: Parameter;
   bias_v: Parameter;
 
-  constructor(embedDim: number, numHeads: number, opts: MultiheadAttentionOptions = {}) {
+  /** new MultiheadAttention(embedDim, numHeads, dropout?, bias?, addBiasKv?, addZeroAttn?, kdim?, vdim?, batchFirst?), any trailing run as one options object. */
+  constructor(
+    embedDim: number,
+    numHeads: number,
+    ...rest: PositionalOr<[number, boolean, boolean, boolean, number | null, number | null, boolean], MultiheadAttentionOptions>
+  ) {
     super();
+    const opts = trailing<MultiheadAttentionOptions>(["dropout", "bias", "addBiasKv", "addZeroAttn", "kdim", "vdim", "batchFirst"], rest);
     const f = { dtype: opts.dtype, device: opts.device };
     this.embedDim = embedDim;
     this.kdim = opts.kdim ?? embedDim;

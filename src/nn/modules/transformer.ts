@@ -12,7 +12,7 @@ import { Parameter } from "../parameter.js";
 import { MultiheadAttention } from "./attention.js";
 import { ModuleList } from "./container.js";
 import { Dropout } from "./dropout.js";
-import { trailing } from "../functional/args.js";
+import { type PositionalOr, trailing } from "../functional/args.js";
 import { type FactoryOptions, Linear } from "./linear.js";
 import { LayerNorm } from "./normalization.js";
 
@@ -26,6 +26,13 @@ export interface TransformerLayerOptions extends FactoryOptions {
   layerNormEps?: number;
   batchFirst?: boolean;
   normFirst?: boolean;
+}
+
+type LayerArgs = PositionalOr<[number, number, TransformerActivation, number, boolean, boolean], TransformerLayerOptions>;
+
+// nn.TransformerEncoderLayer(d_model, nhead, d_hid, dropout) is how PyTorch's own tutorial builds it
+function layerOptions(rest: readonly unknown[]): TransformerLayerOptions {
+  return trailing<TransformerLayerOptions>(["dimFeedforward", "dropout", "activation", "layerNormEps", "batchFirst", "normFirst"], rest);
 }
 
 function activationOf(a: TransformerActivation | undefined): ((x: Tensor) => Tensor) | Module {
@@ -103,8 +110,10 @@ export class TransformerEncoderLayer extends Module {
   dropout2: Dropout;
   activation: ((x: Tensor) => Tensor) | Module;
 
-  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+  /** (dModel, nhead, dimFeedforward?, dropout?, activation?, layerNormEps?, batchFirst?, normFirst?), any trailing run as one options object. */
+  constructor(dModel: number, nhead: number, ...rest: LayerArgs) {
     super();
+    const opts = layerOptions(rest);
     const f = { dtype: opts.dtype, device: opts.device };
     const p = opts.dropout ?? 0.1;
     const eps = opts.layerNormEps ?? 1e-5;
@@ -183,8 +192,10 @@ export class TransformerDecoderLayer extends Module {
   dropout3: Dropout;
   activation: ((x: Tensor) => Tensor) | Module;
 
-  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+  /** (dModel, nhead, dimFeedforward?, dropout?, activation?, layerNormEps?, batchFirst?, normFirst?), any trailing run as one options object. */
+  constructor(dModel: number, nhead: number, ...rest: LayerArgs) {
     super();
+    const opts = layerOptions(rest);
     const f = { dtype: opts.dtype, device: opts.device };
     const p = opts.dropout ?? 0.1;
     const eps = opts.layerNormEps ?? 1e-5;
@@ -260,8 +271,14 @@ export class TransformerEncoder extends Module {
   numLayers: number;
   norm: Module | null;
 
-  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, opts: { norm?: Module | null } = {}) {
+  /** new TransformerEncoder(encoderLayer, numLayers, norm?, enableNestedTensor?), or { norm } for the rest. */
+  constructor(
+    encoderLayer: TransformerEncoderLayer,
+    numLayers: number,
+    ...rest: PositionalOr<[Module | null, boolean], { norm?: Module | null; enableNestedTensor?: boolean }>
+  ) {
     super();
+    const opts = trailing<{ norm?: Module | null; enableNestedTensor?: boolean }>(["norm", "enableNestedTensor"], rest);
     this.layers = clones(encoderLayer, numLayers);
     this.numLayers = numLayers;
     this.norm = opts.norm ?? null;
@@ -284,8 +301,10 @@ export class TransformerDecoder extends Module {
   numLayers: number;
   norm: Module | null;
 
-  constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, opts: { norm?: Module | null } = {}) {
+  /** new TransformerDecoder(decoderLayer, numLayers, norm?), or { norm }. */
+  constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, ...rest: PositionalOr<[Module | null], { norm?: Module | null }>) {
     super();
+    const opts = trailing<{ norm?: Module | null }>(["norm"], rest);
     this.layers = clones(decoderLayer, numLayers);
     this.numLayers = numLayers;
     this.norm = opts.norm ?? null;
@@ -333,8 +352,22 @@ export class Transformer extends Module {
   nhead: number;
   batchFirst: boolean;
 
-  constructor(opts: TransformerOptions = {}) {
+  /**
+   * new Transformer(dModel?, nhead?, numEncoderLayers?, numDecoderLayers?, dimFeedforward?, dropout?,
+   * activation?, customEncoder?, customDecoder?, layerNormEps?, batchFirst?, normFirst?), any
+   * trailing run as one options object (new Transformer({ dModel: 512, nhead: 8 })).
+   */
+  constructor(
+    ...rest: PositionalOr<
+      [number, number, number, number, number, number, TransformerActivation, Module | null, Module | null, number, boolean, boolean],
+      TransformerOptions
+    >
+  ) {
     super();
+    const opts = trailing<TransformerOptions>(
+      ["dModel", "nhead", "numEncoderLayers", "numDecoderLayers", "dimFeedforward", "dropout", "activation", "customEncoder", "customDecoder", "layerNormEps", "batchFirst", "normFirst"],
+      rest,
+    );
     const dModel = opts.dModel ?? 512;
     const nhead = opts.nhead ?? 8;
     const f = { dtype: opts.dtype, device: opts.device };
