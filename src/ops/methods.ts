@@ -97,8 +97,8 @@ declare module "../tensor/tensor.js" {
     isnan(): Tensor;
     isinf(): Tensor;
     isfinite(): Tensor;
-    clamp(min?: number | null, max?: number | null): Tensor;
-    clip(min?: number | null, max?: number | null): Tensor;
+    clamp(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor;
+    clip(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor;
     clampMin(min: number): Tensor;
     clampMax(max: number): Tensor;
     softmax(dim: number): Tensor;
@@ -200,7 +200,7 @@ declare module "../tensor/tensor.js" {
     sigmoid_(): Tensor;
     tanh_(): Tensor;
     relu_(): Tensor;
-    clamp_(min?: number | null, max?: number | null): Tensor;
+    clamp_(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor;
     clampMin_(min: number): Tensor;
     clampMax_(max: number): Tensor;
     addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): Tensor;
