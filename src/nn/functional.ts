@@ -18,6 +18,7 @@ import { int64 } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { tracer } from "../ops/trace.js";
+import { type PositionalOr, trailing } from "./functional/args.js";
 
 export type { Reduction };
 
@@ -325,7 +326,10 @@ export function oneHot(tensor: Tensor, numClasses = -1): Tensor {
  * Pads the last dims: pad lists (left, right) pairs from the last dim backwards. Modes "constant"
  * (negative amounts crop), "reflect", "replicate" and "circular" (src/ops/convolution.ts).
  */
-export function pad(input: Tensor, padding: readonly number[], opts: { mode?: PadMode; value?: number } = {}): Tensor {
+/** F.pad(input, pad, mode?, value?), any trailing run as one options object ({ mode, value }). */
+export function pad(input: Tensor, padding: readonly number[], ...rest: PositionalOr<[PadMode, number | null], { mode?: PadMode; value?: number | null }>): Tensor {
+  const o = trailing<{ mode?: PadMode; value?: number | null }>(["mode", "value"], rest);
+  const opts = { mode: o.mode, value: o.value ?? undefined };
   if (tracer !== null && tracer.depth === 0) return tracer.call("pad", pad, [input, padding, opts]);
   return padOp(input, padding, opts);
 }

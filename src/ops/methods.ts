@@ -101,8 +101,8 @@ declare module "../tensor/tensor.js" {
     clip(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor;
     clampMin(min: number): Tensor;
     clampMax(max: number): Tensor;
-    softmax(dim: number): Tensor;
-    logSoftmax(dim: number): Tensor;
+    softmax(dim: number | { dim: number }): Tensor;
+    logSoftmax(dim: number | { dim: number }): Tensor;
     // reductions
     sum(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
     mean(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
@@ -122,8 +122,9 @@ declare module "../tensor/tensor.js" {
     logsumexp(dim: Dims, opts?: { keepdim?: boolean }): Tensor;
     all(dim?: number | null | DimOptions, opts?: DimOptions): Tensor;
     any(dim?: number | null | DimOptions, opts?: DimOptions): Tensor;
-    norm(p?: number | "fro", dim?: Dims, opts?: { keepdim?: boolean }): Tensor;
-    cumsum(dim: number): Tensor;
+    /** norm(p?, dim?, { keepdim }), or norm({ p, dim, keepdim }) for PyTorch's keywords (x.norm(dim=-1, keepdim=True)). */
+    norm(p?: number | "fro" | { p?: number | "fro"; dim?: Dims; keepdim?: boolean }, dim?: Dims, opts?: { keepdim?: boolean }): Tensor;
+    cumsum(dim: number | { dim: number }): Tensor;
     // linear algebra
     matmul(other: Tensor): Tensor;
     mm(other: Tensor): Tensor;
@@ -145,17 +146,17 @@ declare module "../tensor/tensor.js" {
     expand(...sizes: ShapeArg[]): Tensor;
     expandAs(other: Tensor): Tensor;
     broadcastTo(shape: readonly number[]): Tensor;
-    squeeze(dim?: number | readonly number[]): Tensor;
-    unsqueeze(dim: number): Tensor;
+    squeeze(dim?: number | readonly number[] | { dim?: number | readonly number[] }): Tensor;
+    unsqueeze(dim: number | { dim: number }): Tensor;
     flatten(startDim?: number | { startDim?: number; endDim?: number }, endDim?: number): Tensor;
     unflatten(dim: number, sizes: readonly number[]): Tensor;
     narrow(dim: number, start: number, length: number): Tensor;
     select(dim: number, index: number): Tensor;
     slice(dim: number, start?: number, end?: number, step?: number): Tensor;
     index(...items: idx.IndexItem[]): Tensor;
-    unbind(dim?: number): Tensor[];
-    chunk(chunks: number, dim?: number): Tensor[];
-    split(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
+    unbind(dim?: number | { dim?: number }): Tensor[];
+    chunk(chunks: number, dim?: number | { dim?: number }): Tensor[];
+    split(sizeOrSections: number | readonly number[], dim?: number | { dim?: number }): Tensor[];
     flip(dims: readonly number[]): Tensor;
     contiguous(): Tensor;
     clone(): Tensor;
@@ -164,9 +165,9 @@ declare module "../tensor/tensor.js" {
     data: Tensor;
     // indexing
     gather(dim: number, index: Tensor): Tensor;
-    sort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): ValuesIndices;
-    argsort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): Tensor;
-    topk(k: number, dim?: number | srt.TopkOptions, opts?: srt.TopkOptions): ValuesIndices;
+    sort(dim?: number | srt.SortOptions, descending?: boolean | srt.SortOptions, opts?: srt.SortOptions): ValuesIndices;
+    argsort(dim?: number | srt.SortOptions, descending?: boolean | srt.SortOptions, opts?: srt.SortOptions): Tensor;
+    topk(k: number, dim?: number | srt.TopkOptions, largest?: boolean | srt.TopkOptions, sorted?: boolean | srt.TopkOptions, opts?: srt.TopkOptions): ValuesIndices;
     scatter(dim: number, index: Tensor, src: TensorOrScalar): Tensor;
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
@@ -230,6 +231,14 @@ const def = (name: string, fn: (this: Tensor, ...args: any[]) => unknown) => {
 };
 
 // arithmetic
+/**
+ * A dim given as a number or by name ({ dim }), as the contract's keyword rule writes
+ * qkv.chunk(3, dim=-1) or x.softmax(dim=-1).
+ */
+function dimOf<D>(d: D | { dim?: D }): D {
+  return d !== null && typeof d === "object" && !Array.isArray(d) ? ((d as { dim?: D }).dim as D) : (d as D);
+}
+
 def("add", function (o, opts) { return ar.add(this, o, opts); });
 def("sub", function (o, opts) { return ar.sub(this, o, opts); });
 def("rsub", function (o, opts) { return ar.sub(o, this, opts); });
@@ -265,8 +274,8 @@ def("clamp", function (lo, hi) { return m.clamp(this, lo, hi); });
 def("clip", function (lo, hi) { return m.clamp(this, lo, hi); });
 def("clampMin", function (lo) { return m.clampMin(this, lo); });
 def("clampMax", function (hi) { return m.clampMax(this, hi); });
-def("softmax", function (dim) { return act.softmax(this, dim); });
-def("logSoftmax", function (dim) { return act.logSoftmax(this, dim); });
+def("softmax", function (dim) { return act.softmax(this, dimOf(dim)); });
+def("logSoftmax", function (dim) { return act.logSoftmax(this, dimOf(dim)); });
 // reductions
 def("sum", function (d, o) { return red.sum(this, d, o); });
 def("mean", function (d, o) { return red.mean(this, d, o); });
@@ -282,8 +291,11 @@ def("std", function (d, o) { return red.std(this, d, o); });
 def("logsumexp", function (d, o) { return red.logsumexp(this, d, o); });
 def("all", function (d, o) { return red.all(this, d, o); });
 def("any", function (d, o) { return red.any(this, d, o); });
-def("norm", function (p, d, o) { return red.norm(this, p, d, o); });
-def("cumsum", function (d) { return red.cumsum(this, d); });
+def("norm", function (p, d, o) {
+  if (p !== null && typeof p === "object") return red.norm(this, p.p ?? 2, p.dim, { keepdim: p.keepdim });
+  return red.norm(this, p, d, o);
+});
+def("cumsum", function (d) { return red.cumsum(this, dimOf(d)); });
 // linear algebra
 def("matmul", function (o) { return la.matmul(this, o); });
 def("mm", function (o) { return la.mm(this, o); });
@@ -305,17 +317,17 @@ def("movedim", function (s, d) { return v.movedim(this, s, d); });
 def("expand", function (...s) { return v.expand(this, ...s); });
 def("expandAs", function (o) { return v.expandAs(this, o); });
 def("broadcastTo", function (s) { return v.broadcastTo(this, s); });
-def("squeeze", function (d) { return v.squeeze(this, d); });
-def("unsqueeze", function (d) { return v.unsqueeze(this, d); });
+def("squeeze", function (d) { return v.squeeze(this, dimOf(d)); });
+def("unsqueeze", function (d) { return v.unsqueeze(this, dimOf(d)); });
 def("flatten", function (s, e) { return v.flatten(this, s, e); });
 def("unflatten", function (d, s) { return v.unflatten(this, d, s); });
 def("narrow", function (d, s, l) { return v.narrow(this, d, s, l); });
 def("select", function (d, i) { return v.select(this, d, i); });
 def("slice", function (d, s, e, st) { return v.slice(this, d, s, e, st); });
 def("index", function (...items) { return idx.index(this, items); });
-def("unbind", function (d) { return v.unbind(this, d); });
-def("chunk", function (c, d) { return v.chunk(this, c, d); });
-def("split", function (s, d) { return v.split(this, s, d); });
+def("unbind", function (d) { return v.unbind(this, dimOf(d)); });
+def("chunk", function (c, d) { return v.chunk(this, c, dimOf(d)); });
+def("split", function (s, d) { return v.split(this, s, dimOf(d)); });
 def("flip", function (d) { return v.flip(this, d); });
 def("contiguous", function () { return v.contiguous(this); });
 def("clone", function () { return v.clone(this); });
@@ -340,9 +352,9 @@ Object.defineProperty(P, "data", {
 });
 // indexing
 def("gather", function (d, i) { return idx.gather(this, d, i); });
-def("sort", function (d, o) { return srt.sort(this, d, o); });
-def("argsort", function (d, o) { return srt.argsort(this, d, o); });
-def("topk", function (k, d, o) { return srt.topk(this, k, d, o); });
+def("sort", function (d, desc, o) { return srt.sort(this, d, desc, o); });
+def("argsort", function (d, desc, o) { return srt.argsort(this, d, desc, o); });
+def("topk", function (k, d, l, s, o) { return srt.topk(this, k, d, l, s, o); });
 def("scatter", function (d, i, s) { return idx.scatter(this, d, i, s); });
 def("scatterAdd", function (d, i, s) { return idx.scatterAdd(this, d, i, s); });
 def("indexSelect", function (d, i) { return idx.indexSelect(this, d, i); });
