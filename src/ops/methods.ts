@@ -1,6 +1,6 @@
 // The Tensor methods of PyTorch's API, attached to the Tensor class. Each is a thin call into the
 // op files (where forward and backward live); this file is the index of what a tensor can do.
-import { type DType, bool, dtypes, float32, float64, int32, int64, tensorTypeName } from "../tensor/dtype.js";
+import { DType, bool, dtypes, float32, float64, int32, int64, tensorTypeName } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import * as act from "./activation.js";
 import * as ar from "./arithmetic.js";
@@ -104,26 +104,27 @@ declare module "../tensor/tensor.js" {
     softmax(dim: number | { dim: number }): Tensor;
     logSoftmax(dim: number | { dim: number }): Tensor;
     // reductions
-    sum(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
-    mean(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
-    prod(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
+    sum(dim?: Dims | ReduceOptions, keepdim?: ReduceOptions | boolean): Tensor;
+    mean(dim?: Dims | ReduceOptions, keepdim?: ReduceOptions | boolean): Tensor;
+    prod(dim?: Dims | ReduceOptions, keepdim?: ReduceOptions | boolean): Tensor;
     max(): Tensor;
-    max(dim: number | (DimOptions & ({ dim: number } | { axis: number })), opts?: DimOptions): ValuesIndices;
+    max(dim: number | (DimOptions & ({ dim: number } | { axis: number })), keepdim?: DimOptions | boolean): ValuesIndices;
     max(other: Tensor): Tensor;
     min(): Tensor;
-    min(dim: number | (DimOptions & ({ dim: number } | { axis: number })), opts?: DimOptions): ValuesIndices;
+    min(dim: number | (DimOptions & ({ dim: number } | { axis: number })), keepdim?: DimOptions | boolean): ValuesIndices;
     min(other: Tensor): Tensor;
-    amax(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
-    amin(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
-    argmax(dim?: number | null | DimOptions, opts?: DimOptions): Tensor;
-    argmin(dim?: number | null | DimOptions, opts?: DimOptions): Tensor;
-    var(dim?: Dims | VarOptions, opts?: VarOptions): Tensor;
-    std(dim?: Dims | VarOptions, opts?: VarOptions): Tensor;
-    logsumexp(dim: Dims, opts?: { keepdim?: boolean }): Tensor;
-    all(dim?: number | null | DimOptions, opts?: DimOptions): Tensor;
-    any(dim?: number | null | DimOptions, opts?: DimOptions): Tensor;
+    amax(dim?: Dims | ReduceOptions, keepdim?: ReduceOptions | boolean): Tensor;
+    amin(dim?: Dims | ReduceOptions, keepdim?: ReduceOptions | boolean): Tensor;
+    argmax(dim?: number | null | DimOptions, keepdim?: DimOptions | boolean): Tensor;
+    argmin(dim?: number | null | DimOptions, keepdim?: DimOptions | boolean): Tensor;
+    /** var(dim?, unbiased?, keepdim?) as PyTorch's positional overload, or var(dim?, { unbiased, correction, keepdim }). */
+    var(dim?: Dims | VarOptions, unbiased?: VarOptions | boolean, keepdim?: boolean): Tensor;
+    std(dim?: Dims | VarOptions, unbiased?: VarOptions | boolean, keepdim?: boolean): Tensor;
+    logsumexp(dim: Dims | { dim: Dims; keepdim?: boolean }, keepdim?: { keepdim?: boolean } | boolean): Tensor;
+    all(dim?: number | null | DimOptions, keepdim?: DimOptions | boolean): Tensor;
+    any(dim?: number | null | DimOptions, keepdim?: DimOptions | boolean): Tensor;
     /** norm(p?, dim?, { keepdim }), or norm({ p, dim, keepdim }) for PyTorch's keywords (x.norm(dim=-1, keepdim=True)). */
-    norm(p?: number | "fro" | { p?: number | "fro"; dim?: Dims; keepdim?: boolean }, dim?: Dims, opts?: { keepdim?: boolean }): Tensor;
+    norm(p?: number | "fro" | { p?: number | "fro"; dim?: Dims; keepdim?: boolean }, dim?: Dims, keepdim?: { keepdim?: boolean } | boolean): Tensor;
     cumsum(dim: number | { dim: number }): Tensor;
     // linear algebra
     matmul(other: Tensor): Tensor;
@@ -175,7 +176,7 @@ declare module "../tensor/tensor.js" {
     maskedSelect(mask: Tensor): Tensor;
     nonzero(): Tensor;
     // conversion
-    to(target: ToArg, opts?: { dtype?: DType }): Tensor;
+    to(target: ToArg, dtype?: DType | { dtype?: DType }): Tensor;
     /** PyTorch's type name ("torch.FloatTensor"). */
     type(): string;
     /** A copy of another dtype: a DType, a legacy name ("torch.LongTensor") or constructor (torch.LongTensor). */
@@ -286,8 +287,8 @@ def("amax", function (d, o) { return red.amax(this, d, o); });
 def("amin", function (d, o) { return red.amin(this, d, o); });
 def("argmax", function (d, o) { return red.argmax(this, d, o); });
 def("argmin", function (d, o) { return red.argmin(this, d, o); });
-def("var", function (d, o) { return red.variance(this, d, o); });
-def("std", function (d, o) { return red.std(this, d, o); });
+def("var", function (d, o, k) { return red.variance(this, d, o, k); });
+def("std", function (d, o, k) { return red.std(this, d, o, k); });
 def("logsumexp", function (d, o) { return red.logsumexp(this, d, o); });
 def("all", function (d, o) { return red.all(this, d, o); });
 def("any", function (d, o) { return red.any(this, d, o); });
@@ -389,7 +390,9 @@ function recordCast(x: Tensor, out: Tensor): Tensor {
   if (needsGrad(x)) record("ToCopyBackward0", [x], out, (gy) => [gy]);
   return out;
 }
-def("to", function (target: ToArg, opts?: { dtype?: DType }) {
+def("to", function (target: ToArg, dtypeOrOpts?: DType | { dtype?: DType }) {
+  // x.to("cpu", torch.float64): PyTorch's to(device, dtype) passes the dtype positionally
+  const opts = dtypeOrOpts instanceof DType ? { dtype: dtypeOrOpts } : dtypeOrOpts;
   let out: Tensor = this;
   if (target instanceof Tensor) return toDtype(out, target.dtype);
   if (typeof target === "string") {
