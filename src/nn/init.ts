@@ -6,7 +6,7 @@ import { erf } from "../ops/special/erf.js";
 import { normal_ as normalFill, uniform_ as uniformFill } from "../ops/random.js";
 import type { Generator } from "../random/index.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { trailing } from "./functional/args.js";
+import { type PositionalOr, trailing } from "./functional/args.js";
 
 export type Nonlinearity =
   | "linear"
@@ -111,8 +111,9 @@ export interface KaimingOptions extends GenOpt {
   nonlinearity?: Nonlinearity;
 }
 /** Uniform on [-bound, bound], bound = gain sqrt(3 / fan) (He et al.). */
-export function kaimingUniform_(tensor: Tensor, opts: KaimingOptions | number = {}): Tensor {
-  const o = typeof opts === "number" ? { a: opts } : opts;
+/** kaimingUniform_(t, a?, mode?, nonlinearity?), any trailing run as one options object. */
+export function kaimingUniform_(tensor: Tensor, ...rest: PositionalOr<[number, FanMode, Nonlinearity], KaimingOptions>): Tensor {
+  const o = trailing<KaimingOptions>(["a", "mode", "nonlinearity"], rest);
   if (tensor.shape.includes(0)) return tensor;
   const fan = correctFan(tensor, o.mode ?? "fan_in");
   const gain = calculateGain(o.nonlinearity ?? "leaky_relu", o.a ?? 0);
@@ -120,8 +121,9 @@ export function kaimingUniform_(tensor: Tensor, opts: KaimingOptions | number = 
   const bound = Math.sqrt(3.0) * std;
   return uniform_(tensor, -bound, bound, o);
 }
-export function kaimingNormal_(tensor: Tensor, opts: KaimingOptions | number = {}): Tensor {
-  const o = typeof opts === "number" ? { a: opts } : opts;
+/** kaimingNormal_(t, a?, mode?, nonlinearity?), any trailing run as one options object. */
+export function kaimingNormal_(tensor: Tensor, ...rest: PositionalOr<[number, FanMode, Nonlinearity], KaimingOptions>): Tensor {
+  const o = trailing<KaimingOptions>(["a", "mode", "nonlinearity"], rest);
   if (tensor.shape.includes(0)) return tensor;
   const fan = correctFan(tensor, o.mode ?? "fan_in");
   const gain = calculateGain(o.nonlinearity ?? "leaky_relu", o.a ?? 0);
