@@ -265,7 +265,12 @@ function fillArange(d: TypedArray, start: number, step: number, n: number, dtype
 }
 
 /** torch.linspace, computed as PyTorch's CPU kernel computes it, so the values agree bit for bit. */
-export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+/** linspace(start, end, steps, { dtype, device }), or linspace(start, end, { steps, dtype }) for torch.linspace(0, 1, steps=5). */
+export function linspace(start: number, end: number, stepsOrOpts: number | (TensorOptions & { steps: number }), opts: TensorOptions = {}): Tensor {
+  let steps: number;
+  if (typeof stepsOrOpts === "object" && stepsOrOpts !== null) {
+    ({ steps, ...opts } = stepsOrOpts);
+  } else steps = stepsOrOpts;
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError("linspace: number of steps must be non-negative");
   const dtype = opts.dtype ?? getDefaultDtype();
   const t = Tensor.make([steps], dtype, undefined, checkDevice(opts.device ?? "cpu"));
@@ -306,7 +311,29 @@ function fillLinspace(d: TypedArray, start: number, end: number, steps: number, 
   for (; i < steps; i++) d[i] = store(at(i));
 }
 
-export function logspace(start: number, end: number, steps: number, base = 10, opts: TensorOptions = {}): Tensor {
+/** logspace(start, end, steps, base?, { dtype }), or logspace(start, end, { steps, base, dtype }). */
+export function logspace(
+  start: number,
+  end: number,
+  stepsOrOpts: number | (TensorOptions & { steps: number; base?: number }),
+  baseOrOpts: number | (TensorOptions & { base?: number }) = 10,
+  opts: TensorOptions = {},
+): Tensor {
+  let steps: number;
+  let base = 10;
+  if (typeof stepsOrOpts === "object" && stepsOrOpts !== null) {
+    const { steps: s, base: b, ...rest } = stepsOrOpts;
+    steps = s;
+    base = b ?? 10;
+    opts = rest;
+  } else {
+    steps = stepsOrOpts;
+    if (typeof baseOrOpts === "object" && baseOrOpts !== null) {
+      const { base: b, ...rest } = baseOrOpts;
+      base = b ?? 10;
+      opts = rest;
+    } else base = baseOrOpts;
+  }
   const lin = linspace(start, end, steps, { dtype: float64 });
   const dtype = opts.dtype ?? getDefaultDtype();
   const t = Tensor.make([steps], dtype, undefined, checkDevice(opts.device ?? "cpu"));
