@@ -36,6 +36,16 @@ export function tensor(data: Data, opts: TensorOptions = {}): Tensor {
     const c = backendOf(data).copy(data.detach(), opts.dtype ?? data.dtype);
     return finish(device === c.device ? c : Tensor.make(c.shape, c.dtype, c.storage.data, device), opts);
   }
+  if (Array.isArray(data) && hasTensorLeaf(data)) {
+    // torch.tensor([label for label in labels]) with 0-d tensors among the items: each one-element
+    // tensor counts as its scalar, and its dtype joins the inference (a float64 item makes float64)
+    const leafDtypes: DType[] = [];
+    const plain = scalarsOf(data, leafDtypes);
+    if (opts.dtype !== undefined) return tensor(plain, opts);
+    const base = tensor(plain, { device: opts.device });
+    const dtype = leafDtypes.reduce((acc, d) => (d.isFloatingPoint && acc.isFloatingPoint && d.itemsize > acc.itemsize ? d : acc), base.dtype);
+    return tensor(plain, { ...opts, dtype });
+  }
   const shape: number[] = [];
   // The shape comes from the first element at each depth; every other branch is checked against it.
   let probe: Data = data;
@@ -132,6 +142,27 @@ function bigintValue(v: bigint, dtype: DType): number {
     );
   }
   return n;
+}
+
+function hasTensorLeaf(data: ReadonlyArray<Data>): boolean {
+  for (const item of data) {
+    if (item instanceof Tensor) return true;
+    if (Array.isArray(item) && hasTensorLeaf(item)) return true;
+  }
+  return false;
+}
+
+/** The data with each tensor item replaced by its one element (BigInt for integers, boolean for bool). */
+function scalarsOf(data: Data, dtypes: DType[]): Data {
+  if (data instanceof Tensor) {
+    if (data.numel() !== 1) throw new RangeError("only one element tensors can be converted to Python scalars");
+    dtypes.push(data.dtype);
+    const v = data.item();
+    if (data.dtype === bool) return Boolean(v);
+    return data.dtype.isFloatingPoint ? v : BigInt(v);
+  }
+  if (Array.isArray(data)) return data.map((d) => scalarsOf(d, dtypes));
+  return data;
 }
 
 /**
