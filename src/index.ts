@@ -120,6 +120,7 @@ export {
   clone,
   detach,
   flatten,
+  meshgrid,
   flip,
   movedim,
   narrow,
@@ -138,6 +139,7 @@ export {
 export { gather, index, indexSelect, maskedFill, maskedSelect, nonzero, scatter, scatterAdd, type IndexItem } from "./ops/indexing.js";
 export { tril, triu } from "./ops/triangular.js";
 export { repeatInterleave } from "./ops/repeat.js";
+export { roll } from "./ops/roll.js";
 export { einsum } from "./ops/einsum.js";
 export { baddbmm } from "./ops/baddbmm.js";
 export { autograd, enableGrad, inferenceMode, isGradEnabled, noGrad, setGradEnabled } from "./autograd/index.js";

@@ -17,16 +17,25 @@ export function inferenceMode<T>(fn: () => T): T {
   return withGradMode(false, fn);
 }
 
+/** Tensor.backward's keywords in one object, gradient among them (`y.backward(gradient=g, retain_graph=True)`). */
+export interface TensorBackwardOptions extends BackwardOptions {
+  gradient?: Tensor | null;
+}
+
 declare module "../tensor/tensor.js" {
   interface Tensor {
-    backward(gradient?: Tensor | null, opts?: BackwardOptions): void;
+    /** backward(gradient?, { retainGraph, createGraph, inputs }), or backward({ gradient, retainGraph, ... }) as PyTorch's keywords. */
+    backward(gradient?: Tensor | null | TensorBackwardOptions, opts?: BackwardOptions): void;
     retainGrad(): void;
     registerHook(fn: (grad: Tensor) => Tensor | undefined | void): { remove(): void };
   }
 }
 Object.defineProperty(Tensor.prototype, "backward", {
-  value(this: Tensor, gradient?: Tensor | null, opts?: BackwardOptions) {
-    backward(this, gradient, opts);
+  value(this: Tensor, gradient?: Tensor | null | TensorBackwardOptions, opts?: BackwardOptions) {
+    if (gradient !== null && gradient !== undefined && !(gradient instanceof Tensor)) {
+      const { gradient: g, ...rest } = gradient;
+      backward(this, g, rest);
+    } else backward(this, gradient, opts);
   },
   writable: true,
   configurable: true,

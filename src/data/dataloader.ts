@@ -14,6 +14,7 @@ import { defaultGenerator, drawSeed, type Generator } from "../random/index.js";
 import { type Collated, defaultCollate, defaultConvert } from "./collate.js";
 import { type IterableDataset, isIterableDataset, type MapDataset } from "./dataset.js";
 import { BatchSampler, lengthOf, RandomSampler, SequentialSampler, type SizedIterable } from "./sampler.js";
+import { type PositionalOr, trailing } from "../nn/functional/args.js";
 
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1); null turns batching off: each sample is converted, not collated. */
@@ -79,7 +80,21 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly numWorkers: number;
 
   /** dataset: a map-style dataset, an IterableDataset, or an array of samples (as PyTorch takes a list). */
-  constructor(dataset: MapDataset<T> | IterableDataset<T> | readonly T[], options: DataLoaderOptions<T, B> = {}) {
+  /**
+   * new DataLoader(dataset, batchSize?, shuffle?, sampler?, batchSampler?, numWorkers?, collateFn?),
+   * PyTorch's order, any trailing run as one options object: DataLoader(ds, 32, True) must not
+   * read its batch size as absent.
+   */
+  constructor(
+    dataset: MapDataset<T> | IterableDataset<T> | readonly T[],
+    ...rest: PositionalOr<
+      [number | null, boolean, SizedIterable<number> | null, SizedIterable<number[]> | null, number, (batch: T[]) => B],
+      DataLoaderOptions<T, B>
+    >
+  ) {
+    const options = trailing<DataLoaderOptions<T, B>>(["batchSize", "shuffle", "sampler", "batchSampler", "numWorkers", "collateFn"], rest);
+    // Python's None for a sampler or collate_fn means "not given"
+    for (const k of ["sampler", "batchSampler", "collateFn"] as const) if (options[k] === null) delete options[k];
     checkDataset(dataset);
     this.dataset = dataset;
     let batchSize = options.batchSize === undefined ? 1 : options.batchSize;

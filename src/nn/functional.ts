@@ -18,6 +18,7 @@ import { int64 } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { tracer } from "../ops/trace.js";
+import { type PositionalOr, trailing } from "./functional/args.js";
 
 export type { Reduction };
 
@@ -251,7 +252,9 @@ export function layerNorm(
 }
 
 /** Divides by the p-norm along dim (clamped below by eps). */
-export function normalize(input: Tensor, opts: { p?: number; dim?: number; eps?: number } = {}): Tensor {
+/** F.normalize(input, p?, dim?, eps?), any trailing run as one options object. */
+export function normalize(input: Tensor, ...rest: PositionalOr<[number, number, number], { p?: number; dim?: number; eps?: number }>): Tensor {
+  const opts = trailing<{ p?: number; dim?: number; eps?: number }>(["p", "dim", "eps"], rest);
   const denom = input.norm(opts.p ?? 2, opts.dim ?? 1, { keepdim: true }).clampMin(opts.eps ?? 1e-12).expandAs(input);
   return input.div(denom);
 }
@@ -325,7 +328,10 @@ export function oneHot(tensor: Tensor, numClasses = -1): Tensor {
  * Pads the last dims: pad lists (left, right) pairs from the last dim backwards. Modes "constant"
  * (negative amounts crop), "reflect", "replicate" and "circular" (src/ops/convolution.ts).
  */
-export function pad(input: Tensor, padding: readonly number[], opts: { mode?: PadMode; value?: number } = {}): Tensor {
+/** F.pad(input, pad, mode?, value?), any trailing run as one options object ({ mode, value }). */
+export function pad(input: Tensor, padding: readonly number[], ...rest: PositionalOr<[PadMode, number | null], { mode?: PadMode; value?: number | null }>): Tensor {
+  const o = trailing<{ mode?: PadMode; value?: number | null }>(["mode", "value"], rest);
+  const opts = { mode: o.mode, value: o.value ?? undefined };
   if (tracer !== null && tracer.depth === 0) return tracer.call("pad", pad, [input, padding, opts]);
   return padOp(input, padding, opts);
 }
@@ -335,37 +341,80 @@ export function pad(input: Tensor, padding: readonly number[], opts: { mode?: Pa
 export interface LossOptions {
   reduction?: Reduction;
 }
-export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: LossOptions & { weight?: Tensor | null } = {}): Tensor {
-  return loss.binaryCrossEntropy(input, target, opts);
+/** PyTorch's deprecated size_average/reduce, given positionally or by name. */
+interface LegacyReduction {
+  sizeAverage?: boolean | null;
+  reduce?: boolean | null;
 }
+
+/**
+ * The losses' positional parameters (F.cross_entropy(x, y, w) passes the class weight) merged with
+ * a trailing options object, and PyTorch's legacy_get_string for size_average/reduce.
+ */
+function lossArgs<O extends LossOptions>(names: ReadonlyArray<string>, rest: readonly unknown[]): O {
+  const o = trailing<O & LegacyReduction>(names as ReadonlyArray<keyof (O & LegacyReduction) & string>, rest) as O & LegacyReduction;
+  const { sizeAverage, reduce, ...out } = o;
+  if ((sizeAverage !== undefined && sizeAverage !== null) || (reduce !== undefined && reduce !== null)) {
+    const sa = sizeAverage ?? true;
+    const rd = reduce ?? true;
+    (out as LossOptions).reduction = !rd ? "none" : sa ? "mean" : "sum";
+  }
+  return out as unknown as O;
+}
+
+type BCEOptions = LossOptions & { weight?: Tensor | null };
+type BCELogitsOptions = LossOptions & { weight?: Tensor | null; posWeight?: Tensor | null };
+type NLLOptions = LossOptions & { weight?: Tensor | null; ignoreIndex?: number };
+type CEOptions = LossOptions & { weight?: Tensor | null; ignoreIndex?: number; labelSmoothing?: number };
+type Legacy = boolean | null;
+
+/** F.binary_cross_entropy(input, target, weight?, sizeAverage?, reduce?, reduction?), any trailing run as one options object. */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, ...rest: PositionalOr<[Tensor | null, Legacy, Legacy, Reduction], BCEOptions & LegacyReduction>): Tensor {
+  return loss.binaryCrossEntropy(input, target, lossArgs<BCEOptions>(["weight", "sizeAverage", "reduce", "reduction"], rest));
+}
+/** F.binary_cross_entropy_with_logits(input, target, weight?, sizeAverage?, reduce?, reduction?, posWeight?), any trailing run as one options object. */
 export function binaryCrossEntropyWithLogits(
   input: Tensor,
   target: Tensor,
-  opts: LossOptions & { weight?: Tensor | null; posWeight?: Tensor | null } = {},
+  ...rest: PositionalOr<[Tensor | null, Legacy, Legacy, Reduction, Tensor | null], BCELogitsOptions & LegacyReduction>
 ): Tensor {
-  return loss.binaryCrossEntropyWithLogits(input, target, opts);
+  return loss.binaryCrossEntropyWithLogits(input, target, lossArgs<BCELogitsOptions>(["weight", "sizeAverage", "reduce", "reduction", "posWeight"], rest));
 }
-export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
-  return loss.mseLoss(input, target, opts);
+/** F.mse_loss(input, target, sizeAverage?, reduce?, reduction?), any trailing run as one options object. */
+export function mseLoss(input: Tensor, target: Tensor, ...rest: PositionalOr<[Legacy, Legacy, Reduction], LossOptions & LegacyReduction>): Tensor {
+  return loss.mseLoss(input, target, lossArgs<LossOptions>(["sizeAverage", "reduce", "reduction"], rest));
 }
-export function l1Loss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
-  return loss.l1Loss(input, target, opts);
+/** F.l1_loss(input, target, sizeAverage?, reduce?, reduction?), any trailing run as one options object. */
+export function l1Loss(input: Tensor, target: Tensor, ...rest: PositionalOr<[Legacy, Legacy, Reduction], LossOptions & LegacyReduction>): Tensor {
+  return loss.l1Loss(input, target, lossArgs<LossOptions>(["sizeAverage", "reduce", "reduction"], rest));
 }
-export function huberLoss(input: Tensor, target: Tensor, opts: LossOptions & { delta?: number } = {}): Tensor {
-  return loss.huberLoss(input, target, opts);
+/** F.huber_loss(input, target, reduction?, delta?), any trailing run as one options object. */
+export function huberLoss(input: Tensor, target: Tensor, ...rest: PositionalOr<[Reduction, number], LossOptions & { delta?: number }>): Tensor {
+  return loss.huberLoss(input, target, lossArgs<LossOptions & { delta?: number }>(["reduction", "delta"], rest));
 }
-export function smoothL1Loss(input: Tensor, target: Tensor, opts: LossOptions & { beta?: number } = {}): Tensor {
-  return loss.smoothL1Loss(input, target, opts);
+/** F.smooth_l1_loss(input, target, sizeAverage?, reduce?, reduction?, beta?), any trailing run as one options object. */
+export function smoothL1Loss(
+  input: Tensor,
+  target: Tensor,
+  ...rest: PositionalOr<[Legacy, Legacy, Reduction, number], LossOptions & LegacyReduction & { beta?: number }>
+): Tensor {
+  return loss.smoothL1Loss(input, target, lossArgs<LossOptions & { beta?: number }>(["sizeAverage", "reduce", "reduction", "beta"], rest));
 }
-export function nllLoss(input: Tensor, target: Tensor, opts: LossOptions & { weight?: Tensor | null; ignoreIndex?: number } = {}): Tensor {
-  return loss.nllLoss(input, target, opts);
+/** F.nll_loss(input, target, weight?, sizeAverage?, ignoreIndex?, reduce?, reduction?), any trailing run as one options object. */
+export function nllLoss(
+  input: Tensor,
+  target: Tensor,
+  ...rest: PositionalOr<[Tensor | null, Legacy, number, Legacy, Reduction], NLLOptions & LegacyReduction>
+): Tensor {
+  return loss.nllLoss(input, target, lossArgs<NLLOptions>(["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction"], rest));
 }
+/** F.cross_entropy(input, target, weight?, sizeAverage?, ignoreIndex?, reduce?, reduction?, labelSmoothing?), any trailing run as one options object. */
 export function crossEntropy(
   input: Tensor,
   target: Tensor,
-  opts: LossOptions & { weight?: Tensor | null; ignoreIndex?: number; labelSmoothing?: number } = {},
+  ...rest: PositionalOr<[Tensor | null, Legacy, number, Legacy, Reduction, number], CEOptions & LegacyReduction>
 ): Tensor {
-  return loss.crossEntropy(input, target, opts);
+  return loss.crossEntropy(input, target, lossArgs<CEOptions>(["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction", "labelSmoothing"], rest));
 }
 export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: Reduction | "batchmean"; logTarget?: boolean } = {}): Tensor {
   return loss.klDiv(input, target, opts);

@@ -6,6 +6,7 @@ import { erf } from "../ops/special/erf.js";
 import { normal_ as normalFill, uniform_ as uniformFill } from "../ops/random.js";
 import type { Generator } from "../random/index.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { type PositionalOr, trailing } from "./functional/args.js";
 
 export type Nonlinearity =
   | "linear"
@@ -110,8 +111,9 @@ export interface KaimingOptions extends GenOpt {
   nonlinearity?: Nonlinearity;
 }
 /** Uniform on [-bound, bound], bound = gain sqrt(3 / fan) (He et al.). */
-export function kaimingUniform_(tensor: Tensor, opts: KaimingOptions | number = {}): Tensor {
-  const o = typeof opts === "number" ? { a: opts } : opts;
+/** kaimingUniform_(t, a?, mode?, nonlinearity?), any trailing run as one options object. */
+export function kaimingUniform_(tensor: Tensor, ...rest: PositionalOr<[number, FanMode, Nonlinearity], KaimingOptions>): Tensor {
+  const o = trailing<KaimingOptions>(["a", "mode", "nonlinearity"], rest);
   if (tensor.shape.includes(0)) return tensor;
   const fan = correctFan(tensor, o.mode ?? "fan_in");
   const gain = calculateGain(o.nonlinearity ?? "leaky_relu", o.a ?? 0);
@@ -119,8 +121,9 @@ export function kaimingUniform_(tensor: Tensor, opts: KaimingOptions | number = 
   const bound = Math.sqrt(3.0) * std;
   return uniform_(tensor, -bound, bound, o);
 }
-export function kaimingNormal_(tensor: Tensor, opts: KaimingOptions | number = {}): Tensor {
-  const o = typeof opts === "number" ? { a: opts } : opts;
+/** kaimingNormal_(t, a?, mode?, nonlinearity?), any trailing run as one options object. */
+export function kaimingNormal_(tensor: Tensor, ...rest: PositionalOr<[number, FanMode, Nonlinearity], KaimingOptions>): Tensor {
+  const o = trailing<KaimingOptions>(["a", "mode", "nonlinearity"], rest);
   if (tensor.shape.includes(0)) return tensor;
   const fan = correctFan(tensor, o.mode ?? "fan_in");
   const gain = calculateGain(o.nonlinearity ?? "leaky_relu", o.a ?? 0);
@@ -128,8 +131,16 @@ export function kaimingNormal_(tensor: Tensor, opts: KaimingOptions | number = {
   return normal_(tensor, 0, std, o);
 }
 
-/** Normal(mean, std) truncated to [a, b], by the inverse-CDF method PyTorch uses. */
-export function truncNormal_(tensor: Tensor, opts: { mean?: number; std?: number; a?: number; b?: number } & GenOpt = {}): Tensor {
+export type TruncNormalOptions = { mean?: number; std?: number; a?: number; b?: number } & GenOpt;
+
+/**
+ * Normal(mean, std) truncated to [a, b], by the inverse-CDF method PyTorch uses:
+ * truncNormal_(t, mean?, std?, a?, b?) in PyTorch's order, or an options object for any trailing
+ * run (truncNormal_(t, { std: 0.02 })). A positional std must not be read as empty options and
+ * draw with std 1.
+ */
+export function truncNormal_(tensor: Tensor, ...rest: Array<number | TruncNormalOptions | undefined>): Tensor {
+  const opts = trailing<TruncNormalOptions>(["mean", "std", "a", "b"], rest);
   const { mean = 0, std = 1, a = -2, b = 2 } = opts;
   const normCdf = (x: number) => (1 + erf(x / Math.sqrt(2))) / 2;
   const l = normCdf((a - mean) / std);

@@ -36,6 +36,16 @@ export function tensor(data: Data, opts: TensorOptions = {}): Tensor {
     const c = backendOf(data).copy(data.detach(), opts.dtype ?? data.dtype);
     return finish(device === c.device ? c : Tensor.make(c.shape, c.dtype, c.storage.data, device), opts);
   }
+  if (Array.isArray(data) && hasTensorLeaf(data)) {
+    // torch.tensor([label for label in labels]) with 0-d tensors among the items: each one-element
+    // tensor counts as its scalar, and its dtype joins the inference (a float64 item makes float64)
+    const leafDtypes: DType[] = [];
+    const plain = scalarsOf(data, leafDtypes);
+    if (opts.dtype !== undefined) return tensor(plain, opts);
+    const base = tensor(plain, { device: opts.device });
+    const dtype = leafDtypes.reduce((acc, d) => (d.isFloatingPoint && acc.isFloatingPoint && d.itemsize > acc.itemsize ? d : acc), base.dtype);
+    return tensor(plain, { ...opts, dtype });
+  }
   const shape: number[] = [];
   // The shape comes from the first element at each depth; every other branch is checked against it.
   let probe: Data = data;
@@ -132,6 +142,27 @@ function bigintValue(v: bigint, dtype: DType): number {
     );
   }
   return n;
+}
+
+function hasTensorLeaf(data: ReadonlyArray<Data>): boolean {
+  for (const item of data) {
+    if (item instanceof Tensor) return true;
+    if (Array.isArray(item) && hasTensorLeaf(item)) return true;
+  }
+  return false;
+}
+
+/** The data with each tensor item replaced by its one element (BigInt for integers, boolean for bool). */
+function scalarsOf(data: Data, dtypes: DType[]): Data {
+  if (data instanceof Tensor) {
+    if (data.numel() !== 1) throw new RangeError("only one element tensors can be converted to Python scalars");
+    dtypes.push(data.dtype);
+    const v = data.item();
+    if (data.dtype === bool) return Boolean(v);
+    return data.dtype.isFloatingPoint ? v : BigInt(v);
+  }
+  if (Array.isArray(data)) return data.map((d) => scalarsOf(d, dtypes));
+  return data;
 }
 
 /**
@@ -265,7 +296,12 @@ function fillArange(d: TypedArray, start: number, step: number, n: number, dtype
 }
 
 /** torch.linspace, computed as PyTorch's CPU kernel computes it, so the values agree bit for bit. */
-export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+/** linspace(start, end, steps, { dtype, device }), or linspace(start, end, { steps, dtype }) for torch.linspace(0, 1, steps=5). */
+export function linspace(start: number, end: number, stepsOrOpts: number | (TensorOptions & { steps: number }), opts: TensorOptions = {}): Tensor {
+  let steps: number;
+  if (typeof stepsOrOpts === "object" && stepsOrOpts !== null) {
+    ({ steps, ...opts } = stepsOrOpts);
+  } else steps = stepsOrOpts;
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError("linspace: number of steps must be non-negative");
   const dtype = opts.dtype ?? getDefaultDtype();
   const t = Tensor.make([steps], dtype, undefined, checkDevice(opts.device ?? "cpu"));
@@ -306,7 +342,29 @@ function fillLinspace(d: TypedArray, start: number, end: number, steps: number, 
   for (; i < steps; i++) d[i] = store(at(i));
 }
 
-export function logspace(start: number, end: number, steps: number, base = 10, opts: TensorOptions = {}): Tensor {
+/** logspace(start, end, steps, base?, { dtype }), or logspace(start, end, { steps, base, dtype }). */
+export function logspace(
+  start: number,
+  end: number,
+  stepsOrOpts: number | (TensorOptions & { steps: number; base?: number }),
+  baseOrOpts: number | (TensorOptions & { base?: number }) = 10,
+  opts: TensorOptions = {},
+): Tensor {
+  let steps: number;
+  let base = 10;
+  if (typeof stepsOrOpts === "object" && stepsOrOpts !== null) {
+    const { steps: s, base: b, ...rest } = stepsOrOpts;
+    steps = s;
+    base = b ?? 10;
+    opts = rest;
+  } else {
+    steps = stepsOrOpts;
+    if (typeof baseOrOpts === "object" && baseOrOpts !== null) {
+      const { base: b, ...rest } = baseOrOpts;
+      base = b ?? 10;
+      opts = rest;
+    } else base = baseOrOpts;
+  }
   const lin = linspace(start, end, steps, { dtype: float64 });
   const dtype = opts.dtype ?? getDefaultDtype();
   const t = Tensor.make([steps], dtype, undefined, checkDevice(opts.device ?? "cpu"));

@@ -135,6 +135,13 @@ export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
     const used = items.filter((it) => it !== "...").length;
     expanded = [...items.slice(0, ellipsis), ...Array(Math.max(0, x.dim() - used)).fill(null), ...items.slice(ellipsis + 1)];
   }
+  const tensorItems = expanded.filter((it): it is Tensor => it instanceof Tensor);
+  if (tensorItems.length > 1) {
+    // a k-dim bool mask indexes k dims
+    const covered = expanded.reduce<number>((acc, it) => acc + (it instanceof Tensor && it.dtype === bool ? Math.max(it.dim(), 1) : 1), 0);
+    if (covered > x.dim()) throw new RangeError(`too many indices for tensor of dimension ${x.dim()}`);
+    return advancedIndex(x, expanded);
+  }
   if (expanded.length > x.dim()) throw new RangeError(`too many indices for tensor of dimension ${x.dim()}`);
   let out = x;
   let d = 0;
@@ -157,6 +164,76 @@ export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
     }
   }
   return out;
+}
+
+/**
+ * Indexing with several index tensors (x[rows, cols]): the tensors broadcast together and pick one
+ * element per position, as PyTorch's advanced indexing, not one index_select per tensor (which
+ * would take every combination). Integers and slices apply first; the picked dims take the
+ * place of the first indexed dim when the indexed dims are adjacent, else they come first. A bool
+ * tensor stands for the indices of its true elements.
+ */
+function advancedIndex(x: Tensor, items: readonly IndexItem[]): Tensor {
+  let out = x;
+  let d = 0;
+  const dims: number[] = [];
+  const indices: Tensor[] = [];
+  for (const it of items) {
+    if (it === null) d++;
+    else if (typeof it === "number") out = select(out, d, it);
+    else if (it instanceof Tensor) {
+      if (it.dtype === bool) {
+        const nz = it.nonzero();
+        for (let k = 0; k < Math.max(it.dim(), 1); k++) {
+          if (it.dim() > 0 && it.shape[k] !== out.shape[d]) {
+            throw new RangeError(`The shape of the mask ${formatShape(it.shape)} at index ${k} does not match the shape of the indexed tensor ${formatShape(out.shape)} at index ${d}`);
+          }
+          dims.push(d++);
+          indices.push(nz.select(1, k));
+        }
+      } else {
+        checkIndexTensor("index", it);
+        dims.push(d++);
+        indices.push(it);
+      }
+    } else if (typeof it === "object") {
+      out = slice(out, d, it.start ?? 0, it.end, it.step ?? 1);
+      d++;
+    }
+  }
+  let shape: number[];
+  try {
+    shape = indices.reduce<number[]>((acc, t) => broadcastShapes(acc, t.shape, "index"), []);
+  } catch {
+    throw new RangeError(`shape mismatch: indexing tensors could not be broadcast together with shapes ${indices.map((t) => `[${t.shape.join(", ")}]`).join(", ")}`);
+  }
+  const sizes = dims.map((k) => out.shape[k]);
+  const n = shape.reduce((a, b) => a * b, 1);
+  const linear = new Float64Array(n);
+  let stride = 1;
+  for (let k = indices.length - 1; k >= 0; k--) {
+    const v = indices[k].expand(shape).contiguous().values();
+    for (let i = 0; i < n; i++) {
+      let j = Number(v[i]);
+      if (j < -sizes[k] || j >= sizes[k]) throw new RangeError(`index ${j} is out of bounds for dimension ${dims[k]} with size ${sizes[k]}`);
+      if (j < 0) j += sizes[k];
+      linear[i] += j * stride;
+    }
+    stride *= sizes[k];
+  }
+  const rest = out.shape.map((_, k) => k).filter((k) => !dims.includes(k));
+  const restShape = rest.map((k) => out.shape[k]);
+  const flat = out.permute([...dims, ...rest]).reshape([stride, ...restShape]);
+  let r = indexSelect(flat, 0, Tensor.make([n], int64, linear, x.device)).reshape([...shape, ...restShape]);
+  const adjacent = dims.every((k, i) => i === 0 || k === dims[i - 1] + 1);
+  if (adjacent && dims[0] > 0) {
+    const b = shape.length;
+    const before = Array.from({ length: dims[0] }, (_, i) => b + i);
+    const picked = Array.from({ length: b }, (_, i) => i);
+    const after = Array.from({ length: restShape.length - dims[0] }, (_, i) => b + dims[0] + i);
+    r = r.permute([...before, ...picked, ...after]);
+  }
+  return r;
 }
 
 /** Indices of the non-zero elements, one row per element (torch.nonzero). */

@@ -145,7 +145,13 @@ const SIGMOID_BACKWARD_F64: BinaryKernel = { name: "sigmoid_backward", fn: (g, y
  * ClampBackward1 for clamp/clip with either bound, ClampMinBackward0 / ClampMaxBackward0 for
  * clamp_min / clamp_max.
  */
-export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+/** clamp(x, min?, max?), or clamp(x, { min, max }) for PyTorch's keywords (x.clamp(min=0)). */
+export function clamp(x: Tensor, minOrOpts?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor {
+  let min: number | null | undefined;
+  if (minOrOpts !== null && typeof minOrOpts === "object") {
+    min = minOrOpts.min;
+    max = minOrOpts.max ?? max;
+  } else min = minOrOpts;
   if (tracer !== null && tracer.depth === 0) return tracer.call("clamp", clamp, [x, min, max]);
   return clampNamed(x, min, max, "ClampBackward1");
 }

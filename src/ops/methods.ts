@@ -1,6 +1,6 @@
 // The Tensor methods of PyTorch's API, attached to the Tensor class. Each is a thin call into the
 // op files (where forward and backward live); this file is the index of what a tensor can do.
-import { type DType, bool, float32, float64, int32, int64 } from "../tensor/dtype.js";
+import { DType, bool, dtypes, float32, float64, int32, int64, tensorTypeName } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import * as act from "./activation.js";
 import * as ar from "./arithmetic.js";
@@ -14,8 +14,9 @@ import * as red from "./reduction.js";
 import * as srt from "./sorting.js";
 import { baddbmm } from "./baddbmm.js";
 import { repeat, repeatInterleave } from "./repeat.js";
+import { roll } from "./roll.js";
 import { tril, triu } from "./triangular.js";
-import type { Dims, ReduceOptions, ValuesIndices, VarOptions } from "./reduction.js";
+import type { DimOptions, Dims, ReduceOptions, ValuesIndices, VarOptions } from "./reduction.js";
 import { tracer } from "./trace.js";
 import { backendOf, castTo, type TensorOrScalar } from "./util.js";
 import * as v from "./view.js";
@@ -96,33 +97,35 @@ declare module "../tensor/tensor.js" {
     isnan(): Tensor;
     isinf(): Tensor;
     isfinite(): Tensor;
-    clamp(min?: number | null, max?: number | null): Tensor;
-    clip(min?: number | null, max?: number | null): Tensor;
+    clamp(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor;
+    clip(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor;
     clampMin(min: number): Tensor;
     clampMax(max: number): Tensor;
-    softmax(dim: number): Tensor;
-    logSoftmax(dim: number): Tensor;
+    softmax(dim: number | { dim: number }): Tensor;
+    logSoftmax(dim: number | { dim: number }): Tensor;
     // reductions
-    sum(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
-    mean(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
-    prod(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
+    sum(dim?: Dims | ReduceOptions, keepdim?: ReduceOptions | boolean): Tensor;
+    mean(dim?: Dims | ReduceOptions, keepdim?: ReduceOptions | boolean): Tensor;
+    prod(dim?: Dims | ReduceOptions, keepdim?: ReduceOptions | boolean): Tensor;
     max(): Tensor;
-    max(dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
+    max(dim: number | (DimOptions & ({ dim: number } | { axis: number })), keepdim?: DimOptions | boolean): ValuesIndices;
     max(other: Tensor): Tensor;
     min(): Tensor;
-    min(dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
+    min(dim: number | (DimOptions & ({ dim: number } | { axis: number })), keepdim?: DimOptions | boolean): ValuesIndices;
     min(other: Tensor): Tensor;
-    amax(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
-    amin(dim?: Dims | ReduceOptions, opts?: ReduceOptions): Tensor;
-    argmax(dim?: number | null, opts?: { keepdim?: boolean }): Tensor;
-    argmin(dim?: number | null, opts?: { keepdim?: boolean }): Tensor;
-    var(dim?: Dims | VarOptions, opts?: VarOptions): Tensor;
-    std(dim?: Dims | VarOptions, opts?: VarOptions): Tensor;
-    logsumexp(dim: Dims, opts?: { keepdim?: boolean }): Tensor;
-    all(dim?: number | null, opts?: { keepdim?: boolean }): Tensor;
-    any(dim?: number | null, opts?: { keepdim?: boolean }): Tensor;
-    norm(p?: number | "fro", dim?: Dims, opts?: { keepdim?: boolean }): Tensor;
-    cumsum(dim: number): Tensor;
+    amax(dim?: Dims | ReduceOptions, keepdim?: ReduceOptions | boolean): Tensor;
+    amin(dim?: Dims | ReduceOptions, keepdim?: ReduceOptions | boolean): Tensor;
+    argmax(dim?: number | null | DimOptions, keepdim?: DimOptions | boolean): Tensor;
+    argmin(dim?: number | null | DimOptions, keepdim?: DimOptions | boolean): Tensor;
+    /** var(dim?, unbiased?, keepdim?) as PyTorch's positional overload, or var(dim?, { unbiased, correction, keepdim }). */
+    var(dim?: Dims | VarOptions, unbiased?: VarOptions | boolean, keepdim?: boolean): Tensor;
+    std(dim?: Dims | VarOptions, unbiased?: VarOptions | boolean, keepdim?: boolean): Tensor;
+    logsumexp(dim: Dims | { dim: Dims; keepdim?: boolean }, keepdim?: { keepdim?: boolean } | boolean): Tensor;
+    all(dim?: number | null | DimOptions, keepdim?: DimOptions | boolean): Tensor;
+    any(dim?: number | null | DimOptions, keepdim?: DimOptions | boolean): Tensor;
+    /** norm(p?, dim?, { keepdim }), or norm({ p, dim, keepdim }) for PyTorch's keywords (x.norm(dim=-1, keepdim=True)). */
+    norm(p?: number | "fro" | { p?: number | "fro"; dim?: Dims; keepdim?: boolean }, dim?: Dims, keepdim?: { keepdim?: boolean } | boolean): Tensor;
+    cumsum(dim: number | { dim: number }): Tensor;
     // linear algebra
     matmul(other: Tensor): Tensor;
     mm(other: Tensor): Tensor;
@@ -144,17 +147,17 @@ declare module "../tensor/tensor.js" {
     expand(...sizes: ShapeArg[]): Tensor;
     expandAs(other: Tensor): Tensor;
     broadcastTo(shape: readonly number[]): Tensor;
-    squeeze(dim?: number | readonly number[]): Tensor;
-    unsqueeze(dim: number): Tensor;
-    flatten(startDim?: number, endDim?: number): Tensor;
+    squeeze(dim?: number | readonly number[] | { dim?: number | readonly number[] }): Tensor;
+    unsqueeze(dim: number | { dim: number }): Tensor;
+    flatten(startDim?: number | { startDim?: number; endDim?: number }, endDim?: number): Tensor;
     unflatten(dim: number, sizes: readonly number[]): Tensor;
     narrow(dim: number, start: number, length: number): Tensor;
     select(dim: number, index: number): Tensor;
     slice(dim: number, start?: number, end?: number, step?: number): Tensor;
     index(...items: idx.IndexItem[]): Tensor;
-    unbind(dim?: number): Tensor[];
-    chunk(chunks: number, dim?: number): Tensor[];
-    split(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
+    unbind(dim?: number | { dim?: number }): Tensor[];
+    chunk(chunks: number, dim?: number | { dim?: number }): Tensor[];
+    split(sizeOrSections: number | readonly number[], dim?: number | { dim?: number }): Tensor[];
     flip(dims: readonly number[]): Tensor;
     contiguous(): Tensor;
     clone(): Tensor;
@@ -163,9 +166,9 @@ declare module "../tensor/tensor.js" {
     data: Tensor;
     // indexing
     gather(dim: number, index: Tensor): Tensor;
-    sort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): ValuesIndices;
-    argsort(dim?: number | srt.SortOptions, opts?: srt.SortOptions): Tensor;
-    topk(k: number, dim?: number | srt.TopkOptions, opts?: srt.TopkOptions): ValuesIndices;
+    sort(dim?: number | srt.SortOptions, descending?: boolean | srt.SortOptions, opts?: srt.SortOptions): ValuesIndices;
+    argsort(dim?: number | srt.SortOptions, descending?: boolean | srt.SortOptions, opts?: srt.SortOptions): Tensor;
+    topk(k: number, dim?: number | srt.TopkOptions, largest?: boolean | srt.TopkOptions, sorted?: boolean | srt.TopkOptions, opts?: srt.TopkOptions): ValuesIndices;
     scatter(dim: number, index: Tensor, src: TensorOrScalar): Tensor;
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
@@ -173,8 +176,11 @@ declare module "../tensor/tensor.js" {
     maskedSelect(mask: Tensor): Tensor;
     nonzero(): Tensor;
     // conversion
-    to(target: ToArg, opts?: { dtype?: DType }): Tensor;
-    type(dtype: DType): Tensor;
+    to(target: ToArg, dtype?: DType | { dtype?: DType }): Tensor;
+    /** PyTorch's type name ("torch.FloatTensor"). */
+    type(): string;
+    /** A copy of another dtype: a DType, a legacy name ("torch.LongTensor") or constructor (torch.LongTensor). */
+    type(dtype: DType | string | { name: string }): Tensor;
     float(): Tensor;
     double(): Tensor;
     long(): Tensor;
@@ -196,7 +202,7 @@ declare module "../tensor/tensor.js" {
     sigmoid_(): Tensor;
     tanh_(): Tensor;
     relu_(): Tensor;
-    clamp_(min?: number | null, max?: number | null): Tensor;
+    clamp_(min?: number | null | { min?: number | null; max?: number | null }, max?: number | null): Tensor;
     clampMin_(min: number): Tensor;
     clampMax_(max: number): Tensor;
     addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): Tensor;
@@ -211,6 +217,7 @@ declare module "../tensor/tensor.js" {
     triu_(diagonal?: number): Tensor;
     repeat(...sizes: ShapeArg[]): Tensor;
     repeatInterleave(repeats: number | Tensor, dim?: number | null, opts?: { outputSize?: number }): Tensor;
+    roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor;
     typeAs(other: Tensor): Tensor;
     baddbmm(batch1: Tensor, batch2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor;
     copy_(src: Tensor): Tensor;
@@ -225,6 +232,14 @@ const def = (name: string, fn: (this: Tensor, ...args: any[]) => unknown) => {
 };
 
 // arithmetic
+/**
+ * A dim given as a number or by name ({ dim }), as the contract's keyword rule writes
+ * qkv.chunk(3, dim=-1) or x.softmax(dim=-1).
+ */
+function dimOf<D>(d: D | { dim?: D }): D {
+  return d !== null && typeof d === "object" && !Array.isArray(d) ? ((d as { dim?: D }).dim as D) : (d as D);
+}
+
 def("add", function (o, opts) { return ar.add(this, o, opts); });
 def("sub", function (o, opts) { return ar.sub(this, o, opts); });
 def("rsub", function (o, opts) { return ar.sub(o, this, opts); });
@@ -260,25 +275,28 @@ def("clamp", function (lo, hi) { return m.clamp(this, lo, hi); });
 def("clip", function (lo, hi) { return m.clamp(this, lo, hi); });
 def("clampMin", function (lo) { return m.clampMin(this, lo); });
 def("clampMax", function (hi) { return m.clampMax(this, hi); });
-def("softmax", function (dim) { return act.softmax(this, dim); });
-def("logSoftmax", function (dim) { return act.logSoftmax(this, dim); });
+def("softmax", function (dim) { return act.softmax(this, dimOf(dim)); });
+def("logSoftmax", function (dim) { return act.logSoftmax(this, dimOf(dim)); });
 // reductions
 def("sum", function (d, o) { return red.sum(this, d, o); });
 def("mean", function (d, o) { return red.mean(this, d, o); });
 def("prod", function (d, o) { return red.prod(this, d, o); });
-def("max", function (d?: number | Tensor, o?) { return d instanceof Tensor ? ar.maximum(this, d) : d === undefined ? red.max(this) : red.max(this, d, o); });
-def("min", function (d?: number | Tensor, o?) { return d instanceof Tensor ? ar.minimum(this, d) : d === undefined ? red.min(this) : red.min(this, d, o); });
+def("max", function (d?: number | Tensor | red.DimOptions, o?) { return d instanceof Tensor ? ar.maximum(this, d) : d === undefined ? red.max(this) : red.max(this, d as number, o); });
+def("min", function (d?: number | Tensor | red.DimOptions, o?) { return d instanceof Tensor ? ar.minimum(this, d) : d === undefined ? red.min(this) : red.min(this, d as number, o); });
 def("amax", function (d, o) { return red.amax(this, d, o); });
 def("amin", function (d, o) { return red.amin(this, d, o); });
 def("argmax", function (d, o) { return red.argmax(this, d, o); });
 def("argmin", function (d, o) { return red.argmin(this, d, o); });
-def("var", function (d, o) { return red.variance(this, d, o); });
-def("std", function (d, o) { return red.std(this, d, o); });
+def("var", function (d, o, k) { return red.variance(this, d, o, k); });
+def("std", function (d, o, k) { return red.std(this, d, o, k); });
 def("logsumexp", function (d, o) { return red.logsumexp(this, d, o); });
 def("all", function (d, o) { return red.all(this, d, o); });
 def("any", function (d, o) { return red.any(this, d, o); });
-def("norm", function (p, d, o) { return red.norm(this, p, d, o); });
-def("cumsum", function (d) { return red.cumsum(this, d); });
+def("norm", function (p, d, o) {
+  if (p !== null && typeof p === "object") return red.norm(this, p.p ?? 2, p.dim, { keepdim: p.keepdim });
+  return red.norm(this, p, d, o);
+});
+def("cumsum", function (d) { return red.cumsum(this, dimOf(d)); });
 // linear algebra
 def("matmul", function (o) { return la.matmul(this, o); });
 def("mm", function (o) { return la.mm(this, o); });
@@ -300,17 +318,17 @@ def("movedim", function (s, d) { return v.movedim(this, s, d); });
 def("expand", function (...s) { return v.expand(this, ...s); });
 def("expandAs", function (o) { return v.expandAs(this, o); });
 def("broadcastTo", function (s) { return v.broadcastTo(this, s); });
-def("squeeze", function (d) { return v.squeeze(this, d); });
-def("unsqueeze", function (d) { return v.unsqueeze(this, d); });
+def("squeeze", function (d) { return v.squeeze(this, dimOf(d)); });
+def("unsqueeze", function (d) { return v.unsqueeze(this, dimOf(d)); });
 def("flatten", function (s, e) { return v.flatten(this, s, e); });
 def("unflatten", function (d, s) { return v.unflatten(this, d, s); });
 def("narrow", function (d, s, l) { return v.narrow(this, d, s, l); });
 def("select", function (d, i) { return v.select(this, d, i); });
 def("slice", function (d, s, e, st) { return v.slice(this, d, s, e, st); });
 def("index", function (...items) { return idx.index(this, items); });
-def("unbind", function (d) { return v.unbind(this, d); });
-def("chunk", function (c, d) { return v.chunk(this, c, d); });
-def("split", function (s, d) { return v.split(this, s, d); });
+def("unbind", function (d) { return v.unbind(this, dimOf(d)); });
+def("chunk", function (c, d) { return v.chunk(this, c, dimOf(d)); });
+def("split", function (s, d) { return v.split(this, s, dimOf(d)); });
 def("flip", function (d) { return v.flip(this, d); });
 def("contiguous", function () { return v.contiguous(this); });
 def("clone", function () { return v.clone(this); });
@@ -335,9 +353,9 @@ Object.defineProperty(P, "data", {
 });
 // indexing
 def("gather", function (d, i) { return idx.gather(this, d, i); });
-def("sort", function (d, o) { return srt.sort(this, d, o); });
-def("argsort", function (d, o) { return srt.argsort(this, d, o); });
-def("topk", function (k, d, o) { return srt.topk(this, k, d, o); });
+def("sort", function (d, desc, o) { return srt.sort(this, d, desc, o); });
+def("argsort", function (d, desc, o) { return srt.argsort(this, d, desc, o); });
+def("topk", function (k, d, l, s, o) { return srt.topk(this, k, d, l, s, o); });
 def("scatter", function (d, i, s) { return idx.scatter(this, d, i, s); });
 def("scatterAdd", function (d, i, s) { return idx.scatterAdd(this, d, i, s); });
 def("indexSelect", function (d, i) { return idx.indexSelect(this, d, i); });
@@ -347,6 +365,18 @@ def("nonzero", function () { return idx.nonzero(this); });
 
 // conversion
 /** A copy in another dtype, differentiable (ToCopyBackward0) for float to float. */
+/**
+ * Tensor.type's argument: a dtype, or a legacy type as PyTorch takes it, by name
+ * ("torch.LongTensor", x.type() of another tensor) or as the constructor (torch.LongTensor).
+ */
+function typeArg(d: DType | string | { name: string }): DType {
+  if (typeof d === "object" && Object.values(dtypes).includes(d as DType)) return d as DType;
+  const name = typeof d === "string" ? d : typeof d === "function" || typeof d === "object" ? d.name : String(d);
+  const bare = name.startsWith("torch.") ? name.slice(6) : name;
+  for (const dt of Object.values(dtypes)) if (tensorTypeName(dt) === bare) return dt;
+  throw new TypeError(`invalid type: '${name}'`);
+}
+
 function toDtype(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   if (tracer !== null && tracer.depth === 0) return tracer.call("toDtype", toDtype, [x, dtype]);
@@ -360,7 +390,9 @@ function recordCast(x: Tensor, out: Tensor): Tensor {
   if (needsGrad(x)) record("ToCopyBackward0", [x], out, (gy) => [gy]);
   return out;
 }
-def("to", function (target: ToArg, opts?: { dtype?: DType }) {
+def("to", function (target: ToArg, dtypeOrOpts?: DType | { dtype?: DType }) {
+  // x.to("cpu", torch.float64): PyTorch's to(device, dtype) passes the dtype positionally
+  const opts = dtypeOrOpts instanceof DType ? { dtype: dtypeOrOpts } : dtypeOrOpts;
   let out: Tensor = this;
   if (target instanceof Tensor) return toDtype(out, target.dtype);
   if (typeof target === "string") {
@@ -378,7 +410,10 @@ function moveTo(x: Tensor, device: string): Tensor {
   if (needsGrad(x)) record("ToCopyBackward0", [x], out, (gy) => [gy.device === x.device ? gy : moveTo(gy, x.device)]);
   return out;
 }
-def("type", function (d) { return toDtype(this, d); });
+def("type", function (d?: DType | string | { name: string }) {
+  if (d === undefined) return `torch.${tensorTypeName(this.dtype)}`;
+  return toDtype(this, typeArg(d));
+});
 def("float", function () { return toDtype(this, float32); });
 def("double", function () { return toDtype(this, float64); });
 def("long", function () { return toDtype(this, int64); });
@@ -427,5 +462,6 @@ inplace("tril_", (s, d) => tril(s, d));
 inplace("triu_", (s, d) => triu(s, d));
 def("repeat", function (...r) { return repeat(this, ...r); });
 def("repeatInterleave", function (r, d, o) { return repeatInterleave(this, r, d, o); });
+def("roll", function (s, d) { return roll(this, s, d); });
 def("typeAs", function (o: Tensor) { return toDtype(this, o.dtype); });
 def("baddbmm", function (b1, b2, o) { return baddbmm(this, b1, b2, o); });

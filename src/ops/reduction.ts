@@ -12,12 +12,43 @@ export interface ReduceOptions {
   dim?: Dims;
   keepdim?: boolean;
   dtype?: DType;
+  /** NumPy's name for dim, which PyTorch's keyword parser also accepts (`x.argmax(axis=1)`). */
+  axis?: Dims;
+  /** NumPy's name for keepdim, accepted as PyTorch does. */
+  keepdims?: boolean;
+}
+
+/** The keyword aliases PyTorch's argument parser maps (axis -> dim, keepdims -> keepdim). */
+function unalias<O extends { dim?: unknown; keepdim?: boolean; axis?: unknown; keepdims?: boolean }>(o: O): O {
+  if (o.axis === undefined && o.keepdims === undefined) return o;
+  const { axis, keepdims, ...rest } = o;
+  return { ...rest, dim: rest.dim ?? axis, keepdim: rest.keepdim ?? keepdims } as O;
+}
+
+function isOptionsObject(v: unknown): v is object {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Tensor);
 }
 
 /** Accepts sum(), sum(1), sum([0, 1]), sum(1, { keepdim }), sum({ dim, keepdim }). */
-export function reduceArgs(dimOrOpts?: Dims | ReduceOptions, opts?: ReduceOptions): ReduceOptions {
-  if (dimOrOpts !== null && typeof dimOrOpts === "object" && !Array.isArray(dimOrOpts)) return dimOrOpts as ReduceOptions;
-  return { ...opts, dim: (dimOrOpts as Dims) ?? opts?.dim };
+export function reduceArgs(dimOrOpts?: Dims | ReduceOptions, opts?: ReduceOptions | boolean): ReduceOptions {
+  if (isOptionsObject(dimOrOpts)) return unalias(dimOrOpts as ReduceOptions);
+  // x.sum(1, True): keepdim positional, as PyTorch's sum(dim, keepdim=False, *, dtype)
+  const o: ReduceOptions | undefined = typeof opts === "boolean" ? { keepdim: opts } : opts;
+  return unalias({ ...o, dim: (dimOrOpts as Dims) ?? o?.dim });
+}
+
+/** dim and keepdim of the single-dim reductions (max, argmax, all, ...), as a number or an options object. */
+export interface DimOptions {
+  dim?: number | null;
+  keepdim?: boolean;
+  axis?: number | null;
+  keepdims?: boolean;
+}
+
+function dimArgs(dimOrOpts?: number | null | DimOptions, opts?: DimOptions | boolean): { dim: number | null | undefined; keepdim: boolean } {
+  const given: DimOptions | undefined = typeof opts === "boolean" ? { keepdim: opts } : opts;
+  const o = unalias(isOptionsObject(dimOrOpts) ? (dimOrOpts as DimOptions) : { ...given, dim: (dimOrOpts as number | null | undefined) ?? given?.dim });
+  return { dim: o.dim, keepdim: o.keepdim ?? false };
 }
 
 /** Sorted distinct dims; all dims when none are given (or an empty list, as PyTorch). */
@@ -78,7 +109,7 @@ function sumDtype(x: Tensor, dtype?: DType): DType {
   return x.dtype.isFloatingPoint ? x.dtype : int64;
 }
 
-export function sum(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions): Tensor {
+export function sum(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions | boolean): Tensor {
   if (tracer !== null && tracer.depth === 0) return tracer.call("sum", sum, [x, dimOrOpts, o]);
   const opts = reduceArgs(dimOrOpts, o);
   const dims = resolveDims(x, opts.dim, "sum");
@@ -89,7 +120,7 @@ export function sum(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptio
   return y;
 }
 
-export function mean(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions): Tensor {
+export function mean(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions | boolean): Tensor {
   if (tracer !== null && tracer.depth === 0) return tracer.call("mean", mean, [x, dimOrOpts, o]);
   const opts = reduceArgs(dimOrOpts, o);
   const dt = opts.dtype ?? x.dtype;
@@ -105,7 +136,7 @@ export function mean(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOpti
   return y;
 }
 
-export function prod(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions): Tensor {
+export function prod(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions | boolean): Tensor {
   if (tracer !== null && tracer.depth === 0) return tracer.call("prod", prod, [x, dimOrOpts, o]);
   const opts = reduceArgs(dimOrOpts, o);
   const dims = resolveDims(x, opts.dim, "prod");
@@ -187,21 +218,25 @@ function extremeDim(x: Tensor, dim: number, keepdim: boolean, kind: "max" | "min
 }
 
 export function max(x: Tensor): Tensor;
-export function max(x: Tensor, dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
-export function max(x: Tensor, dim?: number, opts?: { keepdim?: boolean }): Tensor | ValuesIndices {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("max", max, [x, dim, opts]);
-  return dim === undefined ? extremeAll(x, "max", "MaxBackward1") : extremeDim(x, dim, opts?.keepdim ?? false, "max");
+export function max(x: Tensor, dim: number | (DimOptions & ({ dim: number } | { axis: number })), keepdim?: DimOptions | boolean): ValuesIndices;
+export function max(x: Tensor, dimOrOpts?: number | DimOptions, opts?: DimOptions | boolean): Tensor | ValuesIndices {
+  const { dim, keepdim } = dimArgs(dimOrOpts, opts);
+  // the ONNX mappings read (x, dim, { keepdim }), whichever form the caller used
+  if (tracer !== null && tracer.depth === 0) return tracer.call("max", max, dim === undefined || dim === null ? [x] : [x, dim, { keepdim }]);
+  return dim === undefined || dim === null ? extremeAll(x, "max", "MaxBackward1") : extremeDim(x, dim, keepdim, "max");
 }
 export function min(x: Tensor): Tensor;
-export function min(x: Tensor, dim: number, opts?: { keepdim?: boolean }): ValuesIndices;
-export function min(x: Tensor, dim?: number, opts?: { keepdim?: boolean }): Tensor | ValuesIndices {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("min", min, [x, dim, opts]);
-  return dim === undefined ? extremeAll(x, "min", "MinBackward1") : extremeDim(x, dim, opts?.keepdim ?? false, "min");
+export function min(x: Tensor, dim: number | (DimOptions & ({ dim: number } | { axis: number })), keepdim?: DimOptions | boolean): ValuesIndices;
+export function min(x: Tensor, dimOrOpts?: number | DimOptions, opts?: DimOptions | boolean): Tensor | ValuesIndices {
+  const { dim, keepdim } = dimArgs(dimOrOpts, opts);
+  // the ONNX mappings read (x, dim, { keepdim }), whichever form the caller used
+  if (tracer !== null && tracer.depth === 0) return tracer.call("min", min, dim === undefined || dim === null ? [x] : [x, dim, { keepdim }]);
+  return dim === undefined || dim === null ? extremeAll(x, "min", "MinBackward1") : extremeDim(x, dim, keepdim, "min");
 }
 
 function amaxmin(kind: "max" | "min") {
-  const op = (x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions): Tensor => {
-    if (tracer !== null && tracer.depth === 0) return tracer.call(`a${kind}`, op, [x, dimOrOpts, o]);
+  const op = (x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions | boolean): Tensor => {
+    if (tracer !== null && tracer.depth === 0) return tracer.call(`a${kind}`, op, [x, reduceArgs(dimOrOpts, o)]);
     const opts = reduceArgs(dimOrOpts, o);
     const dims = resolveDims(x, opts.dim, `a${kind}`);
     const keepdim = opts.keepdim ?? false;
@@ -221,15 +256,16 @@ export const amax = amaxmin("max");
 export const amin = amaxmin("min");
 
 function argExtreme(kind: "max" | "min") {
-  const op = (x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor => {
-    if (tracer !== null && tracer.depth === 0) return tracer.call(`arg${kind}`, op, [x, dim, opts]);
+  const op = (x: Tensor, dimOrOpts?: number | null | DimOptions, o?: DimOptions | boolean): Tensor => {
+    const { dim, keepdim } = dimArgs(dimOrOpts, o);
+    if (tracer !== null && tracer.depth === 0) return tracer.call(`arg${kind}`, op, [x, dim, { keepdim }]);
     if (dim === undefined || dim === null) {
       const flat = x.reshape([-1]);
       const r = rawReduce(flat, [0], kind, false, true).indices!;
-      return opts?.keepdim ? r.reshape(x.shape.map(() => 1)) : r;
+      return keepdim ? r.reshape(x.shape.map(() => 1)) : r;
     }
     const d = normalizeDim(dim, x.dim(), `arg${kind}`);
-    return rawReduce(x, x.dim() ? [d] : [], kind, opts?.keepdim ?? false, true).indices!;
+    return rawReduce(x, x.dim() ? [d] : [], kind, keepdim, true).indices!;
   };
   return op;
 }
@@ -242,8 +278,14 @@ export interface VarOptions extends ReduceOptions {
   unbiased?: boolean;
 }
 
-function varianceParts(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions) {
-  const opts = reduceArgs(dimOrOpts, o) as VarOptions;
+/** var/std's arguments: (dim, unbiased?, keepdim?) positionally, as PyTorch's var(dim, unbiased, keepdim), or options. */
+function varArgs(dimOrOpts?: Dims | VarOptions, o?: VarOptions | boolean, keepdim?: boolean): VarOptions {
+  if (typeof o === "boolean") return reduceArgs(dimOrOpts, { unbiased: o, keepdim } as VarOptions) as VarOptions;
+  return reduceArgs(dimOrOpts, o) as VarOptions;
+}
+
+function varianceParts(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions | boolean, k?: boolean) {
+  const opts = varArgs(dimOrOpts, o, k);
   if (!x.dtype.isFloatingPoint) throw new TypeError(`std and var only support floating point and complex dtypes (got ${x.dtype})`);
   const dims = resolveDims(x, opts.dim, "var");
   const keepdim = opts.keepdim ?? false;
@@ -252,9 +294,10 @@ function varianceParts(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions)
   return { dims, keepdim, correction, n };
 }
 
-export function variance(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions): Tensor {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("variance", variance, [x, dimOrOpts, o]);
-  const { dims, keepdim, correction, n } = varianceParts(x, dimOrOpts, o);
+/** variance(x, dim?, unbiased?, keepdim?) positionally, as PyTorch's var(dim, unbiased, keepdim), or (dim?, options). */
+export function variance(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions | boolean, keepdimArg?: boolean): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("variance", variance, [x, varArgs(dimOrOpts, o, keepdimArg)]);
+  const { dims, keepdim, correction, n } = varianceParts(x, dimOrOpts, o, keepdimArg);
   const y = varianceRaw(x, dims, keepdim, correction, n);
   if (needsGrad(x)) record("VarBackward0", [x], y, (gy) => [varBackward(gy, x, dims, keepdim, correction, n)], [x]);
   return y;
@@ -284,9 +327,10 @@ function varianceRaw(x: Tensor, dims: number[], keepdim: boolean, correction: nu
   return backendOf(ss).unary(ss, { name: takeSqrt ? "sqrt_div_n" : "div_n", fn }, x.dtype);
 }
 
-export function std(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions): Tensor {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("std", std, [x, dimOrOpts, o]);
-  const { dims, keepdim, correction, n } = varianceParts(x, dimOrOpts, o);
+/** std(x, dim?, unbiased?, keepdim?) positionally, as PyTorch's std(dim, unbiased, keepdim), or (dim?, options). */
+export function std(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions | boolean, keepdimArg?: boolean): Tensor {
+  if (tracer !== null && tracer.depth === 0) return tracer.call("std", std, [x, varArgs(dimOrOpts, o, keepdimArg)]);
+  const { dims, keepdim, correction, n } = varianceParts(x, dimOrOpts, o, keepdimArg);
   const y = varianceRaw(x, dims, keepdim, correction, n, true);
   if (needsGrad(x)) {
     // PyTorch's std_backward: var_backward of grad / (2 std), zero where std is 0.
@@ -295,10 +339,12 @@ export function std(x: Tensor, dimOrOpts?: Dims | VarOptions, o?: VarOptions): T
   return y;
 }
 
-export function logsumexp(x: Tensor, dim: Dims, opts?: { keepdim?: boolean }): Tensor {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("logsumexp", logsumexp, [x, dim, opts]);
+export function logsumexp(x: Tensor, dimOrOpts: Dims | { dim: Dims; keepdim?: boolean }, opts?: { keepdim?: boolean } | boolean): Tensor {
+  const o = reduceArgs(dimOrOpts as Dims | ReduceOptions, opts);
+  if (tracer !== null && tracer.depth === 0) return tracer.call("logsumexp", logsumexp, [x, o.dim, { keepdim: o.keepdim }]);
+  const dim = o.dim;
   const dims = resolveDims(x, dim, "logsumexp");
-  const keepdim = opts?.keepdim ?? false;
+  const keepdim = o.keepdim ?? false;
   const xd = x.dtype.isFloatingPoint ? x : x.float();
   const m = rawReduce(xd.detach(), dims, "max", true).values;
   // A row of -inf (or +inf) must not produce NaN from inf - inf.
@@ -312,24 +358,27 @@ export function logsumexp(x: Tensor, dim: Dims, opts?: { keepdim?: boolean }): T
 }
 
 // all/any count the zeros / non-zeros, so an empty reduction gives True / False as in PyTorch.
-export function all(x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("all", all, [x, dim, opts]);
+export function all(x: Tensor, dimOrOpts?: number | null | DimOptions, opts?: DimOptions | boolean): Tensor {
+  const { dim, keepdim } = dimArgs(dimOrOpts, opts);
+  if (tracer !== null && tracer.depth === 0) return tracer.call("all", all, [x, dim, { keepdim }]);
   const zeros = castTo(x.detach(), bool).logicalNot();
   const dims = resolveDims(zeros, dim, "all");
-  return rawReduce(castTo(zeros, int64), dims, "sum", opts?.keepdim ?? false).values.eq(0);
+  return rawReduce(castTo(zeros, int64), dims, "sum", keepdim).values.eq(0);
 }
-export function any(x: Tensor, dim?: number | null, opts?: { keepdim?: boolean }): Tensor {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("any", any, [x, dim, opts]);
+export function any(x: Tensor, dimOrOpts?: number | null | DimOptions, opts?: DimOptions | boolean): Tensor {
+  const { dim, keepdim } = dimArgs(dimOrOpts, opts);
+  if (tracer !== null && tracer.depth === 0) return tracer.call("any", any, [x, dim, { keepdim }]);
   const nonzero = castTo(x.detach(), bool);
   const dims = resolveDims(nonzero, dim, "any");
-  return rawReduce(castTo(nonzero, int64), dims, "sum", opts?.keepdim ?? false).values.ne(0);
+  return rawReduce(castTo(nonzero, int64), dims, "sum", keepdim).values.ne(0);
 }
 
 /**
  * The p-norm over dims (default: the 2-norm of all elements), one NormBackward1 node whatever p
  * is, with the derivative of PyTorch's norm_backward.
  */
-export function norm(x: Tensor, p: number | "fro" = 2, dim?: Dims, opts?: { keepdim?: boolean }): Tensor {
+export function norm(x: Tensor, p: number | "fro" = 2, dim?: Dims, keepdimOrOpts?: { keepdim?: boolean } | boolean): Tensor {
+  const opts = typeof keepdimOrOpts === "boolean" ? { keepdim: keepdimOrOpts } : keepdimOrOpts;
   if (tracer !== null && tracer.depth === 0) return tracer.call("norm", norm, [x, p, dim, opts]);
   const pp = p === "fro" ? 2 : p;
   const keepdim = opts?.keepdim ?? false;

@@ -58,18 +58,24 @@ export interface SortOptions {
 }
 
 /** torch.sort(x, dim=-1, descending=false): { values, indices }, also [values, indices]. */
-export function sort(x: Tensor, dim: number | SortOptions = -1, opts: SortOptions = {}): ValuesIndices {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("sort", sort, [x, dim, opts]);
-  const o = typeof dim === "object" ? dim : { ...opts, dim };
+/** sort(x, dim?, descending?), any trailing run as one options object ({ dim, descending, stable }). */
+export function sort(x: Tensor, dim: number | SortOptions = -1, descending: boolean | SortOptions = {}, opts: SortOptions = {}): ValuesIndices {
+  const o: SortOptions =
+    typeof dim === "object" ? dim : typeof descending === "boolean" ? { ...opts, dim, descending } : { ...descending, dim };
+  if (tracer !== null && tracer.depth === 0) return tracer.call("sort", sort, [x, o.dim ?? -1, o]);
   const d = o.dim ?? -1;
   return ordered(x, d, o.descending ?? false, x.dim() === 0 ? 1 : x.shape[normalizeDim(d, x.dim(), "sort")], "sort",
     // PyTorch names the overload: sort(stable=...) records SortBackward1.
     o.stable === undefined ? "SortBackward0" : "SortBackward1");
 }
 
-export function argsort(x: Tensor, dim: number | SortOptions = -1, opts: SortOptions = {}): Tensor {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("argsort", argsort, [x, dim, opts]);
-  return sort(x, dim, opts).indices;
+/** argsort(x, dim?, descending?), any trailing run as one options object. */
+export function argsort(x: Tensor, dim: number | SortOptions = -1, descending: boolean | SortOptions = {}, opts: SortOptions = {}): Tensor {
+  const o: SortOptions =
+    typeof dim === "object" ? dim : typeof descending === "boolean" ? { ...opts, dim, descending } : { ...descending, dim };
+  // the ONNX mapping reads (x, dim, { descending }), whichever form the caller used
+  if (tracer !== null && tracer.depth === 0) return tracer.call("argsort", argsort, [x, o.dim ?? -1, o]);
+  return sort(x, o).indices;
 }
 
 export interface TopkOptions {
@@ -79,9 +85,21 @@ export interface TopkOptions {
 }
 
 /** torch.topk(x, k, dim=-1, largest=true, sorted=true): the k largest (or smallest) along dim. */
-export function topk(x: Tensor, k: number, dim: number | TopkOptions = -1, opts: TopkOptions = {}): ValuesIndices {
-  if (tracer !== null && tracer.depth === 0) return tracer.call("topk", topk, [x, k, dim, opts]);
-  const o = typeof dim === "object" ? dim : { ...opts, dim };
+/** topk(x, k, dim?, largest?, sorted?), any trailing run as one options object ({ dim, largest, sorted }). */
+export function topk(
+  x: Tensor,
+  k: number,
+  dim: number | TopkOptions = -1,
+  largest: boolean | TopkOptions = {},
+  sorted: boolean | TopkOptions = {},
+  opts: TopkOptions = {},
+): ValuesIndices {
+  let o: TopkOptions;
+  if (typeof dim === "object") o = dim;
+  else if (typeof largest === "object") o = { ...largest, dim };
+  else if (typeof sorted === "object") o = { ...sorted, dim, largest };
+  else o = { ...opts, dim, largest, sorted };
+  if (tracer !== null && tracer.depth === 0) return tracer.call("topk", topk, [x, k, o]);
   if (!Number.isInteger(k)) throw new TypeError(`topk: k must be an integer, got ${k}`);
   return ordered(x, o.dim ?? -1, o.largest ?? true, k, "topk", "TopkBackward0");
 }

@@ -1,6 +1,7 @@
 // Views: tensors that share memory with their input (PyTorch's view semantics), and the copies
 // (contiguous, clone, reshape when a view is impossible). Each view's backward maps the gradient
 // back onto the input's shape.
+import { warn } from "../optim/warn.js";
 import { type DType, promoteTypes } from "../tensor/dtype.js";
 import { broadcastShapes, contiguousStrides, formatShape, inferShape, normalizeDim, viewStrides } from "../tensor/shape.js";
 import { Storage } from "../tensor/storage.js";
@@ -213,7 +214,13 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return out;
 }
 
-export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+/** flatten(x, startDim?, endDim?), or flatten(x, { startDim, endDim }) for PyTorch's keywords. */
+export function flatten(x: Tensor, startOrOpts: number | { startDim?: number; endDim?: number } = 0, endDim = -1): Tensor {
+  let startDim: number;
+  if (typeof startOrOpts === "object" && startOrOpts !== null) {
+    startDim = startOrOpts.startDim ?? 0;
+    endDim = startOrOpts.endDim ?? endDim;
+  } else startDim = startOrOpts;
   if (tracer !== null && tracer.depth === 0) return tracer.call("flatten", flatten, [x, startDim, endDim]);
   if (x.dim() === 0) return reshape(x, [1]);
   const s = normalizeDim(startDim, x.dim(), "flatten");
@@ -356,7 +363,15 @@ export function flip(x: Tensor, dims: readonly number[]): Tensor {
   return out;
 }
 
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+/** The dim of cat/stack: a number, or { dim } (NumPy's { axis } too, as PyTorch's keyword parser accepts). */
+export type CatDim = number | { dim?: number; axis?: number };
+
+function catDim(d: CatDim): number {
+  return typeof d === "number" ? d : (d.dim ?? d.axis ?? 0);
+}
+
+export function cat(tensors: readonly Tensor[], dimOrOpts: CatDim = 0): Tensor {
+  const dim = catDim(dimOrOpts);
   if (tracer !== null && tracer.depth === 0) return tracer.call("cat", cat, [tensors, dim]);
   if (tensors.length === 0) throw new RangeError("torch.cat(): expected a non-empty list of Tensors");
   // Legacy rule kept by PyTorch: 1-D empty tensors are skipped (their gradient is empty).
@@ -403,7 +418,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   return out;
 }
 
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+export function stack(tensors: readonly Tensor[], dimOrOpts: CatDim = 0): Tensor {
+  const dim = catDim(dimOrOpts);
   if (tracer !== null && tracer.depth === 0) return tracer.call("stack", stack, [tensors, dim]);
   if (tensors.length === 0) throw new RangeError("stack expects a non-empty TensorList");
   const ref = tensors[0];
@@ -416,4 +432,51 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   const out = withGradMode(false, () => cat(tensors.map((t) => unsqueeze(t, d)), d));
   if (anyNeedsGrad(tensors)) record("StackBackward0", tensors, out, (gy) => gy.unbind(d));
   return out;
+}
+
+export interface MeshgridOptions {
+  /** "ij": output i varies along dim i; "xy": the first two dims swapped (Cartesian, as NumPy's default). */
+  indexing?: "ij" | "xy";
+}
+
+/**
+ * torch.meshgrid(a, b, ..., { indexing }) or meshgrid([a, b, ...], { indexing }): for N 0-D or
+ * 1-D tensors, N grids of the shape [n1, ..., nN] (first two swapped for "xy"), each an expanded
+ * view of its input, so the gradient sums back over the broadcast dims. Without indexing it warns
+ * and uses "ij", as PyTorch 1.13.
+ */
+export function meshgrid(...args: Array<Tensor | readonly Tensor[] | MeshgridOptions>): Tensor[] {
+  const tensors: Tensor[] = [];
+  let indexing: MeshgridOptions["indexing"];
+  for (const a of args) {
+    if (a instanceof Tensor) tensors.push(a);
+    else if (Array.isArray(a)) tensors.push(...(a as readonly Tensor[]));
+    else indexing = (a as MeshgridOptions).indexing;
+  }
+  if (indexing === undefined) {
+    warn(
+      "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument. (Triggered internally at  ./aten/src/ATen/native/TensorShape.cpp:3190.)",
+    );
+    indexing = "ij";
+  }
+  if (indexing !== "ij" && indexing !== "xy") throw new RangeError(`torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${indexing}`);
+  if (tensors.length === 0) throw new RangeError("meshgrid expects a non-empty TensorList");
+  for (const t of tensors.slice(1)) {
+    if (t.dtype !== tensors[0].dtype) throw new Error("meshgrid expects all tensors to have the same dtype");
+    if (t.device !== tensors[0].device) throw new Error("meshgrid expects all tensors to have the same device");
+  }
+  for (const t of tensors) {
+    if (t.dim() > 1) throw new RangeError(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${t.toString()}`);
+  }
+  // PyTorch's order of work: swap the first two inputs for "xy", build "ij" grids, swap them back.
+  const swap = indexing === "xy" && tensors.length >= 2;
+  const refs = tensors.slice();
+  if (swap) [refs[0], refs[1]] = [refs[1], refs[0]];
+  const shape = refs.map((t) => t.numel());
+  const grids = refs.map((t, i) => {
+    const viewShape = shape.map((_, k) => (k === i ? -1 : 1));
+    return expand(view(t, viewShape), shape);
+  });
+  if (swap) [grids[0], grids[1]] = [grids[1], grids[0]];
+  return grids;
 }

@@ -5,6 +5,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { checkLr, checkNonNegative, stepTensorsFromNumbers } from "./checks.js";
 import { Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
 import { addcdiv_, addcmul_ } from "./pointwise.js";
+import { type PositionalOr, trailing } from "../nn/functional/args.js";
 
 export interface AdagradOptions {
   lr?: number;
@@ -26,7 +27,9 @@ export interface AdagradParamGroup extends ParamGroup {
 }
 
 export class Adagrad extends Optimizer<AdagradParamGroup> {
-  constructor(params: ParamsInput<AdagradOptions>, opts: AdagradOptions = {}) {
+  /** new Adagrad(params, lr?, lrDecay?, weightDecay?, initialAccumulatorValue?, eps?) in PyTorch's order, any trailing run as one options object. */
+  constructor(params: ParamsInput<AdagradOptions>, ...rest: PositionalOr<[number, number, number, number, number], AdagradOptions>) {
+    const opts = trailing<AdagradOptions>(["lr", "lrDecay", "weightDecay", "initialAccumulatorValue", "eps"], rest);
     const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, foreach = null, maximize = false } = opts;
     checkLr(lr);
     checkNonNegative("lr_decay", lrDecay);

@@ -7,6 +7,7 @@ import { checkBetas, checkLr, checkNonNegative, stepTensorsFromNumbers } from ".
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
 import { addcdiv_, addcmul_ } from "./pointwise.js";
 import { pyPow } from "./pow.js";
+import { type PositionalOr, trailing } from "../nn/functional/args.js";
 
 export interface AdamOptions {
   lr?: number;
@@ -73,7 +74,9 @@ export function adamMoments(param: Tensor, grad: Tensor, state: ParamState, grou
 }
 
 export class Adam extends Optimizer<AdamParamGroup> {
-  constructor(params: ParamsInput<AdamOptions>, opts: AdamOptions = {}) {
+  /** new Adam(params, lr?, betas?, eps?, weightDecay?, amsgrad?) in PyTorch's order, any trailing run as one options object. */
+  constructor(params: ParamsInput<AdamOptions>, ...rest: PositionalOr<[number, readonly [number, number], number, number, boolean], AdamOptions>) {
+    const opts = trailing<AdamOptions>(["lr", "betas", "eps", "weightDecay", "amsgrad"], rest);
     const {
       lr = 1e-3,
       betas = [0.9, 0.999] as const,

@@ -5,6 +5,7 @@ import { checkBetas, checkLr, checkNonNegative, stepTensorsFromNumbers } from ".
 import { Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
 import { addcdiv_ } from "./pointwise.js";
 import { pyPow } from "./pow.js";
+import { type PositionalOr, trailing } from "../nn/functional/args.js";
 
 export interface AdamaxOptions {
   lr?: number;
@@ -24,7 +25,9 @@ export interface AdamaxParamGroup extends ParamGroup {
 }
 
 export class Adamax extends Optimizer<AdamaxParamGroup> {
-  constructor(params: ParamsInput<AdamaxOptions>, opts: AdamaxOptions = {}) {
+  /** new Adamax(params, lr?, betas?, eps?, weightDecay?) in PyTorch's order, any trailing run as one options object. */
+  constructor(params: ParamsInput<AdamaxOptions>, ...rest: PositionalOr<[number, readonly [number, number], number, number], AdamaxOptions>) {
+    const opts = trailing<AdamaxOptions>(["lr", "betas", "eps", "weightDecay"], rest);
     const { lr = 2e-3, betas = [0.9, 0.999] as const, eps = 1e-8, weightDecay = 0, foreach = null, maximize = false } = opts;
     checkLr(lr);
     checkNonNegative("epsilon", eps);

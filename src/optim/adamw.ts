@@ -4,6 +4,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { type AdamParamGroup, adamMoments, checkAdamOptions, initAdamState } from "./adam.js";
 import { stepTensorsFromNumbers } from "./checks.js";
 import { Optimizer, type ParamsInput } from "./optimizer.js";
+import { type PositionalOr, trailing } from "../nn/functional/args.js";
 
 export interface AdamWOptions {
   lr?: number;
@@ -21,7 +22,9 @@ export interface AdamWOptions {
 export type AdamWParamGroup = AdamParamGroup;
 
 export class AdamW extends Optimizer<AdamWParamGroup> {
-  constructor(params: ParamsInput<AdamWOptions>, opts: AdamWOptions = {}) {
+  /** new AdamW(params, lr?, betas?, eps?, weightDecay?, amsgrad?) in PyTorch's order, any trailing run as one options object. */
+  constructor(params: ParamsInput<AdamWOptions>, ...rest: PositionalOr<[number, readonly [number, number], number, number, boolean], AdamWOptions>) {
+    const opts = trailing<AdamWOptions>(["lr", "betas", "eps", "weightDecay", "amsgrad"], rest);
     const { lr = 1e-3, betas = [0.9, 0.999] as const, eps = 1e-8, weightDecay = 1e-2, amsgrad = false, maximize = false, foreach = null, capturable = false } = opts;
     checkAdamOptions(lr, eps, betas, weightDecay);
     if (capturable) throw new Error("capturable=True needs CUDA graphs, which kindling does not have");

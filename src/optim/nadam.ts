@@ -7,6 +7,7 @@ import { checkBetas, checkLr, checkNonNegative, stepTensorsFromNumbers } from ".
 import { Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
 import { addcdiv_, addcmul_ } from "./pointwise.js";
 import { pyPow } from "./pow.js";
+import { type PositionalOr, trailing } from "../nn/functional/args.js";
 
 export interface NAdamOptions {
   lr?: number;
@@ -26,7 +27,9 @@ export interface NAdamParamGroup extends ParamGroup {
 }
 
 export class NAdam extends Optimizer<NAdamParamGroup> {
-  constructor(params: ParamsInput<NAdamOptions>, opts: NAdamOptions = {}) {
+  /** new NAdam(params, lr?, betas?, eps?, weightDecay?, momentumDecay?) in PyTorch's order, any trailing run as one options object. */
+  constructor(params: ParamsInput<NAdamOptions>, ...rest: PositionalOr<[number, readonly [number, number], number, number, number], NAdamOptions>) {
+    const opts = trailing<NAdamOptions>(["lr", "betas", "eps", "weightDecay", "momentumDecay"], rest);
     const { lr = 2e-3, betas = [0.9, 0.999] as const, eps = 1e-8, weightDecay = 0, momentumDecay = 4e-3, foreach = null } = opts;
     checkLr(lr);
     checkNonNegative("epsilon", eps);

@@ -5,6 +5,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { checkLr, checkNonNegative } from "./checks.js";
 import { Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
 import { addcdiv_, addcmul, addcmul_ } from "./pointwise.js";
+import { type PositionalOr, trailing } from "../nn/functional/args.js";
 
 export interface RMSpropOptions {
   lr?: number;
@@ -29,7 +30,9 @@ export interface RMSpropParamGroup extends ParamGroup {
 }
 
 export class RMSprop extends Optimizer<RMSpropParamGroup> {
-  constructor(params: ParamsInput<RMSpropOptions>, opts: RMSpropOptions = {}) {
+  /** new RMSprop(params, lr?, alpha?, eps?, weightDecay?, momentum?, centered?) in PyTorch's order, any trailing run as one options object. */
+  constructor(params: ParamsInput<RMSpropOptions>, ...rest: PositionalOr<[number, number, number, number, number, boolean], RMSpropOptions>) {
+    const opts = trailing<RMSpropOptions>(["lr", "alpha", "eps", "weightDecay", "momentum", "centered"], rest);
     const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, foreach = null, maximize = false, differentiable = false } = opts;
     checkLr(lr);
     checkNonNegative("epsilon", eps);

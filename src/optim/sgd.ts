@@ -2,6 +2,7 @@
 // decay and maximize, with PyTorch's update order so float32 runs round as PyTorch's do.
 import type { Tensor } from "../tensor/tensor.js";
 import { Optimizer, type ParamGroup, type ParamsInput, pyNumber, required } from "./optimizer.js";
+import { type PositionalOr, trailing } from "../nn/functional/args.js";
 
 export interface SGDOptions {
   /** Required, as in PyTorch 1.13 (a group without one is an error). */
@@ -27,7 +28,9 @@ export interface SGDParamGroup extends ParamGroup {
 }
 
 export class SGD extends Optimizer<SGDParamGroup> {
-  constructor(params: ParamsInput<SGDOptions>, opts: SGDOptions = {}) {
+  /** new SGD(params, lr, momentum?, dampening?, weightDecay?, nesterov?) in PyTorch's order, any trailing run as one options object. */
+  constructor(params: ParamsInput<SGDOptions>, ...rest: PositionalOr<[number, number, number, number, boolean], SGDOptions>) {
+    const opts = trailing<SGDOptions>(["lr", "momentum", "dampening", "weightDecay", "nesterov"], rest);
     const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false, foreach = null, differentiable = false } = opts;
     if (lr !== undefined && lr < 0) throw new Error(`Invalid learning rate: ${pyNumber(lr)}`);
     if (momentum < 0) throw new Error(`Invalid momentum value: ${pyNumber(momentum)}`);

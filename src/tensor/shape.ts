@@ -118,6 +118,9 @@ export function shapeArgs(args: ReadonlyArray<number | readonly number[]>): numb
 // The strides a view must have to show `oldShape`/`oldStrides` as `newShape` without copying,
 // or null where that is impossible (PyTorch's computeStride, used by view and reshape).
 export function viewStrides(oldShape: Shape, oldStrides: readonly number[], newShape: Shape): number[] | null {
+  // a 0-D tensor's one element views as any all-ones shape (x.view(1), loss.view(1, 1)); ATen's
+  // computeStride answers stride 1 for every dim
+  if (oldShape.length === 0) return newShape.every((s) => s === 1) ? new Array<number>(newShape.length).fill(1) : null;
   const numel = numelOf(oldShape);
   if (numel === 0) return contiguousStrides(newShape);
   const newStrides = new Array<number>(newShape.length);

@@ -32,16 +32,22 @@ const FNS: Record<string, (t: torch.Tensor, k: Record<string, number | string>) 
   kaiming_normal_: (t) => init.kaimingNormal_(t),
   "kaiming_normal_ fan_out": (t) => init.kaimingNormal_(t, { mode: "fan_out" }),
   trunc_normal_: (t, k) => init.truncNormal_(t, { mean: k.mean as number, std: k.std as number, a: k.a as number, b: k.b as number }),
+  // positional, in PyTorch's order, and mixed (a trailing options object for the rest)
+  "trunc_normal_ positional": (t, k) => init.truncNormal_(t, k.mean as number, k.std as number, k.a as number, k.b as number),
+  "trunc_normal_ mixed": (t, k) => init.truncNormal_(t, k.mean as number, { std: k.std as number, a: k.a as number, b: k.b as number }),
 };
 
-for (const c of fx.cases) {
+const truncCases = fx.cases.filter((c) => c.name === "trunc_normal_");
+const cases = [...fx.cases, ...truncCases.map((c) => ({ ...c, name: "trunc_normal_ positional" })), ...truncCases.map((c) => ({ ...c, name: "trunc_normal_ mixed" }))];
+
+for (const c of cases) {
   test(`nn.init ${c.name} ${c.dtype}`, () => {
     torch.manualSeed(3);
     const t = torch.empty(c.shape, { dtype: c.dtype === "float64" ? torch.float64 : torch.float32 });
     const r = FNS[c.name](t, c.kwargs);
     assert.equal(r, t, "returns the tensor");
     // erfinv (trunc_normal_) goes through libm in PyTorch: allow float rounding there, exact elsewhere.
-    assertClose(t, { shape: c.shape, dtype: c.dtype, values: c.values }, c.name === "trunc_normal_" ? c.dtype : "exact", c.name);
+    assertClose(t, { shape: c.shape, dtype: c.dtype, values: c.values }, c.name.startsWith("trunc_normal_") ? c.dtype : "exact", c.name);
   });
 }
 

@@ -10,6 +10,7 @@ import { F, nn } from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 import { gradcheck } from "../helpers/gradcheck.js";
 import { assertClose, fromDump, loadAttentionFixture, type TDump } from "./attention-fixture.js";
+import type { TransformerLayerOptions } from "../../src/nn/modules/transformer.js";
 
 interface TrCase {
   name: string;
@@ -28,9 +29,9 @@ interface TrCase {
   paramGrads: Record<string, TDump | null> | null;
 }
 
-const encLayer = (o: ConstructorParameters<typeof nn.TransformerEncoderLayer>[2] = {}) =>
+const encLayer = (o: TransformerLayerOptions = {}) =>
   new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 12, ...o });
-const decLayer = (o: ConstructorParameters<typeof nn.TransformerDecoderLayer>[2] = {}) => new nn.TransformerDecoderLayer(8, 2, { dimFeedforward: 12, ...o });
+const decLayer = (o: TransformerLayerOptions = {}) => new nn.TransformerDecoderLayer(8, 2, { dimFeedforward: 12, ...o });
 
 const FACTORIES: Record<string, () => nn.Module> = {
   "encoder layer": () => encLayer({ dropout: 0 }),

@@ -1,6 +1,8 @@
 // Views share memory as PyTorch's do: a write through a view shows in its base (and the other way),
 // views share the version counter, and contiguous()/reshape() copy only when they must.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import * as torch from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
@@ -107,4 +109,23 @@ test("clone copies; .data shares memory without history", () => {
   assert.equal(d.requiresGrad, false);
   d.storage.data[0] = 7;
   assert.equal((x.tolist() as number[])[0], 7);
+});
+
+test("a 0-D tensor views as any all-ones shape, as PyTorch 1.13 (scripts/fixtures/scalar_view.py)", () => {
+  const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "book", "scalar-view.json"), "utf8")) as {
+    cases: Array<{ shape: number[]; viewShape: number[]; strides: number[]; gradFn: string; grad: number }>;
+    error: string;
+  };
+  for (const c of fixture.cases) {
+    const x = torch.tensor(2.5, { dtype: torch.float64, requiresGrad: true });
+    const v = x.view(c.shape);
+    assert.deepEqual(v.shape, c.viewShape, `view(${c.shape}) shape`);
+    assert.deepEqual(v.stride(), c.strides, `view(${c.shape}) strides`);
+    assert.equal(v.gradFn?.name, c.gradFn);
+    assert.ok(sharesMemory(v, x));
+    v.mul(3).sum().backward();
+    assert.equal((x.grad as Tensor).item(), c.grad);
+  }
+  // kindling's message adds the op and the input shape around PyTorch's
+  assert.throws(() => torch.tensor(2.5).view(2), (e: Error) => e.message.includes(fixture.error));
 });

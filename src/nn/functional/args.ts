@@ -5,9 +5,21 @@ import { Tensor } from "../../tensor/tensor.js";
 export type Size = number | readonly number[];
 export type Pair = [number, number];
 
+/**
+ * An options object is a plain object literal; a tensor, an array, a module or any other class
+ * instance is a positional value (nn.TransformerEncoder(layer, 2, norm) passes a module).
+ */
 function isOptions(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Tensor);
+  if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Tensor) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
+
+/**
+ * PyTorch's positional parameters P in order, any trailing run of which may instead be one
+ * options object O: [O?] | [P0, O?] | [P0, P1, O?] | ...
+ */
+export type PositionalOr<P extends readonly unknown[], O> = P extends readonly [infer H, ...infer T] ? [opts?: O] | [H, ...PositionalOr<T, O>] : [opts?: O];
 
 /**
  * Merges positional values (named by `names`, in PyTorch's order) with an options object that

@@ -2,6 +2,7 @@
 import { empty } from "../../ops/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { multiHeadAttentionForward } from "../functional/attention.js";
+import { type PositionalOr, trailing } from "../functional/args.js";
 import * as init from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
@@ -56,8 +57,14 @@ export class MultiheadAttention extends Module {
   bias_k: Parameter;
   bias_v: Parameter;
 
-  constructor(embedDim: number, numHeads: number, opts: MultiheadAttentionOptions = {}) {
+  /** new MultiheadAttention(embedDim, numHeads, dropout?, bias?, addBiasKv?, addZeroAttn?, kdim?, vdim?, batchFirst?), any trailing run as one options object. */
+  constructor(
+    embedDim: number,
+    numHeads: number,
+    ...rest: PositionalOr<[number, boolean, boolean, boolean, number | null, number | null, boolean], MultiheadAttentionOptions>
+  ) {
     super();
+    const opts = trailing<MultiheadAttentionOptions>(["dropout", "bias", "addBiasKv", "addZeroAttn", "kdim", "vdim", "batchFirst"], rest);
     const f = { dtype: opts.dtype, device: opts.device };
     this.embedDim = embedDim;
     this.kdim = opts.kdim ?? embedDim;
@@ -114,7 +121,22 @@ export class MultiheadAttention extends Module {
     if (this.bias_v !== null) init.xavierNormal_(this.bias_v);
   }
 
-  override forward(query: Tensor, key: Tensor, value: Tensor, opts: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
+  /**
+   * forward(query, key, value, keyPaddingMask?, needWeights?, attnMask?, averageAttnWeights?) in
+   * PyTorch's order, or an options object for any trailing run of them.
+   */
+  override forward(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    ...rest: [
+      (Tensor | null | MultiheadAttentionForwardOptions)?,
+      (boolean | MultiheadAttentionForwardOptions)?,
+      (Tensor | null | MultiheadAttentionForwardOptions)?,
+      (boolean | MultiheadAttentionForwardOptions)?,
+    ]
+  ): [Tensor, Tensor | null] {
+    const opts = trailing<MultiheadAttentionForwardOptions>(["keyPaddingMask", "needWeights", "attnMask", "averageAttnWeights"], rest);
     const isBatched = query.dim() === 3;
     if (this.batchFirst && isBatched) {
       // keep query === key === value where they were (the packed projection shares one product)

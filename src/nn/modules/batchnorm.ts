@@ -8,6 +8,7 @@ import * as init from "../init.js";
 import { Module, pyBool, pyFloat } from "../module.js";
 import { Parameter } from "../parameter.js";
 import type { FactoryOptions } from "./linear.js";
+import { type PositionalOr, trailing } from "../functional/args.js";
 
 export interface BatchNormOptions extends FactoryOptions {
   eps?: number;
@@ -15,6 +16,12 @@ export interface BatchNormOptions extends FactoryOptions {
   momentum?: number | null;
   affine?: boolean;
   trackRunningStats?: boolean;
+}
+
+type NormArgs = PositionalOr<[number, number | null, boolean, boolean], BatchNormOptions>;
+
+function normOptions(rest: readonly unknown[]): BatchNormOptions {
+  return trailing<BatchNormOptions>(["eps", "momentum", "affine", "trackRunningStats"], rest);
 }
 
 /** What batch and instance norm share: parameters, buffers, their reset and the repr. */
@@ -75,8 +82,9 @@ export abstract class _NormBase extends Module {
 
 /** Batch normalisation: batch statistics in training (updating the running ones), running statistics in eval. */
 export abstract class _BatchNorm extends _NormBase {
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
-    super(numFeatures, opts, { affine: true, trackRunningStats: true });
+  /** new BatchNorm2d(numFeatures, eps?, momentum?, affine?, trackRunningStats?), any trailing run as one options object. */
+  constructor(numFeatures: number, ...rest: NormArgs) {
+    super(numFeatures, normOptions(rest), { affine: true, trackRunningStats: true });
   }
 
   override forward(input: Tensor): Tensor {
@@ -112,8 +120,9 @@ export class BatchNorm2d extends _BatchNorm {
 
 /** Instance normalisation: each sample's channels normalised on their own; affine and running stats off by default. */
 export abstract class _InstanceNorm extends _NormBase {
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
-    super(numFeatures, opts, { affine: false, trackRunningStats: false });
+  /** new InstanceNorm2d(numFeatures, eps?, momentum?, affine?, trackRunningStats?), any trailing run as one options object. */
+  constructor(numFeatures: number, ...rest: NormArgs) {
+    super(numFeatures, normOptions(rest), { affine: false, trackRunningStats: false });
   }
   protected abstract noBatchDim(): number;
 

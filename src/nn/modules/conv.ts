@@ -18,6 +18,7 @@ import * as init from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import type { FactoryOptions } from "./linear.js";
+import { type PositionalOr, trailing } from "../functional/args.js";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 
@@ -38,6 +39,19 @@ export interface ConvTransposeModuleOptions extends FactoryOptions {
   bias?: boolean;
   dilation?: SizeArg;
   paddingMode?: PaddingMode;
+}
+
+// PyTorch's positional parameters after kernel_size; a layer written nn.Conv2d(3, 64, 3, 1, 1)
+// must not read its stride and padding as absent.
+type ConvArgs = PositionalOr<[SizeArg, PaddingArg, SizeArg, number, boolean, PaddingMode], ConvModuleOptions>;
+type ConvTransposeArgs = PositionalOr<[SizeArg, SizeArg, SizeArg, number, boolean, SizeArg, PaddingMode], ConvTransposeModuleOptions>;
+
+function convOptions(rest: readonly unknown[]): ConvModuleOptions {
+  return trailing<ConvModuleOptions>(["stride", "padding", "dilation", "groups", "bias", "paddingMode"], rest);
+}
+
+function convTransposeOptions(rest: readonly unknown[]): ConvTransposeModuleOptions {
+  return trailing<ConvTransposeModuleOptions>(["stride", "padding", "outputPadding", "groups", "bias", "dilation", "paddingMode"], rest);
 }
 
 /** A Python tuple's repr: (3,) or (3, 3). */
@@ -158,7 +172,9 @@ abstract class ConvNd extends Module {
 
 /** 1-D convolution over [N, C, L] (or unbatched [C, L]); weight [outChannels, inChannels/groups, k]. */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: ConvModuleOptions = {}) {
+  /** new Conv1d(in, out, kernelSize, stride?, padding?, dilation?, groups?, bias?, paddingMode?), any trailing run as one options object. */
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, ...rest: ConvArgs) {
+    const opts = convOptions(rest);
     super(1, inChannels, outChannels, kernelSize, opts.stride ?? 1, opts.padding ?? 0, opts.dilation ?? 1, false, 0, opts.groups ?? 1, opts.bias ?? true, opts.paddingMode ?? "zeros", opts);
   }
   override forward(input: Tensor): Tensor {
@@ -168,7 +184,9 @@ export class Conv1d extends ConvNd {
 
 /** 2-D convolution over [N, C, H, W] (or unbatched [C, H, W]); weight [outChannels, inChannels/groups, kh, kw]. */
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: ConvModuleOptions = {}) {
+  /** new Conv2d(in, out, kernelSize, stride?, padding?, dilation?, groups?, bias?, paddingMode?), any trailing run as one options object. */
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, ...rest: ConvArgs) {
+    const opts = convOptions(rest);
     super(2, inChannels, outChannels, kernelSize, opts.stride ?? 1, opts.padding ?? 0, opts.dilation ?? 1, false, 0, opts.groups ?? 1, opts.bias ?? true, opts.paddingMode ?? "zeros", opts);
   }
   override forward(input: Tensor): Tensor {
@@ -215,8 +233,9 @@ abstract class ConvTransposeNd extends ConvNd {
 
 /** 1-D transposed convolution; weight [inChannels, outChannels/groups, k]. */
 export class ConvTranspose1d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: ConvTransposeModuleOptions = {}) {
-    super(1, inChannels, outChannels, kernelSize, opts);
+  /** new ConvTranspose1d(in, out, kernelSize, stride?, padding?, outputPadding?, groups?, bias?, dilation?, paddingMode?), any trailing run as one options object. */
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, ...rest: ConvTransposeArgs) {
+    super(1, inChannels, outChannels, kernelSize, convTransposeOptions(rest));
   }
   override forward(input: Tensor, outputSize?: readonly number[]): Tensor {
     const outputPadding = this.outputPaddingFor(input, outputSize, 1);
@@ -226,8 +245,9 @@ export class ConvTranspose1d extends ConvTransposeNd {
 
 /** 2-D transposed convolution; weight [inChannels, outChannels/groups, kh, kw]. */
 export class ConvTranspose2d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: ConvTransposeModuleOptions = {}) {
-    super(2, inChannels, outChannels, kernelSize, opts);
+  /** new ConvTranspose2d(in, out, kernelSize, stride?, padding?, outputPadding?, groups?, bias?, dilation?, paddingMode?), any trailing run as one options object. */
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, ...rest: ConvTransposeArgs) {
+    super(2, inChannels, outChannels, kernelSize, convTransposeOptions(rest));
   }
   override forward(input: Tensor, outputSize?: readonly number[]): Tensor {
     const outputPadding = this.outputPaddingFor(input, outputSize, 2);

@@ -6,6 +6,7 @@ import * as init from "../init.js";
 import { Module, pyBool, pyFloat } from "../module.js";
 import { Parameter } from "../parameter.js";
 import type { FactoryOptions } from "./linear.js";
+import { type PositionalOr, trailing } from "../functional/args.js";
 
 /** Normalises each of numGroups groups of channels per sample, with a per-channel affine. */
 export class GroupNorm extends Module {
@@ -16,8 +17,10 @@ export class GroupNorm extends Module {
   /** Null when affine is false. */
   weight: Parameter;
   bias: Parameter;
-  constructor(numGroups: number, numChannels: number, opts: { eps?: number; affine?: boolean } & FactoryOptions = {}) {
+  /** new GroupNorm(numGroups, numChannels, eps?, affine?), any trailing run as one options object. */
+  constructor(numGroups: number, numChannels: number, ...rest: PositionalOr<[number, boolean], { eps?: number; affine?: boolean } & FactoryOptions>) {
     super();
+    const opts = trailing<{ eps?: number; affine?: boolean } & FactoryOptions>(["eps", "affine"], rest);
     if (numChannels % numGroups !== 0) throw new RangeError("num_channels must be divisible by num_groups");
     this.numGroups = numGroups;
     this.numChannels = numChannels;

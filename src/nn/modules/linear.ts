@@ -6,6 +6,7 @@ import * as F from "../functional.js";
 import * as init from "../init.js";
 import { Module, pyBool } from "../module.js";
 import { Parameter } from "../parameter.js";
+import { type PositionalOr, trailing } from "../functional/args.js";
 
 export interface FactoryOptions {
   dtype?: DType;
@@ -33,8 +34,10 @@ export class Linear extends Module {
   /** Typed as present for convenience; null at run time for a Linear built with { bias: false }. */
   bias: Parameter;
 
-  constructor(inFeatures: number, outFeatures: number, opts: { bias?: boolean } & FactoryOptions = {}) {
+  /** new Linear(in, out, bias?), or new Linear(in, out, { bias, dtype, device }). */
+  constructor(inFeatures: number, outFeatures: number, ...rest: PositionalOr<[boolean], { bias?: boolean } & FactoryOptions>) {
     super();
+    const opts = trailing<{ bias?: boolean } & FactoryOptions>(["bias"], rest);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.weight = new Parameter(empty([outFeatures, inFeatures], { dtype: opts.dtype, device: opts.device }));

@@ -1,11 +1,20 @@
 // Loss layers: options as PyTorch's keyword arguments; weight-like tensors are registered buffers
 // (so .to() converts them and they appear in stateDict, as in PyTorch).
 import type { Reduction } from "../../ops/loss.js";
-import type { Tensor } from "../../tensor/tensor.js";
+import { Tensor } from "../../tensor/tensor.js";
 import * as F from "../functional.js";
 import { Module } from "../module.js";
 
 export type { Reduction };
+
+/**
+ * The weighted losses' first positional parameter is the class weight (nn.CrossEntropyLoss(w));
+ * read as an options object, a weight tensor was dropped and the loss ran unweighted.
+ */
+function weightFirst<O extends object>(weight: Tensor | null | undefined | (O & { weight?: Tensor | null }), more: O): O & { weight?: Tensor | null } {
+  if (weight === undefined || weight === null || weight instanceof Tensor) return { ...more, weight: weight ?? null };
+  return { ...weight, ...more };
+}
 
 abstract class Loss extends Module {
   reduction: Reduction;
@@ -24,7 +33,9 @@ abstract class WeightedLoss extends Loss {
 }
 
 export class BCELoss extends WeightedLoss {
-  constructor(opts: { weight?: Tensor | null; reduction?: Reduction } = {}) {
+  /** new BCELoss(weight?, { reduction }) or new BCELoss({ weight, reduction }). */
+  constructor(weight?: Tensor | null | { weight?: Tensor | null; reduction?: Reduction }, more: { reduction?: Reduction } = {}) {
+    const opts = weightFirst(weight, more);
     super(opts);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -35,7 +46,12 @@ export class BCELoss extends WeightedLoss {
 export class BCEWithLogitsLoss extends Loss {
   declare weight: Tensor | null;
   declare posWeight: Tensor | null;
-  constructor(opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}) {
+  /** new BCEWithLogitsLoss(weight?, { reduction, posWeight }) or new BCEWithLogitsLoss({ weight, posWeight, reduction }). */
+  constructor(
+    weight?: Tensor | null | { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction },
+    more: { posWeight?: Tensor | null; reduction?: Reduction } = {},
+  ) {
+    const opts = weightFirst(weight, more);
     super(opts);
     this.registerBuffer("weight", opts.weight ?? null);
     this.registerBuffer("pos_weight", opts.posWeight ?? null);
@@ -88,7 +104,9 @@ export class SmoothL1Loss extends Loss {
 
 export class NLLLoss extends WeightedLoss {
   ignoreIndex: number;
-  constructor(opts: { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction } = {}) {
+  /** new NLLLoss(weight?, { ignoreIndex, reduction }) or new NLLLoss({ weight, ignoreIndex, reduction }). */
+  constructor(weight?: Tensor | null | { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction }, more: { ignoreIndex?: number; reduction?: Reduction } = {}) {
+    const opts = weightFirst(weight, more);
     super(opts);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
   }
@@ -100,7 +118,12 @@ export class NLLLoss extends WeightedLoss {
 export class CrossEntropyLoss extends WeightedLoss {
   ignoreIndex: number;
   labelSmoothing: number;
-  constructor(opts: { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction; labelSmoothing?: number } = {}) {
+  /** new CrossEntropyLoss(weight?, { ignoreIndex, reduction, labelSmoothing }) or new CrossEntropyLoss({ weight, ... }). */
+  constructor(
+    weight?: Tensor | null | { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction; labelSmoothing?: number },
+    more: { ignoreIndex?: number; reduction?: Reduction; labelSmoothing?: number } = {},
+  ) {
+    const opts = weightFirst(weight, more);
     super(opts);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
     this.labelSmoothing = opts.labelSmoothing ?? 0;

@@ -6,6 +6,7 @@ import * as init from "../init.js";
 import { Module, pyBool, pyFloat } from "../module.js";
 import { Parameter } from "../parameter.js";
 import type { FactoryOptions } from "./linear.js";
+import { type PositionalOr, trailing } from "../functional/args.js";
 
 export { BatchNorm1d, type BatchNormOptions } from "./batchnorm.js";
 
@@ -17,8 +18,10 @@ export class LayerNorm extends Module {
   /** Null when elementwiseAffine is false. */
   weight: Parameter;
   bias: Parameter;
-  constructor(normalizedShape: number | readonly number[], opts: { eps?: number; elementwiseAffine?: boolean } & FactoryOptions = {}) {
+  /** new LayerNorm(normalizedShape, eps?, elementwiseAffine?), any trailing run as one options object. */
+  constructor(normalizedShape: number | readonly number[], ...rest: PositionalOr<[number, boolean], { eps?: number; elementwiseAffine?: boolean } & FactoryOptions>) {
     super();
+    const opts = trailing<{ eps?: number; elementwiseAffine?: boolean } & FactoryOptions>(["eps", "elementwiseAffine"], rest);
     this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : normalizedShape.slice();
     this.eps = opts.eps ?? 1e-5;
     this.elementwiseAffine = opts.elementwiseAffine ?? true;
@@ -49,6 +52,15 @@ export interface EmbeddingOptions extends FactoryOptions {
   freeze?: boolean;
 }
 
+export interface FromPretrainedOptions {
+  freeze?: boolean;
+  paddingIdx?: number | null;
+  maxNorm?: number | null;
+  normType?: number;
+  scaleGradByFreq?: boolean;
+  sparse?: boolean;
+}
+
 /** A lookup table of numEmbeddings vectors of size embeddingDim, drawn from N(0, 1); the padding row is zero. */
 export class Embedding extends Module {
   numEmbeddings: number;
@@ -59,8 +71,10 @@ export class Embedding extends Module {
   scaleGradByFreq: boolean;
   sparse: boolean;
   weight: Parameter;
-  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}) {
+  /** new Embedding(num, dim, paddingIdx?, maxNorm?, normType?, scaleGradByFreq?, sparse?, weight?), any trailing run as one options object. */
+  constructor(numEmbeddings: number, embeddingDim: number, ...rest: PositionalOr<[number | null, number | null, number, boolean, boolean, Tensor], EmbeddingOptions>) {
     super();
+    const opts = trailing<EmbeddingOptions>(["paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse", "weight"], rest);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     let pad = opts.paddingIdx ?? null;
@@ -90,10 +104,9 @@ export class Embedding extends Module {
    * An Embedding whose weight is `embeddings` (the same memory), frozen unless freeze is false;
    * the padding row is kept as given.
    */
-  static fromPretrained(
-    embeddings: Tensor,
-    opts: { freeze?: boolean; paddingIdx?: number | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean; sparse?: boolean } = {},
-  ): Embedding {
+  /** Embedding.fromPretrained(embeddings, freeze?, paddingIdx?, maxNorm?, normType?, scaleGradByFreq?, sparse?), any trailing run as one options object. */
+  static fromPretrained(embeddings: Tensor, ...rest: PositionalOr<[boolean, number | null, number | null, number, boolean, boolean], FromPretrainedOptions>): Embedding {
+    const opts = trailing<FromPretrainedOptions>(["freeze", "paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse"], rest);
     if (embeddings.dim() !== 2) throw new RangeError("Embeddings parameter is expected to be 2-dimensional");
     const [rows, cols] = embeddings.shape;
     return new Embedding(rows, cols, { ...opts, weight: embeddings, freeze: opts.freeze ?? true });

@@ -16,6 +16,7 @@ import { Module, pyBool, pyFloat } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { PackedSequence } from "../utils/rnn.js";
 import type { FactoryOptions } from "./linear.js";
+import { type PositionalOr, trailing } from "../functional/args.js";
 
 export type RNNMode = "LSTM" | "GRU" | "RNN_TANH" | "RNN_RELU";
 
@@ -410,6 +411,10 @@ export class RNNBase extends Module {
   }
 }
 
+// RNNBase's positional parameters after hidden_size (nn.LSTM(10, 20, 2) is a two-layer LSTM)
+type RNNPositional = [number, boolean, boolean, number, boolean];
+const RNN_POSITIONAL = ["numLayers", "bias", "batchFirst", "dropout", "bidirectional"] as const;
+
 export interface RNNOptions extends Omit<RNNBaseOptions, "projSize"> {
   nonlinearity?: "tanh" | "relu";
 }
@@ -417,7 +422,9 @@ export interface RNNOptions extends Omit<RNNBaseOptions, "projSize"> {
 /** An Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (or relu). */
 export class RNN extends RNNBase {
   nonlinearity: "tanh" | "relu";
-  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
+  /** new RNN(inputSize, hiddenSize, numLayers?, bias?, batchFirst?, dropout?, bidirectional?), any trailing run as one options object (nonlinearity is by name only, as in PyTorch). */
+  constructor(inputSize: number, hiddenSize: number, ...rest: PositionalOr<RNNPositional, RNNOptions>) {
+    const opts = trailing<RNNOptions>(RNN_POSITIONAL, rest);
     if ((opts as RNNBaseOptions).projSize !== undefined) throw new RangeError("proj_size argument is only supported for LSTM, not RNN or GRU");
     const nonlinearity = opts.nonlinearity ?? "tanh";
     if (nonlinearity !== "tanh" && nonlinearity !== "relu") throw new RangeError(`Unknown nonlinearity '${nonlinearity}'`);
@@ -436,7 +443,9 @@ export class RNN extends RNNBase {
 
 /** A gated recurrent unit layer. */
 export class GRU extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, opts: Omit<RNNBaseOptions, "projSize"> = {}) {
+  /** new GRU(inputSize, hiddenSize, numLayers?, bias?, batchFirst?, dropout?, bidirectional?), any trailing run as one options object. */
+  constructor(inputSize: number, hiddenSize: number, ...rest: PositionalOr<RNNPositional, Omit<RNNBaseOptions, "projSize">>) {
+    const opts = trailing<Omit<RNNBaseOptions, "projSize">>(RNN_POSITIONAL, rest);
     if ((opts as RNNBaseOptions).projSize !== undefined) throw new RangeError("proj_size argument is only supported for LSTM, not RNN or GRU");
     super("GRU", inputSize, hiddenSize, opts);
   }
@@ -451,8 +460,9 @@ export class GRU extends RNNBase {
 
 /** A long short-term memory layer, optionally with projected hidden states (projSize). */
 export class LSTM extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNBaseOptions = {}) {
-    super("LSTM", inputSize, hiddenSize, opts);
+  /** new LSTM(inputSize, hiddenSize, numLayers?, bias?, batchFirst?, dropout?, bidirectional?, projSize?), any trailing run as one options object. */
+  constructor(inputSize: number, hiddenSize: number, ...rest: PositionalOr<[...RNNPositional, number], RNNBaseOptions>) {
+    super("LSTM", inputSize, hiddenSize, trailing<RNNBaseOptions>([...RNN_POSITIONAL, "projSize"], rest));
   }
 
   /** [output, [hN, cN]]; output is a PackedSequence when the input is one. */

@@ -12,6 +12,7 @@ import { Parameter } from "../parameter.js";
 import { MultiheadAttention } from "./attention.js";
 import { ModuleList } from "./container.js";
 import { Dropout } from "./dropout.js";
+import { type PositionalOr, trailing } from "../functional/args.js";
 import { type FactoryOptions, Linear } from "./linear.js";
 import { LayerNorm } from "./normalization.js";
 
@@ -25,6 +26,13 @@ export interface TransformerLayerOptions extends FactoryOptions {
   layerNormEps?: number;
   batchFirst?: boolean;
   normFirst?: boolean;
+}
+
+type LayerArgs = PositionalOr<[number, number, TransformerActivation, number, boolean, boolean], TransformerLayerOptions>;
+
+// nn.TransformerEncoderLayer(d_model, nhead, d_hid, dropout) is how PyTorch's own tutorial builds it
+function layerOptions(rest: readonly unknown[]): TransformerLayerOptions {
+  return trailing<TransformerLayerOptions>(["dimFeedforward", "dropout", "activation", "layerNormEps", "batchFirst", "normFirst"], rest);
 }
 
 function activationOf(a: TransformerActivation | undefined): ((x: Tensor) => Tensor) | Module {
@@ -102,8 +110,10 @@ export class TransformerEncoderLayer extends Module {
   dropout2: Dropout;
   activation: ((x: Tensor) => Tensor) | Module;
 
-  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+  /** (dModel, nhead, dimFeedforward?, dropout?, activation?, layerNormEps?, batchFirst?, normFirst?), any trailing run as one options object. */
+  constructor(dModel: number, nhead: number, ...rest: LayerArgs) {
     super();
+    const opts = layerOptions(rest);
     const f = { dtype: opts.dtype, device: opts.device };
     const p = opts.dropout ?? 0.1;
     const eps = opts.layerNormEps ?? 1e-5;
@@ -119,7 +129,9 @@ export class TransformerEncoderLayer extends Module {
     this.activation = activationOf(opts.activation);
   }
 
-  override forward(src: Tensor, opts: EncoderLayerForwardOptions = {}): Tensor {
+  /** forward(src, srcMask?, srcKeyPaddingMask?) in PyTorch's order, or forward(src, { srcMask, srcKeyPaddingMask }). */
+  override forward(src: Tensor, srcMask?: MaskArg<EncoderLayerForwardOptions>, srcKeyPaddingMask?: MaskArg<EncoderLayerForwardOptions>): Tensor {
+    const opts = trailing<EncoderLayerForwardOptions>(["srcMask", "srcKeyPaddingMask"], [srcMask, srcKeyPaddingMask]);
     const mask = opts.srcMask ?? null;
     const kpm = opts.srcKeyPaddingMask ?? null;
     let x = src;
@@ -151,6 +163,19 @@ export interface DecoderLayerForwardOptions {
   memoryKeyPaddingMask?: Tensor | null;
 }
 
+/**
+ * A mask given positionally, or the options object that stands in for it and the masks after
+ * it. Ported code passes masks positionally (`self.transformer.decoder(tgt, memory, tgt_mask)`);
+ * taking only an options object would read a mask tensor as empty options and silently attend
+ * everywhere.
+ */
+export type MaskArg<O> = Tensor | null | O;
+export type DecoderMaskArgs = [MaskArg<DecoderLayerForwardOptions>?, MaskArg<DecoderLayerForwardOptions>?, MaskArg<DecoderLayerForwardOptions>?, MaskArg<DecoderLayerForwardOptions>?];
+
+function decoderOptions(masks: DecoderMaskArgs): Partial<DecoderLayerForwardOptions> {
+  return trailing<DecoderLayerForwardOptions>(["tgtMask", "memoryMask", "tgtKeyPaddingMask", "memoryKeyPaddingMask"], masks);
+}
+
 /** Self-attention, attention over the encoder's memory, and a feed-forward block, as PyTorch's layer. */
 export class TransformerDecoderLayer extends Module {
   self_attn: MultiheadAttention;
@@ -167,8 +192,10 @@ export class TransformerDecoderLayer extends Module {
   dropout3: Dropout;
   activation: ((x: Tensor) => Tensor) | Module;
 
-  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+  /** (dModel, nhead, dimFeedforward?, dropout?, activation?, layerNormEps?, batchFirst?, normFirst?), any trailing run as one options object. */
+  constructor(dModel: number, nhead: number, ...rest: LayerArgs) {
     super();
+    const opts = layerOptions(rest);
     const f = { dtype: opts.dtype, device: opts.device };
     const p = opts.dropout ?? 0.1;
     const eps = opts.layerNormEps ?? 1e-5;
@@ -188,7 +215,9 @@ export class TransformerDecoderLayer extends Module {
     this.activation = activationOf(opts.activation);
   }
 
-  override forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions = {}): Tensor {
+  /** forward(tgt, memory, tgtMask?, memoryMask?, tgtKeyPaddingMask?, memoryKeyPaddingMask?) in PyTorch's order, or an options object for any trailing run. */
+  override forward(tgt: Tensor, memory: Tensor, ...masks: DecoderMaskArgs): Tensor {
+    const opts = decoderOptions(masks);
     const tgtMask = opts.tgtMask ?? null;
     const memoryMask = opts.memoryMask ?? null;
     const tgtKpm = opts.tgtKeyPaddingMask ?? null;
@@ -231,20 +260,33 @@ function checkKeyPaddingMask(mask: Tensor | null | undefined): void {
   if (mask && mask.dtype.name !== "bool" && !mask.dtype.isFloatingPoint) throw new TypeError("only bool and floating types of key_padding_mask are supported");
 }
 
+export interface EncoderForwardOptions {
+  mask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+}
+
 /** numLayers deep copies of an encoder layer run in turn (equal parameters at the start), then an optional norm. */
 export class TransformerEncoder extends Module {
   layers: ModuleList<TransformerEncoderLayer>;
   numLayers: number;
   norm: Module | null;
 
-  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, opts: { norm?: Module | null } = {}) {
+  /** new TransformerEncoder(encoderLayer, numLayers, norm?, enableNestedTensor?), or { norm } for the rest. */
+  constructor(
+    encoderLayer: TransformerEncoderLayer,
+    numLayers: number,
+    ...rest: PositionalOr<[Module | null, boolean], { norm?: Module | null; enableNestedTensor?: boolean }>
+  ) {
     super();
+    const opts = trailing<{ norm?: Module | null; enableNestedTensor?: boolean }>(["norm", "enableNestedTensor"], rest);
     this.layers = clones(encoderLayer, numLayers);
     this.numLayers = numLayers;
     this.norm = opts.norm ?? null;
   }
 
-  override forward(src: Tensor, opts: { mask?: Tensor | null; srcKeyPaddingMask?: Tensor | null } = {}): Tensor {
+  /** forward(src, mask?, srcKeyPaddingMask?) in PyTorch's order, or forward(src, { mask, srcKeyPaddingMask }). */
+  override forward(src: Tensor, mask?: MaskArg<EncoderForwardOptions>, srcKeyPaddingMask?: MaskArg<EncoderForwardOptions>): Tensor {
+    const opts = trailing<EncoderForwardOptions>(["mask", "srcKeyPaddingMask"], [mask, srcKeyPaddingMask]);
     checkKeyPaddingMask(opts.srcKeyPaddingMask);
     let output = src;
     for (const mod of this.layers) output = mod.forward(output, { srcMask: opts.mask ?? null, srcKeyPaddingMask: opts.srcKeyPaddingMask ?? null });
@@ -259,14 +301,18 @@ export class TransformerDecoder extends Module {
   numLayers: number;
   norm: Module | null;
 
-  constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, opts: { norm?: Module | null } = {}) {
+  /** new TransformerDecoder(decoderLayer, numLayers, norm?), or { norm }. */
+  constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, ...rest: PositionalOr<[Module | null], { norm?: Module | null }>) {
     super();
+    const opts = trailing<{ norm?: Module | null }>(["norm"], rest);
     this.layers = clones(decoderLayer, numLayers);
     this.numLayers = numLayers;
     this.norm = opts.norm ?? null;
   }
 
-  override forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions = {}): Tensor {
+  /** forward(tgt, memory, tgtMask?, memoryMask?, tgtKeyPaddingMask?, memoryKeyPaddingMask?) in PyTorch's order, or an options object for any trailing run. */
+  override forward(tgt: Tensor, memory: Tensor, ...masks: DecoderMaskArgs): Tensor {
+    const opts = decoderOptions(masks);
     let output = tgt;
     for (const mod of this.layers) output = mod.forward(output, memory, opts);
     if (this.norm) output = this.norm.forward(output);
@@ -306,8 +352,22 @@ export class Transformer extends Module {
   nhead: number;
   batchFirst: boolean;
 
-  constructor(opts: TransformerOptions = {}) {
+  /**
+   * new Transformer(dModel?, nhead?, numEncoderLayers?, numDecoderLayers?, dimFeedforward?, dropout?,
+   * activation?, customEncoder?, customDecoder?, layerNormEps?, batchFirst?, normFirst?), any
+   * trailing run as one options object (new Transformer({ dModel: 512, nhead: 8 })).
+   */
+  constructor(
+    ...rest: PositionalOr<
+      [number, number, number, number, number, number, TransformerActivation, Module | null, Module | null, number, boolean, boolean],
+      TransformerOptions
+    >
+  ) {
     super();
+    const opts = trailing<TransformerOptions>(
+      ["dModel", "nhead", "numEncoderLayers", "numDecoderLayers", "dimFeedforward", "dropout", "activation", "customEncoder", "customDecoder", "layerNormEps", "batchFirst", "normFirst"],
+      rest,
+    );
     const dModel = opts.dModel ?? 512;
     const nhead = opts.nhead ?? 8;
     const f = { dtype: opts.dtype, device: opts.device };
@@ -342,7 +402,15 @@ export class Transformer extends Module {
     for (const p of this.parameters()) if (p.dim() > 1) init.xavierUniform_(p);
   }
 
-  override forward(src: Tensor, tgt: Tensor, opts: TransformerForwardOptions = {}): Tensor {
+  /**
+   * forward(src, tgt, srcMask?, tgtMask?, memoryMask?, srcKeyPaddingMask?, tgtKeyPaddingMask?,
+   * memoryKeyPaddingMask?) in PyTorch's order, or an options object for any trailing run.
+   */
+  override forward(src: Tensor, tgt: Tensor, ...masks: MaskArg<TransformerForwardOptions>[]): Tensor {
+    const opts = trailing<TransformerForwardOptions>(
+      ["srcMask", "tgtMask", "memoryMask", "srcKeyPaddingMask", "tgtKeyPaddingMask", "memoryKeyPaddingMask"],
+      masks,
+    );
     const isBatched = src.dim() === 3;
     if (!this.batchFirst && isBatched && src.shape[1] !== tgt.shape[1]) throw new RangeError("the batch number of src and tgt must be equal");
     if (this.batchFirst && isBatched && src.shape[0] !== tgt.shape[0]) throw new RangeError("the batch number of src and tgt must be equal");

@@ -3,6 +3,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { pySize } from "../functional/args.js";
 import { dropout1d, dropout2d, type InterpolateMode, interpolate, pixelShuffle, pixelUnshuffle } from "../functional/vision.js";
 import { Module, pyBool, pyFloat } from "../module.js";
+import { type PositionalOr, trailing } from "../functional/args.js";
 
 export interface UpsampleOptions {
   size?: number | readonly number[] | null;
@@ -19,8 +20,12 @@ export class Upsample extends Module {
   mode: InterpolateMode;
   alignCorners: boolean | null;
   recomputeScaleFactor: boolean | null;
-  constructor(opts: UpsampleOptions = {}) {
+  /** new Upsample(size?, scaleFactor?, mode?, alignCorners?, recomputeScaleFactor?), any trailing run as one options object. */
+  constructor(
+    ...rest: PositionalOr<[number | number[] | null, number | number[] | null, InterpolateMode, boolean | null, boolean | null], UpsampleOptions>
+  ) {
     super();
+    const opts = trailing<UpsampleOptions>(["size", "scaleFactor", "mode", "alignCorners", "recomputeScaleFactor"], rest);
     this.size = opts.size === undefined || opts.size === null ? null : typeof opts.size === "number" ? opts.size : opts.size.slice();
     const s = opts.scaleFactor;
     this.scaleFactor = s === undefined || s === null || s === 0 ? null : typeof s === "number" ? s : s.slice();

@@ -5,6 +5,7 @@ import { full, tensor } from "../../ops/creation.js";
 import { cat, stack } from "../../ops/view.js";
 import { int64 } from "../../tensor/dtype.js";
 import { Tensor } from "../../tensor/tensor.js";
+import { type PositionalOr, trailing as positional } from "../functional/args.js";
 
 function pyShape(s: readonly number[]): string {
   return `[${s.join(", ")}]`;
@@ -89,7 +90,9 @@ export interface PackPaddedOptions {
  * With enforceSorted (the default) the lengths must be decreasing; otherwise the batch is sorted
  * here and the permutation kept, so the recurrent modules answer in the caller's order.
  */
-export function packPaddedSequence(input: Tensor, lengths: Tensor | readonly number[], opts: PackPaddedOptions = {}): PackedSequence {
+/** packPaddedSequence(input, lengths, batchFirst?, enforceSorted?), any trailing run as one options object. */
+export function packPaddedSequence(input: Tensor, lengths: Tensor | readonly number[], ...rest: PositionalOr<[boolean, boolean], PackPaddedOptions>): PackedSequence {
+  const opts = positional<PackPaddedOptions>(["batchFirst", "enforceSorted"], rest);
   const batchFirst = opts.batchFirst ?? false;
   const enforceSorted = opts.enforceSorted ?? true;
   let lens = lengthsArray(lengths);
@@ -142,7 +145,9 @@ export interface PadPackedOptions {
 }
 
 /** The inverse of packPaddedSequence: [padded, lengths], lengths an int64 tensor, in the caller's order. */
-export function padPackedSequence(sequence: PackedSequence, opts: PadPackedOptions = {}): [Tensor, Tensor] {
+/** padPackedSequence(sequence, batchFirst?, paddingValue?, totalLength?), any trailing run as one options object. */
+export function padPackedSequence(sequence: PackedSequence, ...rest: PositionalOr<[boolean, number, number | null], PadPackedOptions>): [Tensor, Tensor] {
+  const opts = positional<PadPackedOptions>(["batchFirst", "paddingValue", "totalLength"], rest);
   const batchFirst = opts.batchFirst ?? false;
   const paddingValue = opts.paddingValue ?? 0;
   const batchSizes = sequence.batchSizesArray();
@@ -189,7 +194,9 @@ export interface PadSequenceOptions {
 }
 
 /** Stacks sequences [L_i, *] into [max L, B, *] ([B, max L, *] with batchFirst), padding the short ones. */
-export function padSequence(sequences: Tensor | readonly Tensor[], opts: PadSequenceOptions = {}): Tensor {
+/** padSequence(sequences, batchFirst?, paddingValue?), any trailing run as one options object. */
+export function padSequence(sequences: Tensor | readonly Tensor[], ...rest: PositionalOr<[boolean, number], PadSequenceOptions>): Tensor {
+  const opts = positional<PadSequenceOptions>(["batchFirst", "paddingValue"], rest);
   const seqs = sequences instanceof Tensor ? sequences.unbind(0) : sequences;
   if (seqs.length === 0) throw new RangeError("received an empty list of sequences");
   const batchFirst = opts.batchFirst ?? false;

@@ -5,6 +5,7 @@
 import { cosAccurate } from "../../random/libm-accurate.js";
 import type { Optimizer } from "../optimizer.js";
 import { LRScheduler, type SchedulerOptions, type StateKeys } from "./scheduler.js";
+import { type PositionalOr, trailing } from "../../nn/functional/args.js";
 
 export interface CosineAnnealingLROptions extends SchedulerOptions {
   tMax?: number;
@@ -16,8 +17,9 @@ export class CosineAnnealingLR extends LRScheduler {
   etaMin: number;
 
   /** new CosineAnnealingLR(optimizer, tMax, { etaMin }) or new CosineAnnealingLR(optimizer, { tMax, etaMin }). */
-  constructor(optimizer: Optimizer<any>, tMax: number | CosineAnnealingLROptions, opts: CosineAnnealingLROptions = {}) {
-    const o = typeof tMax === "number" ? { ...opts, tMax } : { ...tMax, ...opts };
+  /** new CosineAnnealingLR(optimizer, tMax, etaMin?, lastEpoch?, verbose?), any trailing run as one options object. */
+  constructor(optimizer: Optimizer<any>, ...rest: PositionalOr<[number, number, number, boolean], CosineAnnealingLROptions>) {
+    const o = trailing<CosineAnnealingLROptions>(["tMax", "etaMin", "lastEpoch", "verbose"], rest);
     super(optimizer, o);
     if (o.tMax === undefined) throw new TypeError("CosineAnnealingLR() missing required argument: 'T_max'");
     this.tMax = o.tMax;

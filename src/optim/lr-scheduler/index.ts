@@ -2,6 +2,7 @@
 
 export { CosineAnnealingLR, type CosineAnnealingLROptions } from "./cosine-annealing-lr.js";
 export { ExponentialLR, type ExponentialLROptions } from "./exponential-lr.js";
+export { LambdaLR, type LrLambda, MultiplicativeLR } from "./lambda-lr.js";
 export { LinearLR, type LinearLROptions } from "./linear-lr.js";
 export { MultiStepLR, type MultiStepLROptions } from "./multi-step-lr.js";
 export { OneCycleLR, type OneCycleLROptions } from "./one-cycle-lr.js";

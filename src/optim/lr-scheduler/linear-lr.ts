@@ -2,6 +2,7 @@
 // totalIters epochs, in PyTorch's recursive form.
 import type { Optimizer } from "../optimizer.js";
 import { LRScheduler, type SchedulerOptions, type StateKeys } from "./scheduler.js";
+import { type PositionalOr, trailing } from "../../nn/functional/args.js";
 
 export interface LinearLROptions extends SchedulerOptions {
   startFactor?: number;
@@ -14,7 +15,9 @@ export class LinearLR extends LRScheduler {
   endFactor: number;
   totalIters: number;
 
-  constructor(optimizer: Optimizer<any>, opts: LinearLROptions = {}) {
+  /** new LinearLR(optimizer, startFactor?, endFactor?, totalIters?, lastEpoch?, verbose?), any trailing run as one options object. */
+  constructor(optimizer: Optimizer<any>, ...rest: PositionalOr<[number, number, number, number, boolean], LinearLROptions>) {
+    const opts = trailing<LinearLROptions>(["startFactor", "endFactor", "totalIters", "lastEpoch", "verbose"], rest);
     const startFactor = opts.startFactor ?? 1 / 3;
     const endFactor = opts.endFactor ?? 1;
     if (startFactor > 1 || startFactor < 0) throw new Error("Starting multiplicative factor expected to be between 0 and 1.");

@@ -3,6 +3,7 @@
 import type { Optimizer } from "../optimizer.js";
 import { pyPow } from "../pow.js";
 import { LRScheduler, type SchedulerOptions, type StateKeys } from "./scheduler.js";
+import { type PositionalOr, trailing } from "../../nn/functional/args.js";
 
 export interface MultiStepLROptions extends SchedulerOptions {
   milestones?: Iterable<number>;
@@ -15,8 +16,9 @@ export class MultiStepLR extends LRScheduler {
   gamma: number;
 
   /** new MultiStepLR(optimizer, milestones, { gamma }) or new MultiStepLR(optimizer, { milestones, gamma }). */
-  constructor(optimizer: Optimizer<any>, milestones: Iterable<number> | MultiStepLROptions, opts: MultiStepLROptions = {}) {
-    const o = Symbol.iterator in milestones ? { ...opts, milestones: milestones as Iterable<number> } : { ...(milestones as MultiStepLROptions), ...opts };
+  /** new MultiStepLR(optimizer, milestones, gamma?, lastEpoch?, verbose?), any trailing run as one options object. */
+  constructor(optimizer: Optimizer<any>, ...rest: PositionalOr<[Iterable<number>, number, number, boolean], MultiStepLROptions>) {
+    const o = trailing<MultiStepLROptions>(["milestones", "gamma", "lastEpoch", "verbose"], rest);
     super(optimizer, o);
     if (o.milestones === undefined) throw new TypeError("MultiStepLR() missing required argument: 'milestones'");
     this.milestones = new Map();

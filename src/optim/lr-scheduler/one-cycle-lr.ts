@@ -5,6 +5,7 @@
 import { cosAccurate } from "../../random/libm-accurate.js";
 import type { Optimizer } from "../optimizer.js";
 import { LRScheduler, type SchedulerOptions, type StateKeys } from "./scheduler.js";
+import { type PositionalOr, trailing } from "../../nn/functional/args.js";
 
 export interface OneCycleLROptions extends SchedulerOptions {
   maxLr?: number | readonly number[];
@@ -56,8 +57,19 @@ export class OneCycleLR extends LRScheduler {
   useBeta1 = false;
 
   /** new OneCycleLR(optimizer, maxLr, { totalSteps, ... }) or new OneCycleLR(optimizer, { maxLr, totalSteps, ... }). */
-  constructor(optimizer: Optimizer<any>, maxLr: number | readonly number[] | OneCycleLROptions, opts: OneCycleLROptions = {}) {
-    const o: OneCycleLROptions = typeof maxLr === "number" || Array.isArray(maxLr) ? { ...opts, maxLr: maxLr as number | number[] } : { ...(maxLr as OneCycleLROptions), ...opts };
+  /**
+   * new OneCycleLR(optimizer, maxLr, totalSteps?, epochs?, stepsPerEpoch?, pctStart?, annealStrategy?,
+   * cycleMomentum?, baseMomentum?, maxMomentum?, divFactor?, finalDivFactor?, threePhase?), any
+   * trailing run as one options object.
+   */
+  constructor(
+    optimizer: Optimizer<any>,
+    ...rest: PositionalOr<[number | readonly number[], number | null, number | null, number | null, number, "cos" | "linear", boolean, number, number, number, number, boolean], OneCycleLROptions>
+  ) {
+    const o = trailing<OneCycleLROptions>(
+      ["maxLr", "totalSteps", "epochs", "stepsPerEpoch", "pctStart", "annealStrategy", "cycleMomentum", "baseMomentum", "maxMomentum", "divFactor", "finalDivFactor", "threePhase"],
+      rest,
+    );
     const lastEpoch = o.lastEpoch ?? -1;
     const { totalSteps = null, epochs = null, stepsPerEpoch = null, pctStart = 0.3, annealStrategy = "cos", cycleMomentum = true } = o;
     const { baseMomentum = 0.85, maxMomentum = 0.95, divFactor = 25, finalDivFactor = 1e4, threePhase = false } = o;

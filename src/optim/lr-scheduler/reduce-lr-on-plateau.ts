@@ -5,6 +5,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import type { Optimizer } from "../optimizer.js";
 import { warn } from "../warn.js";
 import { checkOptimizer, EPOCH_DEPRECATION_WARNING, format4e, loadStateOf, type SchedulerStateDict, type StateKeys, stateDictOf } from "./scheduler.js";
+import { type PositionalOr, trailing } from "../../nn/functional/args.js";
 
 export interface ReduceLROnPlateauOptions {
   mode?: "min" | "max";
@@ -36,7 +37,12 @@ export class ReduceLROnPlateau {
   lastEpoch = 0;
   private lastLr: number[] | undefined;
 
-  constructor(optimizer: Optimizer<any>, opts: ReduceLROnPlateauOptions = {}) {
+  /** new ReduceLROnPlateau(optimizer, mode?, factor?, patience?, threshold?, thresholdMode?, cooldown?, minLr?, eps?, verbose?), any trailing run as one options object. */
+  constructor(
+    optimizer: Optimizer<any>,
+    ...rest: PositionalOr<["min" | "max", number, number, number, "rel" | "abs", number, number | readonly number[], number, boolean], ReduceLROnPlateauOptions>
+  ) {
+    const opts = trailing<ReduceLROnPlateauOptions>(["mode", "factor", "patience", "threshold", "thresholdMode", "cooldown", "minLr", "eps", "verbose"], rest);
     const { mode = "min", factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = "rel", cooldown = 0, minLr = 0, eps = 1e-8, verbose = false } = opts;
     if (factor >= 1) throw new Error("Factor should be < 1.0.");
     this.factor = factor;

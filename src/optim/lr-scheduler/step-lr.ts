@@ -2,6 +2,7 @@
 import type { Optimizer } from "../optimizer.js";
 import { pyPow } from "../pow.js";
 import { LRScheduler, type SchedulerOptions, type StateKeys } from "./scheduler.js";
+import { type PositionalOr, trailing } from "../../nn/functional/args.js";
 
 export interface StepLROptions extends SchedulerOptions {
   stepSize?: number;
@@ -13,8 +14,9 @@ export class StepLR extends LRScheduler {
   gamma: number;
 
   /** new StepLR(optimizer, stepSize, { gamma }) or new StepLR(optimizer, { stepSize, gamma }). */
-  constructor(optimizer: Optimizer<any>, stepSize: number | StepLROptions, opts: StepLROptions = {}) {
-    const o = typeof stepSize === "number" ? { ...opts, stepSize } : { ...stepSize, ...opts };
+  /** new StepLR(optimizer, stepSize, gamma?, lastEpoch?, verbose?), any trailing run as one options object. */
+  constructor(optimizer: Optimizer<any>, ...rest: PositionalOr<[number, number, number, boolean], StepLROptions>) {
+    const o = trailing<StepLROptions>(["stepSize", "gamma", "lastEpoch", "verbose"], rest);
     super(optimizer, o);
     if (o.stepSize === undefined) throw new TypeError("StepLR() missing required argument: 'step_size'");
     this.stepSize = o.stepSize;
