@@ -14,10 +14,10 @@
 // - fused attention: float32 (or float64) products and sums in blocks, against float64 sums in
 //   TypeScript: the same values to rounding, not to the bit.
 import { allocUninit } from "../../tensor/alloc.js";
-import { type DType, float32, float64 } from "../../tensor/dtype.js";
+import { type DType, float32, float64, int64 } from "../../tensor/dtype.js";
 import { numelOf, shapeEquals } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
-import type { AttentionOptions, Backend, BatchNormKernels, BinaryKernel, ConvGeometry, ReduceKind, UnaryKernel } from "../backend.js";
+import type { AttentionOptions, Backend, BatchNormKernels, BinaryKernel, ConvGeometry, MaxPool2dKernels, ReduceKind, UnaryKernel } from "../backend.js";
 import { canAddMulInPlace } from "../cpu/fma.js";
 import { cascadeSum, type SumBlocksKernel } from "../cpu/sum.js";
 import { BackwardOp, BinaryOp, type FloatArray, type NativeKernels, UnaryOp } from "./addon.js";
@@ -251,12 +251,48 @@ export function createNativeBackend(
     indexAdd: base.indexAdd,
     im2col,
     col2im,
+    maxPool2d: maxPoolKernels(k, base, t.elementwise),
     softmax,
     addMulInPlace,
     matmulBias,
     ...recurrentKernels(k, base),
     ...attentionKernels(k, base, t.attentionMacs),
     batchNorm: batchNormKernels(k),
+  };
+}
+
+/**
+ * Max pooling (native/src/pooling.cc): the TypeScript loops' values and indices (only comparisons,
+ * so the same bits), planes split over the threads, no indices unless asked for. Small outputs
+ * stay in TypeScript, where a call into the addon would cost more than the loop.
+ */
+function maxPoolKernels(k: NativeKernels, base: Backend, minOut: number): MaxPool2dKernels {
+  const { maxPool2d, maxPool2dBackward } = k;
+  if (!maxPool2d || !maxPool2dBackward) return base.maxPool2d;
+  return {
+    forward(x, g, withIndices) {
+      const inPlane = g.height * g.width;
+      const outPlane = g.outH * g.outW;
+      const planes = inPlane === 0 ? 0 : x.numel() / inPlane;
+      if (!isFloat(x.dtype) || planes * outPlane < minOut) return base.maxPool2d.forward(x, g, withIndices);
+      const xc = x.isContiguous() ? x : x.detach().contiguous();
+      const y = allocUninit(x.dtype, planes * outPlane) as FloatArray;
+      const idx = withIndices ? (allocUninit(int64, planes * outPlane) as Float64Array) : null;
+      maxPool2d(data(xc), xc.offset, planes, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.outH, g.outW, y, idx);
+      const shape = [...x.shape.slice(0, -2), g.outH, g.outW];
+      return { values: Tensor.make(shape, x.dtype, y, x.device), indices: idx === null ? null : Tensor.make(shape.slice(), int64, idx, x.device) };
+    },
+    backward(gy, indices, inputShape) {
+      const nd = inputShape.length;
+      const inPlane = inputShape[nd - 2] * inputShape[nd - 1];
+      const outPlane = gy.shape[nd - 2] * gy.shape[nd - 1];
+      const planes = outPlane === 0 ? 0 : gy.numel() / outPlane;
+      if (!isFloat(gy.dtype) || planes * outPlane < minOut || !indices.isContiguous()) return base.maxPool2d.backward(gy, indices, inputShape);
+      const gc = gy.isContiguous() ? gy : gy.detach().contiguous();
+      const gx = allocUninit(gy.dtype, planes * inPlane) as FloatArray;
+      maxPool2dBackward(data(gc), gc.offset, indices.storage.data as Float64Array, indices.offset, planes, inPlane, outPlane, gx);
+      return Tensor.make(inputShape.slice(), gy.dtype, gx, gy.device);
+    },
   };
 }
 
