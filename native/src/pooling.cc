@@ -52,6 +52,8 @@ kn::PoolGeom pool_geom(Call& a, size_t first) {
   if (v[10] > 0 && (v[10] - 1) * v[4] - v[6] >= v[0]) a.fail(true, "oh", "reaches past the plane");
   if (v[11] > 0 && (v[11] - 1) * v[5] - v[7] >= v[1]) a.fail(true, "ow", "reaches past the plane");
   if (v[6] * 2 > v[2] || v[7] * 2 > v[3]) a.fail(true, "ph", "must be at most half the kernel");
+  // The kernel keeps indices in integers the width of a float32.
+  if (v[0] * v[1] >= (int64_t(1) << 31)) a.fail(true, "h", "times w must be below 2^31");
   return kn::PoolGeom{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
 }
 

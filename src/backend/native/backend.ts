@@ -274,7 +274,7 @@ function maxPoolKernels(k: NativeKernels, base: Backend, minOut: number): MaxPoo
       const inPlane = g.height * g.width;
       const outPlane = g.outH * g.outW;
       const planes = inPlane === 0 ? 0 : x.numel() / inPlane;
-      if (!isFloat(x.dtype) || planes * outPlane < minOut) return base.maxPool2d.forward(x, g, withIndices);
+      if (!isFloat(x.dtype) || planes * outPlane < minOut || inPlane >= 2 ** 31) return base.maxPool2d.forward(x, g, withIndices);
       const xc = x.isContiguous() ? x : x.detach().contiguous();
       const y = allocUninit(x.dtype, planes * outPlane) as FloatArray;
       const idx = withIndices ? (allocUninit(int64, planes * outPlane) as Float64Array) : null;
