@@ -126,6 +126,6 @@ test("the addon's max pooling refuses bad arguments", (t) => {
     assert.throws(() => k.maxPool2dBackward?.(gy, 0, new Float64Array([0, 1, 2]), 0, 1, 16, 4, new Float32Array(16)), RangeError);
     assert.throws(() => k.maxPool2d?.(new Float32Array(15), 0, 1, 4, 4, 2, 2, 2, 2, 0, 0, 1, 1, 2, 2, gy, null), RangeError);
     assert.throws(() => k.maxPool2d?.(new Float32Array(16), 0, 1, 4, 4, 2, 2, 0, 2, 0, 0, 1, 1, 2, 2, gy, null), RangeError);
-    assert.throws(() => k.maxPool2d?.(new Float32Array(16), 0, 1, 4, 4, 2, 2, 2, 2, 0, 0, 1, 1, 2, 2, new Float64Array(4), null), TypeError);
+    assert.throws(() => k.maxPool2d?.(new Float32Array(16), 0, 1, 4, 4, 2, 2, 2, 2, 0, 0, 1, 1, 2, 2, new Float64Array(4) as unknown as Float32Array, null), TypeError);
   });
 });
