@@ -72,6 +72,21 @@ function isTrailingRow(b: Tensor, outShape: number[]): boolean {
   return true;
 }
 
+/**
+ * The one dim along which b varies when it broadcasts per channel over outShape (shape
+ * [1, C, 1, 1] against [N, C, H, W]), not the last; -1 otherwise.
+ */
+function perChannelDim(b: Tensor, outShape: number[]): number {
+  if (b.shape.length !== outShape.length) return -1;
+  let d = -1;
+  for (let i = 0; i < b.shape.length; i++) {
+    if (b.shape[i] === 1) continue;
+    if (d >= 0 || b.shape[i] !== outShape[i]) return -1;
+    d = i;
+  }
+  return d === outShape.length - 1 ? -1 : d;
+}
+
 /** The optional backend method: softmax (or log-softmax) along dim, or null to let the ops compose it. */
 export type SoftmaxKernel = (x: Tensor, dim: number, log: boolean) => Tensor | null;
 
@@ -135,6 +150,17 @@ export function createNativeBackend(
       const cols = b.numel();
       out = allocUninit(dtype, n) as FloatArray;
       k.binaryRow(op, data(a), a.offset, data(b), b.offset, out, 0, n / cols, cols);
+    } else if (aFull && perChannelDim(b, outShape) >= 0) {
+      // A convolution's bias over [N, C, H, W]: one scalar op per contiguous plane, exact IEEE
+      // operations as in the TypeScript loop (the same bits), which ran it element by element.
+      const d = perChannelDim(b, outShape);
+      const c = outShape[d];
+      const plane = numelOf(outShape.slice(d + 1));
+      if (plane < 256) return null;
+      out = allocUninit(dtype, n) as FloatArray;
+      const A = data(a);
+      const B = data(b);
+      for (let r = 0, off = 0; off < n; r++, off += plane) k.binaryScalar(op, A, a.offset + off, B[b.offset + (r % c) * b.strides[d]], out, off, plane);
     } else {
       return null;
     }
