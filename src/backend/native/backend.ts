@@ -11,6 +11,7 @@
 // - float32 matrix products accumulate in float32 with FMA, as PyTorch's CPU path does (the
 //   TypeScript kernel accumulates in float64);
 // - softmax: exp(x - max) * (1 / sum), as PyTorch's kernel; the ops' composition divides by sum;
+// - max pooling: only comparisons, the same values and indices;
 // - fused attention: float32 (or float64) products and sums in blocks, against float64 sums in
 //   TypeScript: the same values to rounding, not to the bit.
 import { allocUninit } from "../../tensor/alloc.js";
