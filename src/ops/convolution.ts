@@ -124,10 +124,12 @@ function convForward(x: Tensor, w: Tensor, p: Plan): Tensor {
   const l = geom.outH * geom.outW;
   const cols = be.im2col(x, geom);
   const wm = weightMatrix(w, o, ckg);
-  if (groups === 1 && n > 1) {
+  if (groups === 1 && n > 1 && l >= 64) {
     // One product per image, the weight shared (batch stride 0), writes y as [N, O, L] directly:
     // no transposing copy of the output. Each element is the same chain over k as in the one wide
     // product [O, K] @ [K, N*L] (both matmul kernels sum an element independently of its column).
+    // Below ~64 output positions per image the per-image products are too narrow (the weight is
+    // packed again for each image: 20x slower at L = 1, measured), and the copy is small anyway.
     const y = be.matmul(rawView(wm, [n, o, ckg], [0, ckg, 1], wm.offset), rawView(cols, [n, ckg, l], [l, n * l, 1], cols.offset));
     return new Tensor(y.storage, [n, o, geom.outH, geom.outW], [o * l, l, geom.outW, 1], y.offset, y.dtype);
   }
