@@ -122,8 +122,16 @@ function convForward(x: Tensor, w: Tensor, p: Plan): Tensor {
   const og = o / groups;
   const ckg = w.shape[1] * geom.kernelH * geom.kernelW;
   const l = geom.outH * geom.outW;
-  const cols = be.im2col(x, geom);
   const wm = weightMatrix(w, o, ckg);
+  const pointwise = isPointwise(x, geom);
+  if (pointwise && groups === 1 && (n === 1 || l >= 64)) {
+    // A 1x1 stride-1 convolution is a plain product over channels: x itself is the patch matrix
+    // (per image [C, L]), read in place; no im2col. The same values, so the same sums.
+    const [s0, s1] = x.strides;
+    const y = be.matmul(rawView(wm, [n, o, ckg], [0, ckg, 1], wm.offset), rawView(x, [n, ckg, l], [s0, s1, 1], x.offset));
+    return new Tensor(y.storage, [n, o, geom.outH, geom.outW], [o * l, l, geom.outW, 1], y.offset, y.dtype);
+  }
+  const cols = be.im2col(x, geom);
   if (groups === 1 && n > 1 && l >= 64) {
     // One product per image, the weight shared (batch stride 0), writes y as [N, O, L] directly:
     // no transposing copy of the output. Each element is the same chain over k as in the one wide
@@ -154,10 +162,20 @@ function convBackward(x: Tensor, w: Tensor, gy: Tensor, p: Plan, needX: boolean,
     gx = be.col2im(rawView(gcols, [groups * ckg, n, l], [n * l, l, 1], gcols.offset), geom);
   }
   if (needW) {
-    const cols = be.im2col(x, geom);
-    gw = groupedProduct(groups, og, n * l, ckg, gyc, [n * l, 1], cols, [1, n * l]);
+    // One image through a 1x1 stride-1 kernel: x [C, L] is the patch matrix, read in place.
+    const cols = n === 1 && groups === 1 && isPointwise(x, geom) ? x : be.im2col(x, geom);
+    const cs = cols === x ? x.strides[1] : n * l;
+    gw = groupedProduct(groups, og, n * l, ckg, gyc, [n * l, 1], cols, [1, cs]);
   }
   return [gx, gw];
+}
+
+/** Whether im2col would only copy x: a 1x1 kernel, stride 1, no padding, rows of x contiguous. */
+function isPointwise(x: Tensor, g: ConvGeometry): boolean {
+  return (
+    g.kernelH === 1 && g.kernelW === 1 && g.strideH === 1 && g.strideW === 1 && g.padH === 0 && g.padW === 0 &&
+    g.outH === g.height && g.outW === g.width && x.strides[3] === 1 && x.strides[2] === g.width && x.strides[0] >= 0 && x.strides[1] >= 0
+  );
 }
 
 /** y [N, O, H', W'] = conv_transpose(x [N, Cin, H, W], w [Cin, O/g, kh, kw]) without bias; geom is over y. */
