@@ -12,6 +12,7 @@
         "native/src/recurrent.cc",
         "native/src/batchnorm.cc",
         "native/src/attention.cc",
+        "native/src/pooling.cc",
         "native/src/isa_avx512.cc",
         "native/src/isa_avx2.cc",
         "native/src/isa_generic.cc"

@@ -625,6 +625,8 @@ void kn_register_recurrent(napi_env env, napi_value exports);
 void kn_register_batchnorm(napi_env env, napi_value exports);
 // native/src/attention.cc: fused (flash-style) attention and its backward.
 void kn_register_attention(napi_env env, napi_value exports);
+// native/src/pooling.cc: max pooling and its backward.
+void kn_register_pooling(napi_env env, napi_value exports);
 
 NAPI_MODULE_INIT() {
   keep_large_blocks_mapped();
@@ -652,5 +654,6 @@ NAPI_MODULE_INIT() {
   kn_register_recurrent(env, exports);
   kn_register_batchnorm(env, exports);
   kn_register_attention(env, exports);
+  kn_register_pooling(env, exports);
   return exports;
 }

@@ -68,6 +68,23 @@ class Call {
     a.present = true;
     return a;
   }
+  // A Float64Array of n elements from offset holding int64 values (an int64 tensor's storage);
+  // outside the call's element type. Null allowed when optional.
+  Arr int64s(size_t i, const char* name, int64_t offset, int64_t n, bool optional = false) {
+    Arr a;
+    napi_valuetype t;
+    napi_typeof(env_, argv_[i], &t);
+    if (optional && (t == napi_null || t == napi_undefined)) return a;
+    bool is = false;
+    if (napi_is_typedarray(env_, argv_[i], &is) != napi_ok || !is) fail(false, name, "must be a Float64Array");
+    napi_value buffer;
+    size_t byte_offset;
+    napi_get_typedarray_info(env_, argv_[i], &a.type, &a.length, &a.data, &buffer, &byte_offset);
+    if (a.type != napi_float64_array) fail(false, name, "must be a Float64Array");
+    if (static_cast<uint64_t>(offset) + static_cast<uint64_t>(n) > a.length) fail(true, name, "is too short for the offset and sizes given");
+    a.present = true;
+    return a;
+  }
   bool single() const { return type_ == napi_float32_array; }
   [[noreturn]] void fail(bool range, const char* name, const char* what) { throw Fail{range, std::string(fn_) + ": " + name + " " + what}; }
 

@@ -29,6 +29,12 @@ struct GemmArgs {
   int64_t rsc, csc;
 };
 
+// Max pooling's window geometry over one plane [h, w] (src/backend/backend.ts's PoolGeometry):
+// output (oy, ox) takes rows oy*sh - ph + i*dh and columns ox*sw - pw + j*dw inside the plane.
+struct PoolGeom {
+  int64_t h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow;
+};
+
 template <class T>
 struct TypedKernels {
   int gemm_mr, gemm_nr;                         // register tile, to split work on tile borders
@@ -48,6 +54,9 @@ struct TypedKernels {
   // y = exp(x - shift) for n contiguous elements (y may be x, or null to only sum); returns the
   // sum of the exponentials: the softmax's second pass, for attention's online softmax.
   T (*exp_shift_sum)(const T* x, T* y, int64_t n, T shift);
+  // Max pooling of one contiguous plane x into y [oh, ow], and (unless idx is null) each
+  // maximum's flat index within the plane, as int64 values in doubles; see kernels.inc.
+  void (*max_pool_plane)(const PoolGeom& g, const T* x, T* y, double* idx);
 };
 
 struct Isa {

@@ -42,6 +42,48 @@ export interface ConvGeometry {
   outW: number;
 }
 
+/**
+ * Where max pooling's windows sit in a plane [height, width]: output (oh, ow) takes rows
+ * oh * strideH - padH + i * dilationH and columns ow * strideW - padW + j * dilationW for kernel
+ * taps (i, j), those inside the plane only (padding is never a candidate). outH and outW are
+ * PyTorch's pooling output sizes, so every window starts inside the plane or its padding.
+ */
+export interface PoolGeometry {
+  height: number;
+  width: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+  outH: number;
+  outW: number;
+}
+
+/**
+ * Max pooling over the last two dims (max_pool2d; 1-D pooling is the same with height 1). The
+ * result is PyTorch's CPU kernel's: each window's taps visited row by row, left to right, a value
+ * taken when greater than the best so far or NaN (so the first of equal maxima, and NaN
+ * propagating), -inf and the first tap's index for a window with no taps.
+ */
+export interface MaxPool2dKernels {
+  /**
+   * x [..., height, width] (any strides) to values [..., outH, outW] of x's dtype and, only when
+   * withIndices (a forward without grad needs none), each maximum's flat index h * width + w
+   * within its plane (int64, contiguous).
+   */
+  forward(x: Tensor, g: PoolGeometry, withIndices: boolean): { values: Tensor; indices: Tensor | null };
+  /**
+   * The backward of every index-selecting pool: a new contiguous tensor of inputShape and gy's
+   * dtype, zero but for gy [..., outH, outW] (any strides) added at indices (contiguous int64,
+   * gy's shape, flat within each plane of the input's last two dims), in output order.
+   */
+  backward(gy: Tensor, indices: Tensor, inputShape: number[]): Tensor;
+}
+
 /** Options of the fused attention primitive (Backend.attention / attentionBackward). */
 export interface AttentionOptions {
   /**
@@ -90,6 +132,8 @@ export interface Backend {
   im2col(x: Tensor, g: ConvGeometry): Tensor;
   /** im2col's adjoint: cols [C * kernelH * kernelW, N, outH * outW] (any strides) summed into a new contiguous [N, C, H, W]. */
   col2im(cols: Tensor, g: ConvGeometry): Tensor;
+  /** Max pooling and its backward (a GPU backend pools a plane per workgroup; no TypeScript loop needed). */
+  maxPool2d: MaxPool2dKernels;
   /**
    * Optional: softmax (log = false) or log-softmax (log = true) of x along dim, as PyTorch's kernel
    * computes it, or null where this backend leaves it to the ops (which then compose it from

@@ -9,4 +9,4 @@ import { createNativeBackend } from "./native/backend.js";
 const nativeKernels = loadNative();
 registerBackend("cpu", nativeKernels ? createNativeBackend(nativeKernels, cpuBackend) : cpuBackend);
 
-export { availableDevices, backendFor, registerBackend, type Backend } from "./backend.js";
+export { availableDevices, type Backend, backendFor, registerBackend } from "./backend.js";

@@ -9,9 +9,9 @@ import { int64 } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { anyNeedsGrad, type Grad, record, withGradMode } from "./node.js";
+import { tracer } from "./trace.js";
 import { backendOf, checkDevices } from "./util.js";
 import { rawView } from "./view.js";
-import { tracer } from "./trace.js";
 
 export type SizeArg = number | readonly number[];
 export type PaddingArg = SizeArg | "same" | "valid";
@@ -108,7 +108,9 @@ function spatialStrides(spatial: number[]): number[] {
 
 /** Weight [O, Cg, kh, kw] (or the transposed [Cin, Og, kh, kw]) as a contiguous matrix [rows, cols]. */
 function weightMatrix(w: Tensor, rows: number, cols: number): Tensor {
-  const c = backendOf(w).copy(w, w.dtype);
+  // A contiguous weight (every parameter) is read in place: the copy was ResNet-18's whole 47 MB
+  // of weights on every forward. The products only read it.
+  const c = w.isContiguous() ? w : backendOf(w).copy(w, w.dtype);
   return rawView(c, [rows, cols], [cols, 1], c.offset);
 }
 
@@ -120,8 +122,25 @@ function convForward(x: Tensor, w: Tensor, p: Plan): Tensor {
   const og = o / groups;
   const ckg = w.shape[1] * geom.kernelH * geom.kernelW;
   const l = geom.outH * geom.outW;
-  const cols = be.im2col(x, geom);
   const wm = weightMatrix(w, o, ckg);
+  const pointwise = isPointwise(x, geom);
+  if (pointwise && groups === 1 && (n === 1 || l >= 64)) {
+    // A 1x1 stride-1 convolution is a plain product over channels: x itself is the patch matrix
+    // (per image [C, L]), read in place; no im2col. The same values, so the same sums.
+    const [s0, s1] = x.strides;
+    const y = be.matmul(rawView(wm, [n, o, ckg], [0, ckg, 1], wm.offset), rawView(x, [n, ckg, l], [s0, s1, 1], x.offset));
+    return new Tensor(y.storage, [n, o, geom.outH, geom.outW], [o * l, l, geom.outW, 1], y.offset, y.dtype);
+  }
+  const cols = be.im2col(x, geom);
+  if (groups === 1 && n > 1 && l >= 64) {
+    // One product per image, the weight shared (batch stride 0), writes y as [N, O, L] directly:
+    // no transposing copy of the output. Each element is the same chain over k as in the one wide
+    // product [O, K] @ [K, N*L] (both matmul kernels sum an element independently of its column).
+    // Below ~64 output positions per image the per-image products are too narrow (the weight is
+    // packed again for each image: 20x slower at L = 1, measured), and the copy is small anyway.
+    const y = be.matmul(rawView(wm, [n, o, ckg], [0, ckg, 1], wm.offset), rawView(cols, [n, ckg, l], [l, n * l, 1], cols.offset));
+    return new Tensor(y.storage, [n, o, geom.outH, geom.outW], [o * l, l, geom.outW, 1], y.offset, y.dtype);
+  }
   const y = groupedProduct(groups, og, ckg, n * l, wm, [ckg, 1], cols, [n * l, 1]);
   return batchFirst(y, o, n, l, [geom.outH, geom.outW]);
 }
@@ -143,10 +162,20 @@ function convBackward(x: Tensor, w: Tensor, gy: Tensor, p: Plan, needX: boolean,
     gx = be.col2im(rawView(gcols, [groups * ckg, n, l], [n * l, l, 1], gcols.offset), geom);
   }
   if (needW) {
-    const cols = be.im2col(x, geom);
-    gw = groupedProduct(groups, og, n * l, ckg, gyc, [n * l, 1], cols, [1, n * l]);
+    // One image through a 1x1 stride-1 kernel: x [C, L] is the patch matrix, read in place.
+    const cols = n === 1 && groups === 1 && isPointwise(x, geom) ? x : be.im2col(x, geom);
+    const cs = cols === x ? x.strides[1] : n * l;
+    gw = groupedProduct(groups, og, n * l, ckg, gyc, [n * l, 1], cols, [1, cs]);
   }
   return [gx, gw];
+}
+
+/** Whether im2col would only copy x: a 1x1 kernel, stride 1, no padding, rows of x contiguous. */
+function isPointwise(x: Tensor, g: ConvGeometry): boolean {
+  return (
+    g.kernelH === 1 && g.kernelW === 1 && g.strideH === 1 && g.strideW === 1 && g.padH === 0 && g.padW === 0 &&
+    g.outH === g.height && g.outW === g.width && x.strides[3] === 1 && x.strides[2] === g.width && x.strides[0] >= 0 && x.strides[1] >= 0
+  );
 }
 
 /** y [N, O, H', W'] = conv_transpose(x [N, Cin, H, W], w [Cin, O/g, kh, kw]) without bias; geom is over y. */

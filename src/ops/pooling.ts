@@ -1,11 +1,13 @@
 // Pooling: max, average, adaptive average/max pooling and max unpooling over the last two dims
 // (1-D forms go through the 2-D kernels on an unsqueezed input, as PyTorch 1.13 does). Each
 // forward and its backward sit together; the loops run plane by plane over contiguous memory.
+import type { PoolGeometry } from "../backend/backend.js";
 import { int64 } from "../tensor/dtype.js";
 import { formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./node.js";
 import { mean } from "./reduction.js";
+import { backendOf } from "./util.js";
 import { squeeze, unsqueeze } from "./view.js";
 
 export type Pair = [number, number];
@@ -62,6 +64,16 @@ export interface MaxPool2dArgs {
 
 /** max_pool2d_with_indices: the max of each window and its flat index (h * W + w) within the input plane. */
 export function maxPool2dWithIndices(x: Tensor, a: MaxPool2dArgs): [Tensor, Tensor] {
+  const [values, indices] = maxPool2dImpl(x, a, true);
+  return [values, indices as Tensor];
+}
+
+/** max_pool2d: the values alone; the indices are computed only where the backward needs them. */
+export function maxPool2d(x: Tensor, a: MaxPool2dArgs): Tensor {
+  return maxPool2dImpl(x, a, false)[0];
+}
+
+function maxPool2dImpl(x: Tensor, a: MaxPool2dArgs, wantIndices: boolean): [Tensor, Tensor | null] {
   const nd = x.dim();
   if (nd !== 3 && nd !== 4) throw new RangeError("non-empty 3D or 4D (batch mode) tensor expected for input");
   const { kernel: k, stride: s, padding: p, dilation: d, ceilMode } = a;
@@ -70,44 +82,24 @@ export function maxPool2dWithIndices(x: Tensor, a: MaxPool2dArgs): [Tensor, Tens
   const oH = poolingOutputShape(H, k[0], p[0], s[0], d[0], ceilMode);
   const oW = poolingOutputShape(W, k[1], p[1], s[1], d[1], ceilMode);
   pool2dShapeCheck(x, k, s, p, d, oH, oW);
-  const { n, src } = planes(x);
-  const out = new x.dtype.ArrayType(n * oH * oW);
-  const idx = new Float64Array(n * oH * oW);
-  const inPlane = H * W;
-  const outPlane = oH * oW;
-  for (let b = 0; b < n; b++) {
-    const base = b * inPlane;
-    let o = b * outPlane;
-    for (let oh = 0; oh < oH; oh++) {
-      let h0 = oh * s[0] - p[0];
-      const h1 = Math.min(h0 + (k[0] - 1) * d[0] + 1, H);
-      while (h0 < 0) h0 += d[0];
-      for (let ow = 0; ow < oW; ow++, o++) {
-        let w0 = ow * s[1] - p[1];
-        const w1 = Math.min(w0 + (k[1] - 1) * d[1] + 1, W);
-        while (w0 < 0) w0 += d[1];
-        let best = Number.NEGATIVE_INFINITY;
-        let bestIdx = h0 * W + w0;
-        for (let ih = h0; ih < h1; ih += d[0]) {
-          const row = ih * W;
-          for (let iw = w0; iw < w1; iw += d[1]) {
-            const v = src[base + row + iw];
-            if (v > best || Number.isNaN(v)) {
-              best = v;
-              bestIdx = row + iw;
-            }
-          }
-        }
-        out[o] = best;
-        idx[o] = bestIdx;
-      }
-    }
-  }
-  const shape = outShape(x, oH, oW);
-  const values = Tensor.make(shape, x.dtype, out, x.device);
-  const indices = Tensor.make(shape.slice(), int64, idx, x.device);
-  if (needsGrad(x)) {
-    record("MaxPool2DWithIndicesBackward0", [x], values, (gy) => [scatterAddPlanes(gy, indices, x.shape, inPlane, outPlane)], [indices]);
+  const grad = needsGrad(x);
+  const g: PoolGeometry = {
+    height: H,
+    width: W,
+    kernelH: k[0],
+    kernelW: k[1],
+    strideH: s[0],
+    strideW: s[1],
+    padH: p[0],
+    padW: p[1],
+    dilationH: d[0],
+    dilationW: d[1],
+    outH: oH,
+    outW: oW,
+  };
+  const { values, indices } = backendOf(x).maxPool2d.forward(x, g, wantIndices || grad);
+  if (grad && indices !== null) {
+    record("MaxPool2DWithIndicesBackward0", [x], values, (gy) => [scatterAddPlanes(gy, indices, x.shape, H * W, oH * oW)], [indices]);
   }
   return [values, indices];
 }
@@ -133,15 +125,7 @@ function gatherPlanes(g: Tensor, indices: Tensor, outShape: number[], inPlane: n
 
 /** grad_input[plane, idx] += gy: the backward of every index-selecting pool. */
 function scatterAddPlanes(gy: Tensor, indices: Tensor, inputShape: number[], inPlane: number, outPlane: number): Tensor {
-  const g = gy.contiguous().values();
-  const ix = indices.values();
-  const gx = new gy.dtype.ArrayType(inputShape.reduce((p, q) => p * q, 1));
-  const n = outPlane === 0 ? 0 : ix.length / outPlane;
-  for (let b = 0, i = 0; b < n; b++) {
-    const base = b * inPlane;
-    for (let o = 0; o < outPlane; o++, i++) gx[base + ix[i]] += g[i];
-  }
-  const out = Tensor.make(inputShape.slice(), gy.dtype, gx, gy.device);
+  const out = backendOf(gy).maxPool2d.backward(gy, indices, inputShape);
   return linearInGrad("MaxPool2DWithIndicesBackwardBackward0", gy, out, (gg) => gatherPlanes(gg, indices, gy.shape, inPlane, outPlane));
 }
 
@@ -162,19 +146,21 @@ function check1d(x: Tensor, op: string, batchWord = "batch mode"): void {
 /** max_pool1d_with_indices: the 2-D kernel on x.unsqueeze(-2), squeezed back (SqueezeBackward1, as PyTorch). */
 export function maxPool1dWithIndices(x: Tensor, a: MaxPool1dArgs): [Tensor, Tensor] {
   check1d(x, "max_pool1d");
+  check1dArgs(a);
+  const [o, i] = maxPool2dWithIndices(unsqueeze(x, -2), args1d(a));
+  return [squeeze(o, -2), squeeze(i, -2)];
+}
+
+function args1d(a: MaxPool1dArgs): MaxPool2dArgs {
+  return { kernel: [1, a.kernel], stride: [1, a.stride], padding: [0, a.padding], dilation: [1, a.dilation], ceilMode: a.ceilMode };
+}
+
+function check1dArgs(a: MaxPool1dArgs): void {
   if (a.stride <= 0) throw new RangeError(`max_pool1d() stride must be greater than zero, but got ${a.stride}`);
   if (a.kernel <= 0) throw new RangeError(`max_pool1d() kernel_size must be greater than zero, but got ${a.kernel}`);
   if (a.padding < 0) throw new RangeError(`max_pool1d() padding must be non-negative, but got ${a.padding}`);
   if (a.padding > a.kernel / 2) throw new RangeError(`max_pool1d() padding should be at most half of kernel size, but got padding=${a.padding} and kernel_size=${a.kernel}`);
   if (a.dilation <= 0) throw new RangeError(`max_pool1d() dilation must be greater than zero, but got ${a.dilation}`);
-  const [o, i] = maxPool2dWithIndices(unsqueeze(x, -2), {
-    kernel: [1, a.kernel],
-    stride: [1, a.stride],
-    padding: [0, a.padding],
-    dilation: [1, a.dilation],
-    ceilMode: a.ceilMode,
-  });
-  return [squeeze(o, -2), squeeze(i, -2)];
 }
 
 /** max_pool1d without indices: an input with no gradient may pool to an empty output, as PyTorch's own 1-D kernel allows. */
@@ -185,7 +171,8 @@ export function maxPool1d(x: Tensor, a: MaxPool1dArgs): Tensor {
     const oL = poolingOutputShape(L, a.kernel, a.padding, a.stride, a.dilation, a.ceilMode);
     if (oL === 0) return Tensor.make([...x.shape.slice(0, -1), 0], x.dtype, undefined, x.device);
   }
-  return maxPool1dWithIndices(x, a)[0];
+  check1dArgs(a);
+  return squeeze(maxPool2d(unsqueeze(x, -2), args1d(a)), -2);
 }
 
 // ---------------------------------------------------------------- average pooling

@@ -4,11 +4,12 @@ import { attention, attentionBackward } from "./attention.js";
 import { assign, copy } from "./copy.js";
 import { binary, unary } from "./elementwise.js";
 import { addMulInPlace } from "./fma.js";
-import { gather, indexAdd, indexSelect, scatter } from "./indexing.js";
 import { col2im, im2col } from "./im2col.js";
+import { gather, indexAdd, indexSelect, scatter } from "./indexing.js";
 import { matmul } from "./matmul.js";
-import { reduce } from "./reduce.js";
+import { maxPool2d } from "./pooling.js";
 import { fusedGruCell, fusedGruCellBackward, fusedLstmCell, fusedLstmCellBackward } from "./recurrent.js";
+import { reduce } from "./reduce.js";
 
 export const cpuBackend: Backend = {
   name: "cpu (TypeScript)",
@@ -29,6 +30,7 @@ export const cpuBackend: Backend = {
   fusedGruCellBackward,
   im2col,
   col2im,
+  maxPool2d,
   attention,
   attentionBackward,
 };

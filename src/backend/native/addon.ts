@@ -229,6 +229,20 @@ export interface NativeKernels {
     ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
     img: T, imgOffset: number,
   ): void;
+  /**
+   * Max pooling (native/src/pooling.cc) of `planes` contiguous planes [h, w] of x from xOffset
+   * into y [planes, oh, ow] and, unless idx is null, each maximum's flat index within its plane
+   * (int64 values); src/backend/backend.ts's PoolGeometry. Optional: an addon built before it
+   * lacks it.
+   */
+  maxPool2d?<T extends FloatArray>(
+    x: T, xOffset: number, planes: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number,
+    ph: number, pw: number, dh: number, dw: number, oh: number, ow: number, y: T, idx: Float64Array | null,
+  ): void;
+  /** gx [planes, inPlane] (overwritten) = zeros with gy [planes, outPlane] added at idx, in output order. */
+  maxPool2dBackward?<T extends FloatArray>(
+    gy: T, gyOffset: number, idx: Float64Array, idxOffset: number, planes: number, inPlane: number, outPlane: number, gx: T,
+  ): void;
   /** Threads the kernels use (KINDLING_NUM_THREADS, else the number of cores). */
   numThreads(): number;
   /** Sets the threads used from now on (1 .. 1024). Results do not depend on it. */

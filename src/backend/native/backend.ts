@@ -11,13 +11,14 @@
 // - float32 matrix products accumulate in float32 with FMA, as PyTorch's CPU path does (the
 //   TypeScript kernel accumulates in float64);
 // - softmax: exp(x - max) * (1 / sum), as PyTorch's kernel; the ops' composition divides by sum;
+// - max pooling: only comparisons, the same values and indices;
 // - fused attention: float32 (or float64) products and sums in blocks, against float64 sums in
 //   TypeScript: the same values to rounding, not to the bit.
 import { allocUninit } from "../../tensor/alloc.js";
-import { type DType, float32, float64 } from "../../tensor/dtype.js";
+import { type DType, float32, float64, int64 } from "../../tensor/dtype.js";
 import { numelOf, shapeEquals } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
-import type { AttentionOptions, Backend, BatchNormKernels, BinaryKernel, ConvGeometry, ReduceKind, UnaryKernel } from "../backend.js";
+import type { AttentionOptions, Backend, BatchNormKernels, BinaryKernel, ConvGeometry, MaxPool2dKernels, ReduceKind, UnaryKernel } from "../backend.js";
 import { canAddMulInPlace } from "../cpu/fma.js";
 import { cascadeSum, type SumBlocksKernel } from "../cpu/sum.js";
 import { BackwardOp, BinaryOp, type FloatArray, type NativeKernels, UnaryOp } from "./addon.js";
@@ -70,6 +71,21 @@ function isTrailingRow(b: Tensor, outShape: number[]): boolean {
   while (d < b.shape.length && b.shape[d] === 1) d++;
   for (; d < b.shape.length; d++) if (b.shape[d] !== outShape[lead + d]) return false;
   return true;
+}
+
+/**
+ * The one dim along which b varies when it broadcasts per channel over outShape (shape
+ * [1, C, 1, 1] against [N, C, H, W]), not the last; -1 otherwise.
+ */
+function perChannelDim(b: Tensor, outShape: number[]): number {
+  if (b.shape.length !== outShape.length) return -1;
+  let d = -1;
+  for (let i = 0; i < b.shape.length; i++) {
+    if (b.shape[i] === 1) continue;
+    if (d >= 0 || b.shape[i] !== outShape[i]) return -1;
+    d = i;
+  }
+  return d === outShape.length - 1 ? -1 : d;
 }
 
 /** The optional backend method: softmax (or log-softmax) along dim, or null to let the ops compose it. */
@@ -135,6 +151,17 @@ export function createNativeBackend(
       const cols = b.numel();
       out = allocUninit(dtype, n) as FloatArray;
       k.binaryRow(op, data(a), a.offset, data(b), b.offset, out, 0, n / cols, cols);
+    } else if (aFull && perChannelDim(b, outShape) >= 0) {
+      // A convolution's bias over [N, C, H, W]: one scalar op per contiguous plane, exact IEEE
+      // operations as in the TypeScript loop (the same bits), which ran it element by element.
+      const d = perChannelDim(b, outShape);
+      const c = outShape[d];
+      const plane = numelOf(outShape.slice(d + 1));
+      if (plane < 256) return null;
+      out = allocUninit(dtype, n) as FloatArray;
+      const A = data(a);
+      const B = data(b);
+      for (let r = 0, off = 0; off < n; r++, off += plane) k.binaryScalar(op, A, a.offset + off, B[b.offset + (r % c) * b.strides[d]], out, off, plane);
     } else {
       return null;
     }
@@ -251,12 +278,48 @@ export function createNativeBackend(
     indexAdd: base.indexAdd,
     im2col,
     col2im,
+    maxPool2d: maxPoolKernels(k, base, t.elementwise),
     softmax,
     addMulInPlace,
     matmulBias,
     ...recurrentKernels(k, base),
     ...attentionKernels(k, base, t.attentionMacs),
     batchNorm: batchNormKernels(k),
+  };
+}
+
+/**
+ * Max pooling (native/src/pooling.cc): the TypeScript loops' values and indices (only comparisons,
+ * so the same bits), planes split over the threads, no indices unless asked for. Small outputs
+ * stay in TypeScript, where a call into the addon would cost more than the loop.
+ */
+function maxPoolKernels(k: NativeKernels, base: Backend, minOut: number): MaxPool2dKernels {
+  const { maxPool2d, maxPool2dBackward } = k;
+  if (!maxPool2d || !maxPool2dBackward) return base.maxPool2d;
+  return {
+    forward(x, g, withIndices) {
+      const inPlane = g.height * g.width;
+      const outPlane = g.outH * g.outW;
+      const planes = inPlane === 0 ? 0 : x.numel() / inPlane;
+      if (!isFloat(x.dtype) || planes * outPlane < minOut || inPlane >= 2 ** 31) return base.maxPool2d.forward(x, g, withIndices);
+      const xc = x.isContiguous() ? x : x.detach().contiguous();
+      const y = allocUninit(x.dtype, planes * outPlane) as FloatArray;
+      const idx = withIndices ? (allocUninit(int64, planes * outPlane) as Float64Array) : null;
+      maxPool2d(data(xc), xc.offset, planes, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.outH, g.outW, y, idx);
+      const shape = [...x.shape.slice(0, -2), g.outH, g.outW];
+      return { values: Tensor.make(shape, x.dtype, y, x.device), indices: idx === null ? null : Tensor.make(shape.slice(), int64, idx, x.device) };
+    },
+    backward(gy, indices, inputShape) {
+      const nd = inputShape.length;
+      const inPlane = inputShape[nd - 2] * inputShape[nd - 1];
+      const outPlane = gy.shape[nd - 2] * gy.shape[nd - 1];
+      const planes = outPlane === 0 ? 0 : gy.numel() / outPlane;
+      if (!isFloat(gy.dtype) || planes * outPlane < minOut || !indices.isContiguous()) return base.maxPool2d.backward(gy, indices, inputShape);
+      const gc = gy.isContiguous() ? gy : gy.detach().contiguous();
+      const gx = allocUninit(gy.dtype, planes * inPlane) as FloatArray;
+      maxPool2dBackward(data(gc), gc.offset, indices.storage.data as Float64Array, indices.offset, planes, inPlane, outPlane, gx);
+      return Tensor.make(inputShape.slice(), gy.dtype, gx, gy.device);
+    },
   };
 }
 

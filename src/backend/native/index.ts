@@ -3,8 +3,8 @@
 // calling thread: isAvailable() is false, isa() null and numThreads() 1.
 import { type Isa, loadNative } from "./addon.js";
 
+export { type Isa, isAvailable, loadNative, type NativeKernels, nativeLoadError } from "./addon.js";
 export { type AddMulKernel, createNativeBackend, type MatmulBiasKernel, nativeThresholds, type SoftmaxKernel } from "./backend.js";
-export { isAvailable, loadNative, nativeLoadError, type Isa, type NativeKernels } from "./addon.js";
 
 export const native = {
   /** Whether the native kernels serve CPU tensors in this process. */

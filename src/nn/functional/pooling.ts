@@ -25,15 +25,19 @@ export function maxPool2dWithIndices(input: Tensor, kernelSize: Size, ...rest: M
   const o = trailing<MaxPoolOptions>(MAX_POOL_NAMES, rest);
   // Reported (without an ONNX mapping: ONNX's indices count across planes) so that export names it.
   if (tracer !== null && tracer.depth === 0) return tracer.call("maxPool2dWithIndices", maxPool2dWithIndices, [input, kernelSize, o]);
+  return pool.maxPool2dWithIndices(input, pool2dArgs(kernelSize, o));
+}
+
+function pool2dArgs(kernelSize: Size, o: Partial<MaxPoolOptions>): pool.MaxPool2dArgs {
   const op = "max_pool2d";
   const kernel = pair(kernelSize, op, "kernel_size");
-  return pool.maxPool2dWithIndices(input, {
+  return {
     kernel,
     stride: emptyStride(o.stride) ? kernel : pair(o.stride as Size, op, "stride"),
     padding: pair(o.padding ?? 0, op, "padding"),
     dilation: pair(o.dilation ?? 1, op, "dilation"),
     ceilMode: o.ceilMode ?? false,
-  });
+  };
 }
 
 /** F.max_pool2d(input, kernelSize, stride?, padding=0, dilation=1, ceilMode=false, returnIndices=false). */
@@ -44,8 +48,8 @@ export function maxPool2d(input: Tensor, kernelSize: Size, ...rest: MaxPoolRest)
   const o = trailing<MaxPoolOptions>(MAX_POOL_NAMES, rest);
   // Reported with the options gathered into one object, whatever mix of positions the caller used.
   if (tracer !== null && tracer.depth === 0) return tracer.call("maxPool2d", maxPool2d, [input, kernelSize, o]);
-  const r = maxPool2dWithIndices(input, kernelSize, o);
-  return o.returnIndices ? r : r[0];
+  // Without indices asked for, a forward under noGrad (or of an input without grad) computes none.
+  return o.returnIndices ? maxPool2dWithIndices(input, kernelSize, o) : pool.maxPool2d(input, pool2dArgs(kernelSize, o));
 }
 
 /** max_pool1d_with_indices: [output, indices]. */
