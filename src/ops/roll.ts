@@ -1,7 +1,7 @@
 // torch.roll: elements shifted along dims with wrap-around (the cyclic shift of a Swin
 // Transformer's shifted windows). Without dims the tensor is rolled as if flattened.
 import { normalizeDim } from "../tensor/shape.js";
-import { Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record, withGradMode } from "./node.js";
 import { tracer } from "./trace.js";
 import { cat, narrow } from "./view.js";
