@@ -48,6 +48,10 @@ struct TypedKernels {
   // y = exp(x - shift) for n contiguous elements (y may be x, or null to only sum); returns the
   // sum of the exponentials: the softmax's second pass, for attention's online softmax.
   T (*exp_shift_sum)(const T* x, T* y, int64_t n, T shift);
+  // PyTorch's multi_row_sum over `cols` contiguous columns of `rows` rows `rs` apart, levels of
+  // 2^lp rows, for `count` such blocks `bs` apart: block b's column sums into ret[b * cols, ...)
+  // (cascade_sum.cc).
+  void (*cascade_cols)(const T* in, int64_t bs, int64_t count, int64_t rs, int64_t rows, int lp, int64_t cols, T* ret);
 };
 
 struct Isa {
