@@ -186,8 +186,11 @@ void SumBlock(const T* in, T* out, int64_t in0, int64_t in1, int64_t o0, int64_t
     return;
   }
   const int64_t os = o1;
-  std::vector<T> sums(n1);
-  T* s = sums.data();
+  // On the stack when small: a reduction over a middle dim runs this once per outer position.
+  T small[256];
+  std::vector<T> large;
+  if (n1 > 256) large.resize(n1);
+  T* s = n1 > 256 ? large.data() : small;
   if (in0 == 1 && n0 >= L) {
     const int64_t vecSize = n0 / L;
     // One output: its rows' chunks go to the pool instead.
