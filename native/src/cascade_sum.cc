@@ -5,10 +5,20 @@
 // accumulators do; the build has no -ffast-math, so the compiler keeps the order (it may only
 // vectorise across the independent columns).
 //
+// Speed without a different sum: the cascades over contiguous columns run in the instruction set's
+// vector kernel (kernels.inc's cascade_cols, each lane one column's scalar additions); the outputs
+// of a block are independent, so large blocks split them over the thread pool; and a single
+// output (a full sum) splits its rows at the top level of the cascade, where PyTorch's lower
+// levels restart from zero, so the chunks' sums are added in order exactly as the serial loop
+// adds them. Results are the same on every thread count and instruction set (the tests check).
+//
 // cascadeSum(x, xOffset, out, shape, inStrides, outStrides): x and out typed arrays of one float
 // type, out zero-filled; shape/inStrides/outStrides (arrays of numbers, elements, fastest dim
 // first) the coalesced iteration layout, outStrides 0 on reduced dims. Adds the sums into out.
 #include "cascade_sum.h"
+
+#include "kernels.h"
+#include "thread_pool.h"
 
 #include <algorithm>
 #include <cmath>
@@ -73,7 +83,95 @@ void RowSum(const T* base, int64_t stride, int64_t size, T* ret) {
   for (int l = 0; l < L; ++l) ret[l] = part[l];
 }
 
-// cascade_sum's 2-D loop; strides in elements, an output stride of 0 marks a reduced dim.
+template <typename T>
+const kn::TypedKernels<T>& Kernels();
+template <>
+const kn::TypedKernels<float>& Kernels<float>() {
+  return kn::isa().f32;
+}
+template <>
+const kn::TypedKernels<double>& Kernels<double>() {
+  return kn::isa().f64;
+}
+
+inline int LevelPower(int64_t size) { return static_cast<int>(std::max<int64_t>(4, CeilLog2(size) / 4)); }
+
+// Elements below which a block is summed on the calling thread (the pool's hand-off costs a few
+// microseconds).
+constexpr int64_t kParallelElements = int64_t(1) << 15;
+
+// Runs body(begin, end) over [0, n) in pieces that are multiples of `align` (but the last), in
+// parallel when the block is large. Each output is computed whole by one piece, so the split
+// changes no sum.
+template <class F>
+void Pieces(int64_t n, int64_t align, int64_t elementsPerItem, F body) {
+  const int threads = kn::num_threads();
+  if (threads <= 1 || n * elementsPerItem < kParallelElements || n <= align) {
+    body(int64_t(0), n);
+    return;
+  }
+  // A few pieces per thread, so an unevenly loaded machine still finishes together.
+  int64_t per = std::max<int64_t>(1, n / (4 * threads));
+  per = std::max<int64_t>(per, kParallelElements / 4 / std::max<int64_t>(elementsPerItem, 1));
+  per = (per + align - 1) / align * align;
+  const int64_t pieces = (n + per - 1) / per;
+  kn::parallel_for(pieces, [&](int64_t p) { body(p * per, std::min(n, (p + 1) * per)); });
+}
+
+// MultiRowSum<T, C / L, L> with the groups end to end (colStride = L, so C contiguous columns),
+// through the instruction set's vector kernel. When there are several top-level chunks of rows
+// (2^(3 lp) rows: the rows after which the levels below the last are all zero again, see
+// MultiRowSum), and `parallel`, the chunks are summed on the pool and their sums added into the
+// last level in order, then the remaining rows on top: PyTorch's additions exactly. (A chunk's
+// kernel result is its level-2 sum plus zeros; it differs only in the sign of a zero, which cannot
+// reach the result because the last level starts at +0 and so is never -0.)
+template <typename T>
+void MultiRowSumContig(const T* base, int64_t rowStride, int64_t cols, int64_t size, T* ret, bool parallel) {
+  const auto& k = Kernels<T>();
+  const int lp = LevelPower(size);
+  const int64_t chunk = int64_t(1) << (3 * lp);
+  const int64_t chunks = size / chunk;
+  if (!parallel || chunks < 2 || kn::num_threads() <= 1) {
+    k.cascade_cols(base, 0, 1, rowStride, size, lp, cols, ret);
+    return;
+  }
+  std::vector<T> sums(chunks * cols);
+  kn::parallel_for(chunks, [&](int64_t c) {
+    k.cascade_cols(base + c * chunk * rowStride, 0, 1, rowStride, chunk, lp, cols, sums.data() + c * cols);
+  });
+  std::vector<T> top(cols, T(0));
+  for (int64_t c = 0; c < chunks; ++c)
+    for (int64_t l = 0; l < cols; ++l) top[l] += sums[c * cols + l];
+  k.cascade_cols(base + chunks * chunk * rowStride, 0, 1, rowStride, size - chunks * chunk, lp, cols, ret);
+  for (int64_t l = 0; l < cols; ++l) ret[l] += top[l];
+}
+
+// RowSum<T, L> over L-lane vectors laid end to end (stride = L), the vector kernel's case, for
+// `count` rows of `size` vectors `rowStride` elements apart: their L lanes into ret[r * L ...].
+template <typename T, int L>
+void RowSumsContig(const T* base, int64_t rowStride, int64_t count, int64_t size, T* ret, bool parallel) {
+  constexpr int kIlp = 4;
+  constexpr int C = kIlp * L;
+  const int64_t sizeIlp = size / kIlp;
+  std::vector<T> parts(count * C);
+  if (count == 1)
+    MultiRowSumContig<T>(base, C, C, sizeIlp, parts.data(), parallel);
+  else
+    Kernels<T>().cascade_cols(base, rowStride, count, C, sizeIlp, LevelPower(sizeIlp), C, parts.data());
+  for (int64_t r = 0; r < count; ++r) {
+    const T* row = base + r * rowStride;
+    T* part = parts.data() + r * C;
+    for (int64_t i = sizeIlp * kIlp; i < size; ++i)
+      for (int l = 0; l < L; ++l) part[l] += row[i * L + l];
+    for (int k = 1; k < kIlp; ++k)
+      for (int l = 0; l < L; ++l) part[l] += part[k * L + l];
+    for (int l = 0; l < L; ++l) ret[r * L + l] = part[l];
+  }
+}
+
+// cascade_sum's 2-D loop; strides in elements, an output stride of 0 marks a reduced dim. Each
+// output's sum is computed whole (on the pool for large blocks: outputs are independent), then
+// added into out in order on this thread, since outputs may coincide (both dims reduced: os = 0).
 template <typename T>
 void SumBlock(const T* in, T* out, int64_t in0, int64_t in1, int64_t o0, int64_t o1, int64_t n0, int64_t n1) {
   constexpr int L = 32 / sizeof(T);  // AVX2 lanes
@@ -88,47 +186,65 @@ void SumBlock(const T* in, T* out, int64_t in0, int64_t in1, int64_t o0, int64_t
     return;
   }
   const int64_t os = o1;
-  T res[4 * L];
+  // On the stack when small: a reduction over a middle dim runs this once per outer position.
+  T small[256];
+  std::vector<T> large;
+  if (n1 > 256) large.resize(n1);
+  T* s = n1 > 256 ? large.data() : small;
   if (in0 == 1 && n0 >= L) {
     const int64_t vecSize = n0 / L;
-    for (int64_t j = 0; j < n1; ++j) {
-      const T* row = in + j * in1;
-      RowSum<T, L>(row, L, vecSize, res);
-      T final = T(0);
-      for (int64_t k = vecSize * L; k < n0; ++k) final += row[k];
-      for (int l = 0; l < L; ++l) final += res[l];
-      out[j * os] += final;
-    }
+    // One output: its rows' chunks go to the pool instead.
+    const bool inner = n1 == 1;
+    Pieces(n1, 1, n0, [&](int64_t j0, int64_t j1) {
+      std::vector<T> lanes((j1 - j0) * L);
+      RowSumsContig<T, L>(in + j0 * in1, in1, j1 - j0, vecSize, lanes.data(), inner);
+      for (int64_t j = j0; j < j1; ++j) {
+        const T* row = in + j * in1;
+        const T* res = lanes.data() + (j - j0) * L;
+        T final = T(0);
+        for (int64_t k = vecSize * L; k < n0; ++k) final += row[k];
+        for (int l = 0; l < L; ++l) final += res[l];
+        s[j] = final;
+      }
+    });
   } else if (in1 == 1 && n1 >= L) {
-    int64_t j = 0;
-    for (; j + 4 * L <= n1; j += 4 * L) {
-      MultiRowSum<T, 4, L>(in + j, in0, L, n0, res);
-      for (int c = 0; c < 4 * L; ++c) out[(j + c) * os] += res[c];
-    }
+    // Blocks of 4 vectors of columns are plain cascades, whatever their width: the vector kernel
+    // takes as many at once as it likes. The last < 4 vectors and single columns interleave rows.
+    const int64_t full = n1 / (4 * L) * (4 * L);
+    Pieces(full, 4 * L, n0, [&](int64_t j0, int64_t j1) {
+      Kernels<T>().cascade_cols(in + j0, 0, 1, in0, n0, LevelPower(n0), j1 - j0, s + j0);
+    });
+    int64_t j = full;
+    T res[L];
     for (; j + L <= n1; j += L) {
       RowSum<T, L>(in + j, in0, n0, res);
-      for (int c = 0; c < L; ++c) out[(j + c) * os] += res[c];
+      for (int c = 0; c < L; ++c) s[j + c] = res[c];
     }
     for (; j < n1; ++j) {
       RowSum<T, 1>(in + j, in0, n0, res);
-      out[j * os] += res[0];
+      s[j] = res[0];
     }
   } else if (in0 < in1) {
-    for (int64_t j = 0; j < n1; ++j) {
-      RowSum<T, 1>(in + j * in1, in0, n0, res);
-      out[j * os] += res[0];
-    }
+    Pieces(n1, 1, n0, [&](int64_t j0, int64_t j1) {
+      T res[1];
+      for (int64_t j = j0; j < j1; ++j) {
+        RowSum<T, 1>(in + j * in1, in0, n0, res);
+        s[j] = res[0];
+      }
+    });
   } else {
-    int64_t j = 0;
-    for (; j + 3 < n1; j += 4) {
-      MultiRowSum<T, 4, 1>(in + j * in1, in0, in1, n0, res);
-      for (int c = 0; c < 4; ++c) out[(j + c) * os] += res[c];
-    }
-    for (; j < n1; ++j) {
+    // Groups of 4 columns (then single ones) as PyTorch takes them: pieces aligned to 4.
+    const int64_t quads = n1 / 4 * 4;
+    Pieces(quads, 4, n0, [&](int64_t j0, int64_t j1) {
+      for (int64_t j = j0; j < j1; j += 4) MultiRowSum<T, 4, 1>(in + j * in1, in0, in1, n0, s + j);
+    });
+    T res[1];
+    for (int64_t j = quads; j < n1; ++j) {
       RowSum<T, 1>(in + j * in1, in0, n0, res);
-      out[j * os] += res[0];
+      s[j] = res[0];
     }
   }
+  for (int64_t j = 0; j < n1; ++j) out[j * os] += s[j];
 }
 
 template <typename T>

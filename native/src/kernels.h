@@ -57,6 +57,10 @@ struct TypedKernels {
   // Max pooling of one contiguous plane x into y [oh, ow], and (unless idx is null) each
   // maximum's flat index within the plane, as int64 values in doubles; see kernels.inc.
   void (*max_pool_plane)(const PoolGeom& g, const T* x, T* y, double* idx);
+  // PyTorch's multi_row_sum over `cols` contiguous columns of `rows` rows `rs` apart, levels of
+  // 2^lp rows, for `count` such blocks `bs` apart: block b's column sums into ret[b * cols, ...)
+  // (cascade_sum.cc).
+  void (*cascade_cols)(const T* in, int64_t bs, int64_t count, int64_t rs, int64_t rows, int lp, int64_t cols, T* ret);
 };
 
 struct Isa {

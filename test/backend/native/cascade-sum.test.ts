@@ -8,7 +8,7 @@ import * as torch from "kindling";
 import type { Tensor } from "kindling";
 import type { SumBlocksKernel } from "../../../src/backend/cpu/sum.js";
 import { cascadeSum } from "../../../src/backend/cpu/sum.js";
-import { native } from "./helpers.js";
+import { eachIsa, native } from "./helpers.js";
 
 function subsets(nd: number): number[][] {
   const out: number[][] = [];
@@ -63,4 +63,48 @@ test("the addon's cascadeSum checks its arguments", (t) => {
   assert.throws(() => k.cascadeSum(x, 0, x, [10], [1], [0]), /must not be x/);
   k.cascadeSum(x.fill(0.5), 0, out, [5, 2], [1, 5], [0, 1]);
   assert.deepEqual(Array.from(out), [2.5, 2.5]);
+});
+
+// Large enough for the addon's threaded and vectorised paths: the rows of a full sum split into
+// top-level chunks (2^12 rows of 4 vectors: 131,072 float32 / 65,536 float64 elements), the
+// outputs of row and column sums split over the pool, columns taken up to 8 vectors at a time
+// with a scalar remainder. Odd sizes leave every kind of tail; every instruction set and 1-3
+// threads must give the TypeScript kernel's bits.
+test("the addon's threaded, vectorised cascadeSum gives the TypeScript bits on every ISA and thread count", (t) => {
+  const blocks = (native as unknown as { cascadeSum: SumBlocksKernel } | null)?.cascadeSum;
+  let checked = 0;
+  const cases: [number[], (x: Tensor) => Tensor, number[][]][] = [
+    [[1048576 + 37], (x) => x, [[0]]],
+    [[300001], (x) => x.slice(0, 1, undefined, 2), [[0]]],
+    [[1024, 1024], (x) => x, [[0], [1], [0, 1]]],
+    [[1031, 1037], (x) => x, [[0], [1], [0, 1]]],
+    [[1031, 1037], (x) => x.transpose(0, 1), [[0], [1], [0, 1]]],
+    [[1030, 1037], (x) => x.slice(1, 3, 1000), [[0], [1], [0, 1]]],
+    [[3, 300, 257], (x) => x, [[0], [1], [2], [0, 2], [1, 2]]],
+    [[5, 70001], (x) => x, [[1], [0, 1]]],
+  ];
+  torch.manualSeed(11);
+  const bits = (a: Float32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  for (const dtype of [torch.float32, torch.float64]) {
+    for (const [shape, view, dimsList] of cases) {
+      const x = view(torch.randn(shape, { dtype }).mul(100));
+      for (const dims of dimsList) {
+        const want = bits(cascadeSum(x, dims).values() as Float32Array | Float64Array);
+        eachIsa(t, (k, isa) => {
+          const threads = k.numThreads();
+          try {
+            for (const n of [1, 2, 3]) {
+              k.setNumThreads(n);
+              const got = bits(cascadeSum(x, dims, blocks).values() as Float32Array | Float64Array);
+              assert.ok(got.equals(want), `${dtype} [${shape}] dims ${dims} ${isa} ${n} threads`);
+              checked++;
+            }
+          } finally {
+            k.setNumThreads(threads);
+          }
+        });
+      }
+    }
+  }
+  if (native) assert.ok(checked >= 2 * 23 * 3);
 });
