@@ -1,22 +1,7 @@
 // A greyscale image as a PNG data URL, for charts that show images (vega's image mark takes a URL).
 // The pixel data goes into stored (uncompressed) deflate blocks: the images are a few hundred
 // pixels, and stored blocks need no compressor, so this runs in a browser as it does in Node.
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+import { crc32 } from "../io/crc32.js";
 
 function adler32(bytes: Uint8Array): number {
   let a = 1;
