@@ -11,81 +11,14 @@
 #include <cstdint>
 #include <string>
 
+#include "call.h"
 #include "thread_pool.h"
 
 namespace {
 
-struct Fail {
-  bool range;
-  std::string message;
-};
-
-struct Arr {
-  napi_typedarray_type type = napi_float64_array;
-  void* data = nullptr;
-  size_t length = 0;
-};
-
-class Call {
- public:
-  Call(napi_env env, napi_callback_info info, const char* fn, size_t expected) : env_(env), fn_(fn) {
-    argc_ = 16;
-    napi_get_cb_info(env, info, &argc_, argv_, nullptr, nullptr);
-    if (argc_ < expected) throw Fail{false, std::string(fn) + ": expected " + std::to_string(expected) + " arguments"};
-  }
-  int64_t size(size_t i, const char* name) {
-    double v;
-    if (napi_get_value_double(env_, argv_[i], &v) != napi_ok || !(v >= 0 && v <= 9007199254740991.0 && v == static_cast<double>(static_cast<int64_t>(v))))
-      fail(true, name, "must be a non-negative integer");
-    return static_cast<int64_t>(v);
-  }
-  // A Float32Array or Float64Array with n elements from offset; `data` arrays share one type, the
-  // per-channel ones are Float64Array.
-  Arr array(size_t i, const char* name, int64_t offset, int64_t n, bool per_channel) {
-    Arr a;
-    bool is = false;
-    if (napi_is_typedarray(env_, argv_[i], &is) != napi_ok || !is) fail(false, name, "must be a Float32Array or Float64Array");
-    napi_value buffer;
-    size_t byte_offset;
-    napi_get_typedarray_info(env_, argv_[i], &a.type, &a.length, &a.data, &buffer, &byte_offset);
-    if (per_channel) {
-      if (a.type != napi_float64_array) fail(false, name, "must be a Float64Array");
-    } else {
-      if (a.type != napi_float32_array && a.type != napi_float64_array) fail(false, name, "must be a Float32Array or Float64Array");
-      if (!have_type_) {
-        type_ = a.type;
-        have_type_ = true;
-      } else if (a.type != type_) {
-        fail(false, name, "must have the same element type as the first array");
-      }
-    }
-    if (static_cast<uint64_t>(offset) + static_cast<uint64_t>(n) > a.length) fail(true, name, "is too short for the offset and sizes given");
-    return a;
-  }
-  bool single() const { return type_ == napi_float32_array; }
-  [[noreturn]] void fail(bool range, const char* name, const char* what) { throw Fail{range, std::string(fn_) + ": " + name + " " + what}; }
-
- private:
-  napi_env env_;
-  const char* fn_;
-  size_t argc_;
-  napi_value argv_[16];
-  napi_typedarray_type type_ = napi_float64_array;
-  bool have_type_ = false;
-};
-
-template <class F>
-napi_value guarded(napi_env env, F body) {
-  try {
-    body();
-  } catch (const Fail& e) {
-    if (e.range)
-      napi_throw_range_error(env, nullptr, e.message.c_str());
-    else
-      napi_throw_type_error(env, nullptr, e.message.c_str());
-  }
-  return nullptr;
-}
+using kn_call::Arr;
+using kn_call::Call;
+using kn_call::guarded;
 
 template <class T>
 T* at(const Arr& a, int64_t offset) {
@@ -228,8 +161,8 @@ napi_value BatchNormStats(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Call a(env, info, "batchNormStats", 7);
     const int64_t off = a.size(1, "xOffset"), n = a.size(2, "n"), c = a.size(3, "c"), s = a.size(4, "s");
-    Arr x = a.array(0, "x", off, n * c * s, false);
-    Arr mean = a.array(5, "mean", 0, c, true), vs = a.array(6, "varSum", 0, c, true);
+    Arr x = a.array(0, "x", off, n * c * s);
+    Arr mean = a.float64s(5, "mean", 0, c), vs = a.float64s(6, "varSum", 0, c);
     if (a.single())
       stats(at<float>(x, off), n, c, s, at<double>(mean, 0), at<double>(vs, 0));
     else
@@ -242,8 +175,8 @@ napi_value BatchNormApply(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Call a(env, info, "batchNormApply", 8);
     const int64_t off = a.size(1, "xOffset"), n = a.size(3, "n"), c = a.size(4, "c"), s = a.size(5, "s");
-    Arr x = a.array(0, "x", off, n * c * s, false), y = a.array(2, "y", 0, n * c * s, false);
-    Arr alpha = a.array(6, "alpha", 0, c, true), beta = a.array(7, "beta", 0, c, true);
+    Arr x = a.array(0, "x", off, n * c * s), y = a.array(2, "y", 0, n * c * s);
+    Arr alpha = a.float64s(6, "alpha", 0, c), beta = a.float64s(7, "beta", 0, c);
     if (a.single())
       apply(at<float>(x, off), at<float>(y, 0), n, c, s, at<double>(alpha, 0), at<double>(beta, 0));
     else
@@ -256,8 +189,8 @@ napi_value BatchNormBackwardReduce(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Call a(env, info, "batchNormBackwardReduce", 10);
     const int64_t ox = a.size(1, "xOffset"), od = a.size(3, "dyOffset"), n = a.size(4, "n"), c = a.size(5, "c"), s = a.size(6, "s");
-    Arr x = a.array(0, "x", ox, n * c * s, false), dy = a.array(2, "dy", od, n * c * s, false);
-    Arr mean = a.array(7, "mean", 0, c, true), sum = a.array(8, "sum", 0, c, true), dotp = a.array(9, "dotp", 0, c, true);
+    Arr x = a.array(0, "x", ox, n * c * s), dy = a.array(2, "dy", od, n * c * s);
+    Arr mean = a.float64s(7, "mean", 0, c), sum = a.float64s(8, "sum", 0, c), dotp = a.float64s(9, "dotp", 0, c);
     if (a.single())
       backward_reduce(at<float>(x, ox), at<float>(dy, od), n, c, s, at<double>(mean, 0), at<double>(sum, 0), at<double>(dotp, 0));
     else
@@ -270,9 +203,9 @@ napi_value BatchNormBackwardApply(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Call a(env, info, "batchNormBackwardApply", 13);
     const int64_t ox = a.size(1, "xOffset"), od = a.size(3, "dyOffset"), n = a.size(5, "n"), c = a.size(6, "c"), s = a.size(7, "s");
-    Arr x = a.array(0, "x", ox, n * c * s, false), dy = a.array(2, "dy", od, n * c * s, false), dx = a.array(4, "dx", 0, n * c * s, false);
-    Arr mean = a.array(8, "mean", 0, c, true), k = a.array(9, "k", 0, c, true), g = a.array(10, "gradMean", 0, c, true);
-    Arr is = a.array(11, "invstd", 0, c, true), w = a.array(12, "w", 0, c, true);
+    Arr x = a.array(0, "x", ox, n * c * s), dy = a.array(2, "dy", od, n * c * s), dx = a.array(4, "dx", 0, n * c * s);
+    Arr mean = a.float64s(8, "mean", 0, c), k = a.float64s(9, "k", 0, c), g = a.float64s(10, "gradMean", 0, c);
+    Arr is = a.float64s(11, "invstd", 0, c), w = a.float64s(12, "w", 0, c);
     if (a.single())
       backward_apply(at<float>(x, ox), at<float>(dy, od), at<float>(dx, 0), n, c, s, at<double>(mean, 0), at<double>(k, 0), at<double>(g, 0), at<double>(is, 0), at<double>(w, 0));
     else

@@ -1,7 +1,7 @@
-// Argument reading shared by the fused kernels' N-API functions (recurrent.cc, attention.cc): a
-// call's float arrays must all be of one element type and long enough for the offset and span
-// given, sizes are non-negative integers; a violation throws a TypeError or RangeError naming
-// the argument before any kernel runs.
+// Argument reading shared by the kernels' N-API functions (recurrent.cc, attention.cc, pooling.cc,
+// batchnorm.cc): a call's float arrays must all be of one element type and long enough for the
+// offset and span given, sizes are non-negative integers; a violation throws a TypeError or
+// RangeError naming the argument before any kernel runs.
 #pragma once
 
 #include <node_api.h>
@@ -68,9 +68,9 @@ class Call {
     a.present = true;
     return a;
   }
-  // A Float64Array of n elements from offset holding int64 values (an int64 tensor's storage);
-  // outside the call's element type. Null allowed when optional.
-  Arr int64s(size_t i, const char* name, int64_t offset, int64_t n, bool optional = false) {
+  // A Float64Array of n elements from offset, outside the call's element type: an int64
+  // tensor's storage, or per-channel values kept in doubles. Null allowed when optional.
+  Arr float64s(size_t i, const char* name, int64_t offset, int64_t n, bool optional = false) {
     Arr a;
     napi_valuetype t;
     napi_typeof(env_, argv_[i], &t);
@@ -85,6 +85,7 @@ class Call {
     a.present = true;
     return a;
   }
+  Arr int64s(size_t i, const char* name, int64_t offset, int64_t n, bool optional = false) { return float64s(i, name, offset, n, optional); }
   bool single() const { return type_ == napi_float32_array; }
   [[noreturn]] void fail(bool range, const char* name, const char* what) { throw Fail{range, std::string(fn_) + ": " + name + " " + what}; }
 
