@@ -44,14 +44,10 @@ export class Tensor {
   constructor(storage: Storage, shape: number[], strides: number[], offset: number, dtype: DType);
   constructor(storage: Storage | ReadonlyArray<unknown> | number, shape?: number[] | number, strides?: number[] | number, offset?: number, dtype?: DType | number) {
     // `new torch.Tensor([1, 2])` (PyTorch's legacy constructor, from data or sizes) returns the
-    // tensor src/ops/legacy.ts builds; the layers below construct with a Storage.
-    if (!(storage instanceof Storage)) {
-      if (legacyConstructor === null) throw new TypeError("new Tensor(data) is not available: use torch.tensor(data)");
-      const args: unknown[] = [storage, shape, strides, offset, dtype];
-      while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
-      // biome-ignore lint/correctness/noConstructorReturn: PyTorch's torch.Tensor(data) makes a tensor from data
-      return legacyConstructor(args);
-    }
+    // tensor src/ops/legacy.ts builds; the layers below construct with a Storage. The branch
+    // lives in a function of its own so this constructor, run for every tensor, stays small.
+    // biome-ignore lint/correctness/noConstructorReturn: PyTorch's torch.Tensor(data) makes a tensor from data
+    if (!(storage instanceof Storage)) return legacyTensor(storage, shape, strides, offset, dtype);
     this.storage = storage;
     this.shape = shape as number[];
     this.strides = strides as number[];
@@ -221,6 +217,13 @@ export class Tensor {
 }
 
 let legacyConstructor: ((args: unknown[]) => Tensor) | null = null;
+
+function legacyTensor(...given: unknown[]): Tensor {
+  if (legacyConstructor === null) throw new TypeError("new Tensor(data) is not available: use torch.tensor(data)");
+  const args = given.slice();
+  while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+  return legacyConstructor(args);
+}
 /** Sets what `new Tensor(data)` (not a Storage) builds: src/ops/legacy.ts, which knows the creation ops. */
 export function setLegacyConstructor(fn: (args: unknown[]) => Tensor): void {
   legacyConstructor = fn;
