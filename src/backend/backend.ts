@@ -48,20 +48,7 @@ export interface ConvGeometry {
  * taps (i, j), those inside the plane only (padding is never a candidate). outH and outW are
  * PyTorch's pooling output sizes, so every window starts inside the plane or its padding.
  */
-export interface PoolGeometry {
-  height: number;
-  width: number;
-  kernelH: number;
-  kernelW: number;
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
-  dilationH: number;
-  dilationW: number;
-  outH: number;
-  outW: number;
-}
+export type PoolGeometry = Omit<ConvGeometry, "channels">;
 
 /**
  * Max pooling over the last two dims (max_pool2d; 1-D pooling is the same with height 1). The
