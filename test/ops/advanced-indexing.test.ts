@@ -2,46 +2,15 @@
 // (scripts/fixtures/book_indexing.py): values, result layout, gradients, errors and a float64
 // finite-difference gradcheck.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as torch from "../../src/index.js";
 import { gradcheck } from "../helpers/gradcheck.js";
+import { type IndexingFixture, type IndexItemDump, assertDump, loadBookFixture, upstreamWeights } from "./book-fixture.js";
 
 type Tensor = torch.Tensor;
-interface Dump {
-  shape: number[];
-  values: number[];
-}
-type Item = { tensor: unknown } | { slice: [number | null, number | null, number | null] } | { int: number };
-interface Fixture {
-  meshgrid: {
-    cases: Array<{ sizes: number[]; indexing: "ij" | "xy"; inputs: Dump[]; grids: Dump[]; grads: Dump[] }>;
-    scalar: Dump[];
-  };
-  swin: Array<{ windowSize: number; index: number[][]; bias: Dump }>;
-  advanced: {
-    cases: Array<{ shape: number[]; items: Item[]; result: Dump; grad: Dump }>;
-    errors: { outOfBounds: string; shapeMismatch: string };
-  };
-}
-const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "book", "indexing.json"), "utf8")) as Fixture;
+const fixture = loadBookFixture<IndexingFixture>("indexing.json");
 
-function weights(shape: number[]): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return torch.arange(n, { dtype: torch.float64 }).reshape(shape).mul(0.25).sub(1.0);
-}
-
-function assertDump(got: Tensor, want: Dump, what: string): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  assert.deepEqual(
-    (got.detach().contiguous().flatten().tolist() as number[]).map(Number),
-    want.values,
-    what,
-  );
-}
-
-function itemOf(it: Item): torch.IndexItem {
+function itemOf(it: IndexItemDump): torch.IndexItem {
   if ("tensor" in it) return torch.tensor(it.tensor as number[], { dtype: torch.int64 });
   if ("slice" in it) return { start: it.slice[0] ?? undefined, end: it.slice[1] ?? undefined, step: it.slice[2] ?? undefined };
   return it.int;
@@ -56,7 +25,7 @@ describe("indexing with several index tensors", () => {
       const items = c.items.map(itemOf);
       const y = x.index(...items);
       assertDump(y, c.result, what);
-      y.mul(weights(y.shape)).sum().backward();
+      y.mul(upstreamWeights(y.shape, 0.25, -1.0)).sum().backward();
       assertDump(x.grad as Tensor, c.grad, `${what} grad`);
     }
   });

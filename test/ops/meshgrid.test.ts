@@ -2,46 +2,15 @@
 // and a float64 finite-difference gradcheck; and the book's Swin Transformer relative position
 // index (wikibook/pytorchtrf 10.10-10.12), built with meshgrid.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as torch from "../../src/index.js";
 import { gradcheck } from "../helpers/gradcheck.js";
+import { type Dump, type IndexingFixture, assertDump, loadBookFixture, upstreamWeights } from "./book-fixture.js";
 
 type Tensor = torch.Tensor;
-interface Dump {
-  shape: number[];
-  values: number[];
-}
-type Item = { tensor: unknown } | { slice: [number | null, number | null, number | null] } | { int: number };
-interface Fixture {
-  meshgrid: {
-    cases: Array<{ sizes: number[]; indexing: "ij" | "xy"; inputs: Dump[]; grids: Dump[]; grads: Dump[] }>;
-    scalar: Dump[];
-  };
-  swin: Array<{ windowSize: number; index: number[][]; bias: Dump }>;
-  advanced: {
-    cases: Array<{ shape: number[]; items: Item[]; result: Dump; grad: Dump }>;
-    errors: { outOfBounds: string; shapeMismatch: string };
-  };
-}
-const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "book", "indexing.json"), "utf8")) as Fixture;
+const fixture = loadBookFixture<IndexingFixture>("indexing.json");
 
 const f64 = (d: Dump, requiresGrad = false): Tensor => torch.tensor(d.values, { dtype: torch.float64 }).reshape(d.shape).requiresGrad_(requiresGrad);
-
-function weights(shape: number[]): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return torch.arange(n, { dtype: torch.float64 }).reshape(shape).mul(0.25).sub(1.0);
-}
-
-function assertDump(got: Tensor, want: Dump, what: string): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  assert.deepEqual(
-    (got.detach().contiguous().flatten().tolist() as number[]).map(Number),
-    want.values,
-    what,
-  );
-}
 
 describe("torch.meshgrid", () => {
   it("gives PyTorch's grids and gradients for 'ij' and 'xy'", () => {
@@ -54,7 +23,7 @@ describe("torch.meshgrid", () => {
         assertDump(g, c.grids[k], `${what} grid ${k}`);
       });
       const loss = grids.reduce((acc: Tensor | null, g) => {
-        const term = g.mul(weights(g.shape)).sum();
+        const term = g.mul(upstreamWeights(g.shape, 0.25, -1.0)).sum();
         return acc === null ? term : acc.add(term);
       }, null) as Tensor;
       loss.backward();

@@ -3,37 +3,18 @@
 // float64 gradcheck; and the Swin Transformer's shifted-window preparation (cyclic shift, window
 // partition, the attention mask from slice assignment and masked_fill, the reverse shift).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as torch from "../../src/index.js";
 import { gradcheck } from "../helpers/gradcheck.js";
+import { type Dump, assertDump, loadBookFixture, upstreamWeights } from "./book-fixture.js";
 
 type Tensor = torch.Tensor;
-interface Dump {
-  shape: number[];
-  values: number[];
-}
 interface Fixture {
   cases: Array<{ shape: number[]; shifts: number | number[]; dims: number | number[] | null; result: Dump; grad: Dump }>;
   errors: { noDims: string; mismatch: string };
   swin: { windows: Dump; attnMask: Dump; restored: Dump; input: Dump };
 }
-const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "book", "roll.json"), "utf8")) as Fixture;
-
-function weights(shape: number[]): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return torch.arange(n, { dtype: torch.float64 }).reshape(shape).mul(0.5).sub(2.0);
-}
-
-function assertDump(got: Tensor, want: Dump, what: string): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  assert.deepEqual(
-    (got.detach().contiguous().flatten().tolist() as number[]).map(Number),
-    want.values,
-    what,
-  );
-}
+const fixture = loadBookFixture<Fixture>("roll.json");
 
 describe("torch.roll", () => {
   it("rolls and differentiates as PyTorch", () => {
@@ -44,7 +25,7 @@ describe("torch.roll", () => {
       const y = c.dims === null ? torch.roll(x, c.shifts) : x.roll(c.shifts, c.dims);
       assertDump(y, c.result, what);
       assert.equal(y.gradFn?.name, "RollBackward0");
-      y.mul(weights(y.shape)).sum().backward();
+      y.mul(upstreamWeights(y.shape, 0.5, -2.0)).sum().backward();
       assertDump(x.grad as Tensor, c.grad, `${what} grad`);
     }
   });
