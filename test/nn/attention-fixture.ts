@@ -43,3 +43,18 @@ export function assertClose(got: torch.Tensor | null | undefined, want: TDump | 
     if (!(Math.abs(g[i] - w[i]) <= bound)) assert.fail(`${what}[${i}]: expected ${w[i]}, got ${g[i]} (allowed ±${bound.toExponential(2)})`);
   }
 }
+
+/** One case of sdpa.json: inputs, the output, the upstream gradient and the inputs' gradients (float64), and the float32 output. */
+export interface SdpaCase {
+  name: string;
+  q: TDump;
+  k: TDump;
+  v: TDump;
+  mask: TDump | null;
+  isCausal: boolean;
+  scale: number | null;
+  output: TDump;
+  upstream: TDump;
+  grads: TDump[];
+  output32: TDump;
+}

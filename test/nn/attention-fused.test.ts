@@ -13,23 +13,9 @@ import * as torch from "../../src/index.js";
 import { F, nn } from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 import { gradcheck, gradgradcheck } from "../helpers/gradcheck.js";
-import { assertClose, fromDump, loadAttentionFixture, type TDump, tolOf } from "./attention-fixture.js";
+import { assertClose, fromDump, loadAttentionFixture, type SdpaCase, tolOf } from "./attention-fixture.js";
 
 const FUSED = "ScaledDotProductFlashAttentionForCpuBackward0";
-
-interface SdpaCase {
-  name: string;
-  q: TDump;
-  k: TDump;
-  v: TDump;
-  mask: TDump | null;
-  isCausal: boolean;
-  scale: number | null;
-  output: TDump;
-  upstream: TDump;
-  grads: TDump[];
-  output32: TDump;
-}
 
 const sdpa = loadAttentionFixture<{ cases: SdpaCase[] }>("sdpa");
 

@@ -9,21 +9,7 @@ import * as torch from "../../src/index.js";
 import { F, nn } from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 import { gradcheck } from "../helpers/gradcheck.js";
-import { assertClose, fromDump, loadAttentionFixture, type TDump } from "./attention-fixture.js";
-
-interface SdpaCase {
-  name: string;
-  q: TDump;
-  k: TDump;
-  v: TDump;
-  mask: TDump | null;
-  isCausal: boolean;
-  scale: number | null;
-  output: TDump;
-  upstream: TDump;
-  grads: TDump[];
-  output32: TDump;
-}
+import { assertClose, fromDump, loadAttentionFixture, type SdpaCase, type TDump } from "./attention-fixture.js";
 
 const sdpa = loadAttentionFixture<{ cases: SdpaCase[]; dropout: { q: TDump; k: TDump; v: TDump; p: number; output: TDump } }>("sdpa");
 
