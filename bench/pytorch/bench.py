@@ -91,13 +91,10 @@ def xor_step():
     return step
 
 
-def mlp_step():
-    torch.manual_seed(0)
-    x = torch.randn(MLP_BATCH, 784)
-    labels = torch.randint(0, 10, (MLP_BATCH,))
-    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+def training_step(model, x, labels):
     criterion = nn.CrossEntropyLoss()
     opt = optim.SGD(model.parameters(), lr=0.01)
+    model.train()
 
     def step():
         opt.zero_grad()
@@ -106,6 +103,14 @@ def mlp_step():
         opt.step()
 
     return step
+
+
+def mlp_step():
+    torch.manual_seed(0)
+    x = torch.randn(MLP_BATCH, 784)
+    labels = torch.randint(0, 10, (MLP_BATCH,))
+    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+    return training_step(model, x, labels)
 
 
 def matmul(n):
@@ -275,20 +280,6 @@ def resnet18(num_classes):
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         return module.ResNet(module.BasicBlock, [2, 2, 2, 2], num_classes=num_classes)
-
-
-def training_step(model, x, labels):
-    criterion = nn.CrossEntropyLoss()
-    opt = optim.SGD(model.parameters(), lr=0.01)
-    model.train()
-
-    def step():
-        opt.zero_grad()
-        loss = criterion(model(x), labels)
-        loss.backward()
-        opt.step()
-
-    return step
 
 
 def lenet5_step():
