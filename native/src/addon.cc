@@ -87,6 +87,8 @@ class Args {
     return std::string(buf, len);
   }
 
+  napi_value arg(size_t i) const { return argv_[i]; }
+
   Array array(size_t i, const char* name) {
     bool is;
     if (napi_is_typedarray(env_, argv_[i], &is) != napi_ok || !is)
@@ -571,6 +573,26 @@ napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   });
 }
 
+// Where a typed array's first element lies in memory, as a number (user-space addresses fit in
+// 2^53). For tests: it lets them prove that no memory handed out for a new array is still viewed
+// by a live one (test/tensor/no-alias.test.ts).
+napi_value DataAddress(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "dataAddress", 1);
+    napi_value arg = args.arg(0);
+    bool is = false;
+    if (napi_is_typedarray(env, arg, &is) != napi_ok || !is) args.fail(false, "array", "must be a typed array");
+    napi_typedarray_type type;
+    size_t length, byte_offset;
+    void* data;
+    napi_value buffer;
+    napi_get_typedarray_info(env, arg, &type, &length, &data, &buffer, &byte_offset);
+    napi_value v;
+    napi_create_double(env, double(reinterpret_cast<uintptr_t>(data)), &v);
+    return v;
+  });
+}
+
 napi_value IsaName(napi_env env, napi_callback_info) {
   napi_value v;
   napi_create_string_utf8(env, kn::isa().name, NAPI_AUTO_LENGTH, &v);
@@ -649,6 +671,7 @@ NAPI_MODULE_INIT() {
       {"isa", nullptr, IsaName, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"isas", nullptr, Isas, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"dataAddress", nullptr, DataAddress, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   kn_register_recurrent(env, exports);

@@ -39,12 +39,13 @@ template <class T>
 struct TypedKernels {
   int gemm_mr, gemm_nr;                         // register tile, to split work on tile borders
   void (*gemm)(const GemmArgs<T>&);             // serial
-  void (*unary)(int op, const T* x, T* y, int64_t n);
-  void (*binary)(int op, const T* a, const T* b, T* y, int64_t n);
-  void (*binary_scalar)(int op, const T* a, T s, T* y, int64_t n);
+  // The elementwise kernels write y with non-temporal stores when `stream` is set (ops.cc decides).
+  void (*unary)(int op, const T* x, T* y, int64_t n, bool stream);
+  void (*binary)(int op, const T* a, const T* b, T* y, int64_t n, bool stream);
+  void (*binary_scalar)(int op, const T* a, T s, T* y, int64_t n, bool stream);
   // y[i, j] = a[i, j] op b[j] for `rows` rows of `cols` contiguous elements.
-  void (*binary_row)(int op, const T* a, const T* b, T* y, int64_t rows, int64_t cols);
-  void (*backward)(int op, const T* gy, const T* y, T* gx, int64_t n);
+  void (*binary_row)(int op, const T* a, const T* b, T* y, int64_t rows, int64_t cols, bool stream);
+  void (*backward)(int op, const T* gy, const T* y, T* gx, int64_t n, bool stream);
   // Softmax (or log-softmax) of each of `rows` contiguous rows of `cols` elements.
   void (*softmax)(const T* x, T* y, int64_t rows, int64_t cols, bool log);
   // c[i] = c[i] + a[i] * (b ? b[i] : s), the multiply-add rounded once (see kernels.inc).

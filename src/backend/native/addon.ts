@@ -253,6 +253,8 @@ export interface NativeKernels {
   isas(): Isa[];
   /** Switches instruction set (for tests and benchmarks); false if this CPU cannot run it. */
   setIsa(name: Isa): boolean;
+  /** Where the array's first element lies in memory (for tests that prove no two live arrays overlap). */
+  dataAddress(array: ArrayBufferView): number;
 }
 
 let cached: NativeKernels | null | undefined;

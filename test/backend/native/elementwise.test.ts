@@ -263,3 +263,41 @@ test("elementwise: threads do not change results; bad arguments throw", (t) => {
     assert.ok(next() >= 0);
   });
 });
+
+// Outputs of 1 MiB or more that overlap no input are written with non-temporal stores (ops.cc,
+// kStreamBytes), after a head that brings the output to the vector width's alignment; in-place
+// outputs are stored through the cache. Both must give the same bits, at every alignment, and
+// write nothing outside the output.
+test("streamed outputs: the same bits as stores through the cache, at every alignment, nothing written outside", (t) => {
+  eachIsa(t, (k, isa) => {
+    for (const [name, Type] of TYPES) {
+      const n = (1 << 20) / Type.BYTES_PER_ELEMENT + 37; // past the streaming size, odd tail
+      const a = data(Type, n, 11, 10);
+      const b = data(Type, n, 12, 10);
+      const cols = 1031;
+      const rows = Math.floor(n / cols);
+      for (const offset of [0, 1, 3, 5, 15]) {
+        const check = (what: string, fresh: (y: FloatArray) => void, inPlace: (z: FloatArray) => void, len = n) => {
+          const y = new Type(len + offset + 2).fill(42);
+          fresh(y);
+          const z = a.slice(0, len) as FloatArray;
+          inPlace(z);
+          assert.equal(y[offset - 1], offset > 0 ? 42 : undefined, `${isa} ${name} ${what}: wrote before the output`);
+          assert.equal(y[offset + len], 42, `${isa} ${name} ${what}: wrote past the output`);
+          for (let i = 0; i < len; i++)
+            if (!Object.is(y[offset + i], z[i])) assert.fail(`${isa} ${name} ${what} at offset ${offset}, element ${i}: ${y[offset + i]} streamed, ${z[i]} in place`);
+        };
+        check("exp", (y) => k.unary(UnaryOp.exp, a, 0, y, offset, n), (z) => k.unary(UnaryOp.exp, z, 0, z, 0, n));
+        check("add", (y) => k.binary(BinaryOp.add, a, 0, b, 0, y, offset, n), (z) => k.binary(BinaryOp.add, z, 0, b, 0, z, 0, n));
+        check("mul by a scalar", (y) => k.binaryScalar(BinaryOp.mul, a, 0, 0.3, y, offset, n), (z) => k.binaryScalar(BinaryOp.mul, z, 0, 0.3, z, 0, n));
+        check("sigmoid backward", (y) => k.backward(BackwardOp.sigmoid, a, 0, b, 0, y, offset, n), (z) => k.backward(BackwardOp.sigmoid, z, 0, b, 0, z, 0, n));
+        check(
+          "row op",
+          (y) => k.binaryRow(BinaryOp.sub, a, 0, b, 0, y, offset, rows, cols),
+          (z) => k.binaryRow(BinaryOp.sub, z, 0, b, 0, z, 0, rows, cols),
+          rows * cols,
+        );
+      }
+    }
+  });
+});
