@@ -573,6 +573,18 @@ napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   });
 }
 
+// streamMinBytes([bytes]): the output size from which elementwise kernels stream their stores
+// (ops.cc), set when given; returns the value in force. For benchmarks and tests.
+napi_value StreamMinBytes(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args args(env, info, "streamMinBytes", 0);
+    if (args.given(0)) kn::set_stream_min_bytes(args.size(0, "bytes"));
+    napi_value v;
+    napi_create_double(env, double(kn::stream_min_bytes()), &v);
+    return v;
+  });
+}
+
 // Where a typed array's first element lies in memory, as a number (user-space addresses fit in
 // 2^53). For tests: it lets them prove that no memory handed out for a new array is still viewed
 // by a live one (test/tensor/no-alias.test.ts).
@@ -672,6 +684,7 @@ NAPI_MODULE_INIT() {
       {"isas", nullptr, Isas, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"dataAddress", nullptr, DataAddress, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"streamMinBytes", nullptr, StreamMinBytes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   kn_register_recurrent(env, exports);

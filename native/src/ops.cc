@@ -98,16 +98,19 @@ void gemm(const GemmArgs<T>& g, int64_t batch, int64_t stride_a, int64_t stride_
 // skips that read, so a 1M-element add costs the same ~90 us whether its output is warm or not
 // (it costs ~220 us through the cache on an 8-buffer rotation, measured on Zen 5). Below the size
 // of one core's L2, a result is likely read again at once from the cache, where it stays.
-constexpr int64_t kStreamBytes = int64_t(1) << 20;
+static int64_t stream_bytes = int64_t(1) << 20;
 
 // Whether to stream y: large, and not overlapping an input (an in-place op's output is already
 // in the cache: it has just been read).
 template <class T>
-bool streams(const T* y, int64_t n, const T* in1, int64_t n1, const T* in2 = nullptr, int64_t n2 = 0) {
-  if (n * int64_t(sizeof(T)) < kStreamBytes) return false;
+static bool streams(const T* y, int64_t n, const T* in1, int64_t n1, const T* in2 = nullptr, int64_t n2 = 0) {
+  if (n * int64_t(sizeof(T)) < stream_bytes) return false;
   auto overlaps = [&](const T* p, int64_t m) { return p != nullptr && p < y + n && y < p + m; };
   return !overlaps(in1, n1) && !overlaps(in2, n2);
 }
+
+int64_t stream_min_bytes() { return stream_bytes; }
+void set_stream_min_bytes(int64_t bytes) { stream_bytes = bytes; }
 
 template <class T>
 void unary(int op, const T* x, T* y, int64_t n) {

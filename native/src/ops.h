@@ -15,6 +15,10 @@ namespace kn {
 template <class T>
 void gemm(const GemmArgs<T>& g, int64_t batch, int64_t stride_a, int64_t stride_b, int64_t stride_c,
           const T* bias = nullptr);
+// Outputs of at least this many bytes that overlap no input are written with non-temporal stores
+// (ops.cc); settable for benchmarks and tests.
+int64_t stream_min_bytes();
+void set_stream_min_bytes(int64_t bytes);
 template <class T>
 void unary(int op, const T* x, T* y, int64_t n);
 template <class T>

@@ -255,6 +255,12 @@ export interface NativeKernels {
   setIsa(name: Isa): boolean;
   /** Where the array's first element lies in memory (for tests that prove no two live arrays overlap). */
   dataAddress(array: ArrayBufferView): number;
+  /**
+   * The output size in bytes from which the elementwise kernels write with non-temporal stores
+   * (outputs that overlap no input; 1 MiB by default), set when given; returns the value in force.
+   * For benchmarks and tests.
+   */
+  streamMinBytes(bytes?: number): number;
 }
 
 let cached: NativeKernels | null | undefined;

@@ -271,7 +271,7 @@ test("elementwise: threads do not change results; bad arguments throw", (t) => {
 test("streamed outputs: the same bits as stores through the cache, at every alignment, nothing written outside", (t) => {
   eachIsa(t, (k, isa) => {
     for (const [name, Type] of TYPES) {
-      const n = (1 << 20) / Type.BYTES_PER_ELEMENT + 37; // past the streaming size, odd tail
+      const n = k.streamMinBytes() / Type.BYTES_PER_ELEMENT + 37; // past the streaming size, odd tail
       const a = data(Type, n, 11, 10);
       const b = data(Type, n, 12, 10);
       const cols = 1031;
@@ -299,5 +299,28 @@ test("streamed outputs: the same bits as stores through the cache, at every alig
         );
       }
     }
+  });
+});
+
+test("streamed outputs: short outputs streamed at every alignment (threshold lowered) match too", (t) => {
+  eachIsa(t, (k, isa) => {
+    const initial = k.streamMinBytes();
+    try {
+      k.streamMinBytes(0);
+      for (const [name, Type] of TYPES)
+        for (const n of [1, 3, 7, 16, 17, 33, 100])
+          for (const offset of [0, 1, 2, 5]) {
+            const a = data(Type, n, n + 5, 10);
+            const y = new Type(n + offset + 1).fill(42);
+            k.unary(UnaryOp.tanh, a, 0, y, offset, n);
+            const z = a.slice() as FloatArray;
+            k.unary(UnaryOp.tanh, z, 0, z, 0, n);
+            assert.deepEqual(Array.from(y.subarray(offset, offset + n)), Array.from(z), `${isa} ${name} n ${n} offset ${offset}`);
+            assert.ok(y[n + offset] === 42 && (offset === 0 || y[offset - 1] === 42), `${isa} ${name} n ${n}: wrote outside`);
+          }
+    } finally {
+      k.streamMinBytes(initial);
+    }
+    assert.equal(k.streamMinBytes(), initial);
   });
 });
