@@ -175,8 +175,9 @@ test("gemm: odd sizes, all transposes, against a float64 reference on every ISA"
 
 test("gemm: large and non-square products cross the cache blocks; threads do not change results", (t) => {
   withNative(t, (native) => {
-    // Past the blocks of 512 rows of A, 512 columns of B and a depth of 384 (float32) or 192.
+    // Past the blocks of 2048 rows of A, 512 columns of B and a depth of 384 (float32) or 192.
     const cases: [number, number, number, boolean, boolean][] = [
+      [2100, 33, 50, false, true],
       [1000, 65, 129, false, false],
       [129, 1000, 63, true, true],
       [65, 127, 1000, false, true],
