@@ -284,6 +284,7 @@ function runMemory(steps: number, out: string): void {
   const result = { date: new Date().toISOString(), machine: machine(), ...lastJsonLine<Record<string, unknown>>(r.stdout) };
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
+  console.log(String((result as Record<string, unknown>).verdict));
   console.log(`written to ${out}`);
 }
 
