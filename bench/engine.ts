@@ -2,6 +2,7 @@
 // share a heap or JIT state: `tsx bench/engine.ts ENGINE [--quick] [--only id,id]`, ENGINE being
 // kindling, tfjs-cpu or tfjs-wasm. Prints one JSON object (an EngineResult) on its last line.
 import { FULL, type Prepare, QUICK, time } from "./harness.js";
+import type { PeakResult } from "./peak.js";
 import { WORKLOADS } from "./spec.js";
 
 export interface WorkloadResult {
@@ -10,6 +11,8 @@ export interface WorkloadResult {
   perSample?: number[];
   iterationsPerSample?: number;
   error?: string;
+  /** kindling, workloads judged against the FMA peak: the addon's probe, run before and after the timing. */
+  fmaPeak?: PeakResult | null;
 }
 
 export interface EngineResult {
@@ -46,8 +49,12 @@ async function main(): Promise<void> {
     if (!prepare || (only && !only.includes(spec.id))) continue;
     try {
       const step = await prepare();
+      // The FMA peak is probed in the same process just before and just after the timing, so the
+      // share is taken against the machine as it was during the samples.
+      const probe = engine === "kindling" && spec.goal?.kind === "peakShare" ? await import("./peak.js") : null;
+      const before = probe?.measurePeak() ?? null;
       const t = await time(step, quick ? QUICK : FULL);
-      results[spec.id] = t;
+      results[spec.id] = probe ? { ...t, fmaPeak: probe.fastestPeak(before, probe.measurePeak()) } : t;
       process.stderr.write(`  ${engine} ${spec.id}: ${(t.seconds * 1e6).toFixed(1)} µs/iter\n`);
     } catch (e) {
       results[spec.id] = { error: e instanceof Error ? e.message : String(e) };

@@ -16,6 +16,7 @@ import os from "node:os";
 import { join, resolve } from "node:path";
 import type { EngineResult, WorkloadResult } from "./engine.js";
 import { benchCsv, type CsvResult } from "./csv.js";
+import type { PeakResult } from "./peak.js";
 import { type PerceptronResult, perceptronKindling, perceptronPytorch } from "./perceptron.js";
 import { WORKLOADS, type WorkloadSpec } from "./spec.js";
 
@@ -148,12 +149,35 @@ function fmt(x: number): string {
   return x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-function goalCheck(spec: WorkloadSpec, k: number | undefined, pt: number | undefined): { text: string; met: boolean | null } {
+/** The figure a goal is judged by, whether it is met (null: not measured), and why not. */
+interface GoalCheck {
+  text: string;
+  met: boolean | null;
+  /** What failed, or what was missing, when not met. */
+  why?: string;
+}
+
+function goalCheck(spec: WorkloadSpec, seconds: Record<string, number | undefined>, peak: PeakResult | null | undefined): GoalCheck {
   const g = spec.goal;
+  const k = seconds.kindling;
   if (!g) return { text: "", met: null };
   if (k === undefined) return { text: g.text, met: null };
   if (g.kind === "maxUs") return { text: g.text, met: k * 1e6 <= g.value };
   if (g.kind === "minGflops") return { text: g.text, met: spec.work! / k / 1e9 >= g.value };
+  if (g.kind === "peakShare") {
+    if (!peak) return { text: g.text, met: null, why: "no FMA peak (the addon's probe did not run)" };
+    const share = spec.work! / k / 1e9 / peak.gflops;
+    return { text: g.text, met: share >= g.share, why: share >= g.share ? undefined : `${(share * 100).toFixed(1)}% of the peak` };
+  }
+  const pt = seconds.pytorch;
+  if (g.kind === "vsPytorchAndWasm") {
+    const wasm = seconds["tfjs-wasm"];
+    const missing = [pt === undefined ? "PyTorch" : null, wasm === undefined ? "TF.js wasm" : null].filter(Boolean);
+    const failed = [pt !== undefined && k > pt ? "slower than PyTorch" : null, wasm !== undefined && k >= wasm ? "not faster than TF.js wasm" : null].filter(Boolean);
+    if (failed.length) return { text: g.text, met: false, why: failed.join(", ") };
+    if (missing.length) return { text: `${g.text} (no ${missing.join(" or ")} figure)`, met: null };
+    return { text: g.text, met: true };
+  }
   if (pt === undefined) return { text: `${g.text} (no PyTorch figure)`, met: null };
   return { text: g.text, met: k <= g.factor * pt };
 }
@@ -168,6 +192,8 @@ interface Row {
   speedVsPytorch: number | null;
   goal: string;
   goalMet: boolean | null;
+  /** Why the goal is not met (which comparison failed). */
+  goalWhy?: string;
   note?: string;
 }
 
@@ -202,7 +228,16 @@ function rows(
     const figures = Object.fromEntries(Object.entries(seconds).map(([e, s]) => [e, s === undefined ? undefined : figure(spec, s)]));
     const k = seconds.kindling;
     const pt = seconds.pytorch;
-    const g = goalCheck(spec, k, pt);
+    const peak = results.kindling?.[spec.id]?.fmaPeak;
+    const g = goalCheck(spec, seconds, peak);
+    if (spec.goal?.kind === "peakShare" && peak && k !== undefined) {
+      const gf = (s: number) => spec.work! / s / 1e9;
+      const fastest = results.kindling?.[spec.id]?.minSeconds;
+      note =
+        `kindling ${fmt(gf(k))} GFLOP/s (median) = ${((gf(k) / peak.gflops) * 100).toFixed(1)}% of the FMA peak, ${fmt(peak.gflops)} GFLOP/s ` +
+        `(${peak.isa}, ${peak.threads} threads, fastest of ${peak.samples.length} probes of ${peak.secondsEach} s: ${peak.samples.join(", ")})` +
+        (fastest !== undefined ? `; fastest sample ${fmt(gf(fastest))} GFLOP/s = ${((gf(fastest) / peak.gflops) * 100).toFixed(1)}%` : "");
+    }
     // csv-1m's goal is memory too: the kindling process's peak at or below pandas'
     if (spec.id === "csv-1m" && csv !== null && g.met !== null) g.met = g.met && csv.kindling.peakMB <= csv.pandas.peakMB;
     out.push({
@@ -214,6 +249,7 @@ function rows(
       speedVsPytorch: k !== undefined && pt !== undefined ? pt / k : null,
       goal: g.text,
       goalMet: g.met,
+      goalWhy: g.why,
       note,
     });
   }
@@ -228,7 +264,7 @@ function table(rs: Row[], engines: string[]): string {
     ...engines.map((e) => fmt(r.figures[e] ?? Number.NaN)),
     r.speedVsPytorch === null ? "—" : `${r.speedVsPytorch >= 0.1 ? r.speedVsPytorch.toFixed(2) : r.speedVsPytorch.toPrecision(2)}x`,
     r.goal,
-    r.goalMet === null ? "" : r.goalMet ? "yes" : "no",
+    r.goalMet === null ? "" : r.goalMet ? "yes" : `no${r.goalWhy ? ` (${r.goalWhy})` : ""}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 || i >= head.length - 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
@@ -248,6 +284,7 @@ function runMemory(steps: number, out: string): void {
   const result = { date: new Date().toISOString(), machine: machine(), ...lastJsonLine<Record<string, unknown>>(r.stdout) };
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
+  console.log(String((result as Record<string, unknown>).verdict));
   console.log(`written to ${out}`);
 }
 

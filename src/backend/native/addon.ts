@@ -33,6 +33,18 @@ export type BackwardOp = (typeof BackwardOp)[keyof typeof BackwardOp];
 /** The instruction sets the kernels are built for, best first. */
 export type Isa = "avx512" | "avx2" | "generic";
 
+/** What NativeKernels.fmaPeak measured. */
+export interface FmaPeak {
+  /** float32 GFLOP/s of all threads together. */
+  gflops: number;
+  threads: number;
+  isa: Isa;
+  /** Wall seconds the threads ran, first start to last end. */
+  seconds: number;
+  /** Each thread's own GFLOP/s. */
+  perThread: number[];
+}
+
 export interface NativeKernels {
   /**
    * Row-major BLAS gemm: C = alpha * op(A) @ op(B) + beta * C, op(A) M x K, op(B) K x N, C M x N.
@@ -243,6 +255,14 @@ export interface NativeKernels {
   maxPool2dBackward?<T extends FloatArray>(
     gy: T, gyOffset: number, idx: Float64Array, idxOffset: number, planes: number, inPlane: number, outPlane: number, gx: T,
   ): void;
+  /**
+   * The float32 multiply-add peak (native/src/peak.cc): independent vector FMAs in the instruction
+   * set in use, on every thread of the pool at once, for `seconds` (at most 10). gflops is the
+   * total work (2 flops per FMA lane) over the wall time from the first thread's start to the last
+   * one's end; perThread each thread's own rate. For the benchmark. Optional: an addon built
+   * before it lacks it.
+   */
+  fmaPeak?(seconds: number): FmaPeak;
   /** Threads the kernels use (KINDLING_NUM_THREADS, else the number of cores). */
   numThreads(): number;
   /** Sets the threads used from now on (1 .. 1024). Results do not depend on it. */

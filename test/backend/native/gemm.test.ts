@@ -175,8 +175,9 @@ test("gemm: odd sizes, all transposes, against a float64 reference on every ISA"
 
 test("gemm: large and non-square products cross the cache blocks; threads do not change results", (t) => {
   withNative(t, (native) => {
-    // Past the blocks of 512 rows of A, 512 columns of B and a depth of 384 (float32) or 192.
+    // Past the blocks of 2048 rows of A, 512 columns of B and a depth of 384 (float32) or 192.
     const cases: [number, number, number, boolean, boolean][] = [
+      [2100, 33, 50, false, true],
       [1000, 65, 129, false, false],
       [129, 1000, 63, true, true],
       [65, 127, 1000, false, true],
@@ -337,6 +338,28 @@ test("gemm with a bias: threads do not change results; arguments are checked", (
       return C;
     };
     assertSameOnOneThread(k, run);
+    // Taller than wide, past the blocks of B's columns and of k: split over the threads by rows
+    // (ops.cc), each share cut into the kernels' equal row blocks; 1, 2 and 3 threads give the same bits.
+    for (const [name, Type] of TYPES) {
+      const [M, N, K] = [700, 530, 800];
+      const tall = blasProblem(Type, M, N, K, true, false, 11);
+      const tallBias = random(Type, N, 12);
+      const runTall = (withBias: boolean) => {
+        const C = tall.p.C0.slice();
+        k.gemm(true, false, M, N, K, 1, tall.p.A, tall.p.a.offset, tall.lda, tall.p.B, tall.p.b.offset, tall.ldb, 0, C, tall.p.c.offset, tall.ldc, withBias ? tallBias : undefined, 0);
+        return C;
+      };
+      const threads = k.numThreads();
+      for (const withBias of [false, true]) {
+        const many = assertSameOnOneThread(k, () => runTall(withBias));
+        k.setNumThreads(3);
+        try {
+          assert.deepEqual(runTall(withBias), many, `${name} ${M}x${N}x${K} bias=${withBias}: 3 threads`);
+        } finally {
+          k.setNumThreads(threads);
+        }
+      }
+    }
     const a = new Float32Array(6);
     const b = new Float32Array(6);
     const c = new Float32Array(4);
