@@ -374,25 +374,43 @@ export function reductionLayout(shape: readonly number[], inStrides: readonly nu
 
 /**
  * What reductionLayout gives for the common cases of a contiguous tensor, without its work (it
- * dominates small sums): a full sum is one run; a sum over the leading or the trailing dims (no
- * size-1 dims among them) is [reduced, kept] or [kept, reduced] merged into one dim each.
+ * dominates small sums): a full sum is one run; a sum over the leading or the trailing dims is
+ * [reduced, kept] or [kept, reduced] merged into one dim each. Dims of size 1 play no part in
+ * either (TensorIterator coalesces them away), so they are skipped: a bias gradient's [64, 1]
+ * summed over dim 0 is a full sum of 64.
  */
-function contiguousLayout(x: Tensor, dims: readonly number[]) {
+export function contiguousLayout(x: Tensor, dims: readonly number[]) {
   if (!x.isContiguous()) return null;
-  const nd = x.shape.length;
+  const shape = x.shape;
+  const nd = shape.length;
   const n = x.numel();
   if (dims.length === nd) return { shape: [n], inStrides: [1], outStrides: [0] };
+  // Over the dims of size > 1, in order: how many, how many reduced, and where the reduced run
+  // starts and ends among them (-1: none yet).
+  let big = 0;
+  let reducedBig = 0;
+  let first = -1;
+  let last = -1;
   let reduced = 1;
-  for (let i = 0; i < dims.length; i++) {
-    const size = x.shape[dims[i]];
-    if (size === 1) return null;
-    reduced *= size;
+  for (let d = 0, r = 0; d < nd; d++) {
+    const isReduced = r < dims.length && dims[r] === d;
+    if (isReduced) r++;
+    if (shape[d] === 1) continue;
+    if (isReduced) {
+      if (first < 0) first = big;
+      last = big;
+      reducedBig++;
+      reduced *= shape[d];
+    }
+    big++;
   }
-  for (let d = 0; d < nd; d++) if (x.shape[d] === 1) return null;
+  if (reducedBig === 0) return null;
+  if (reducedBig === big) return { shape: [n], inStrides: [1], outStrides: [0] };
+  // The reduced dims must be one run at the front or at the back of the dims of size > 1.
+  if (last - first + 1 !== reducedBig) return null;
   const kept = n / reduced;
-  const last = dims[dims.length - 1];
-  if (dims[0] === 0 && last === dims.length - 1) return { shape: [reduced, kept], inStrides: [kept, 1], outStrides: [0, 1] };
-  if (last === nd - 1 && dims[0] === nd - dims.length) return { shape: [reduced, kept], inStrides: [1, reduced], outStrides: [0, 1] };
+  if (first === 0) return { shape: [reduced, kept], inStrides: [kept, 1], outStrides: [0, 1] };
+  if (last === big - 1) return { shape: [reduced, kept], inStrides: [1, reduced], outStrides: [0, 1] };
   return null;
 }
 
