@@ -288,6 +288,34 @@ function sumBlock(
 }
 
 /**
+ * The sum of n contiguous elements from base, for lanes <= n < 64 * lanes: what sumBlock's
+ * contiguous branch computes (rowSum's four vectors side by side, then the leftover vectors, the
+ * four folded into one, the leftover elements and the lanes), written out for a run so short
+ * that no cascade level fills (multiRowSum's size < 16). A loss's mean and a bias gradient of a
+ * small batch are such runs, and the general path's bookkeeping cost several times the sum.
+ */
+function shortRunSum(src: TypedArray, base: number, n: number, lanes: number): number {
+  const acc = (src instanceof Float32Array ? scratch32 : scratch64).res;
+  const cols = 4 * lanes;
+  const vecSize = Math.floor(n / lanes);
+  const sizeIlp = Math.floor(vecSize / 4);
+  for (let c = 0; c < cols; c++) acc[c] = 0;
+  for (let i = 0; i < sizeIlp; i++) {
+    const row = base + i * cols;
+    for (let c = 0; c < cols; c++) acc[c] += src[row + c];
+  }
+  for (let i = sizeIlp * 4; i < vecSize; i++) {
+    const at = base + i * lanes;
+    for (let l = 0; l < lanes; l++) acc[l] += src[at + l];
+  }
+  for (let k = 1; k < 4; k++) for (let l = 0; l < lanes; l++) acc[l] += acc[k * lanes + l];
+  acc[cols] = 0;
+  for (let k = vecSize * lanes; k < n; k++) acc[cols] += src[base + k];
+  for (let l = 0; l < lanes; l++) acc[cols] += acc[l];
+  return acc[cols];
+}
+
+/**
  * TensorIterator's comparison of dims a and b (1: a goes after b, -1: before, 0: undecided),
  * by output stride (0, a reduced dim, first) then input stride, larger size breaking ties. A
  * module-level function: a closure made per sum would cost more than a small sum itself.
@@ -434,8 +462,11 @@ export function cascadeSum(x: Tensor, dims: readonly number[], blocks?: SumBlock
   const src = x.storage.data;
   const { shape, inStrides, outStrides } = contiguousLayout(x, dims) ?? reductionLayout(x.shape, x.strides, dims);
   const nd = shape.length;
+  const lanes = lanesOf(src.BYTES_PER_ELEMENT);
   if (blocks) {
     blocks(src, x.offset, out, shape, inStrides, outStrides);
+  } else if (nd === 1 && inStrides[0] === 1 && outStrides[0] === 0 && shape[0] >= lanes && shape[0] < 64 * lanes) {
+    out[0] += shortRunSum(src, x.offset, shape[0], lanes);
   } else if (nd <= 1) {
     sumBlock(src, x.offset, out, 0, inStrides[0] ?? 0, 0, outStrides[0] ?? 0, 0, nd === 0 ? 1 : shape[0], 1);
   } else {
