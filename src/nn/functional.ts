@@ -353,6 +353,9 @@ interface LegacyReduction {
  */
 function lossArgs<O extends LossOptions>(names: ReadonlyArray<string>, rest: readonly unknown[]): O {
   const o = trailing<O & LegacyReduction>(names as ReadonlyArray<keyof (O & LegacyReduction) & string>, rest) as O & LegacyReduction;
+  // The usual call names neither legacy option: `o` is already fresh and complete (an object
+  // rest copy per call costs more than the loss of a small batch).
+  if (!("sizeAverage" in o) && !("reduce" in o)) return o;
   const { sizeAverage, reduce, ...out } = o;
   if ((sizeAverage !== undefined && sizeAverage !== null) || (reduce !== undefined && reduce !== null)) {
     const sa = sizeAverage ?? true;

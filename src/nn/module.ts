@@ -48,6 +48,8 @@ interface ModuleState {
    */
   seenKeys: string[] | null;
   seenClasses: ValueClass[];
+  /** The values those keys held then: a value still the same object has the same class. */
+  seenValues: unknown[];
   /** childModuleNames' answer, valid while seenKeys is the array it was made for. */
   moduleNames: { forKeys: string[]; names: string[] } | null;
 }
@@ -100,17 +102,26 @@ function sync(m: Module): ModuleState {
   }
   for (const key of s.order.keys()) if (!Object.hasOwn(m, key)) s.order.delete(key);
   const classes = new Array<ValueClass>(keys.length);
-  for (let i = 0; i < keys.length; i++) classes[i] = classOf(memberOf(m, keys[i]));
+  const values = new Array<unknown>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    values[i] = memberOf(m, keys[i]);
+    classes[i] = classOf(values[i]);
+  }
   s.seenKeys = keys;
   s.seenClasses = classes;
+  s.seenValues = values;
   return s;
 }
 
 function unchangedSinceSync(m: Module, s: ModuleState, keys: string[]): boolean {
   const seen = s.seenKeys;
   if (seen === null || seen.length !== keys.length) return false;
+  const values = s.seenValues;
   for (let i = 0; i < keys.length; i++) {
-    if (keys[i] !== seen[i] || classOf(memberOf(m, keys[i])) !== s.seenClasses[i]) return false;
+    if (keys[i] !== seen[i]) return false;
+    // The same object as before needs no class test (the usual case: nothing was reassigned).
+    const v = memberOf(m, keys[i]);
+    if (v !== values[i] && classOf(v) !== s.seenClasses[i]) return false;
   }
   return true;
 }
@@ -179,6 +190,7 @@ export class Module {
       forwardRunner: null,
       seenKeys: null,
       seenClasses: [],
+      seenValues: [],
       moduleNames: null,
     };
     states.set(this, s);

@@ -1,5 +1,6 @@
 // Matrix products with PyTorch's matmul rules (1-D, 2-D, batched with broadcasting) and linear.
 import type { BinaryKernel } from "../backend/backend.js";
+import { float32, float64 } from "../tensor/dtype.js";
 import { broadcastShapes, contiguousStrides, formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { anyNeedsGrad, isGradEnabled, needsGrad, record, withGradMode } from "./node.js";
@@ -231,7 +232,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   let out = bias ? (backendOf(x).matmulBias?.(x, wt, bias) ?? null) : null;
   if (!out) {
     out = product(x, wt);
-    if (bias) out = backendOf(out).binary(out, bias, ADD, out.dtype, out.shape.slice());
+    if (bias) out = addBiasRows(out, bias);
   }
   if (needsGrad(x, weight, bias ?? null)) {
     if (bias) record("AddmmBackward0", [bias, x, weight], out, (gy) => linearBackward(gy, x, weight, bias), [x, weight]);
@@ -241,6 +242,34 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
 }
 
 const ADD: BinaryKernel = { name: "add", fn: (p, q) => p + q };
+/** Up to this many elements, addBiasRows adds in place (a layer of a small network). */
+const BIAS_IN_PLACE_MAX = 4096;
+
+/**
+ * product + bias on every row, for the product linear() has just made. That product is fresh and
+ * seen by nobody yet, so a small float one on the CPU takes the bias in place: no second array
+ * and tensor per layer per call. Each element is the same IEEE addition, rounded once to the
+ * dtype, as the elementwise add every other case (other devices, large or unusual shapes) runs.
+ */
+function addBiasRows(out: Tensor, bias: Tensor): Tensor {
+  const dt = out.dtype;
+  const rows = out.shape[0];
+  const cols = out.shape[1];
+  if (
+    out.device !== "cpu" || (dt !== float32 && dt !== float64) || bias.dtype !== dt || out.numel() > BIAS_IN_PLACE_MAX ||
+    bias.dim() !== 1 || bias.shape[0] !== cols || !out.isContiguous()
+  ) {
+    return backendOf(out).binary(out, bias, ADD, out.dtype, out.shape.slice());
+  }
+  const o = out.storage.data;
+  const b = bias.storage.data;
+  const bOff = bias.offset;
+  const bStride = bias.strides[0];
+  for (let r = 0, at = out.offset; r < rows; r++, at += cols) {
+    for (let j = 0; j < cols; j++) o[at + j] = o[at + j] + b[bOff + j * bStride];
+  }
+  return out;
+}
 
 /** The matrix transposed, as a view without history. */
 function transposed(m: Tensor): Tensor {

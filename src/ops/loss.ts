@@ -8,12 +8,13 @@ import { formatShape, shapeEquals } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { logsigmoid } from "./activation.js";
 import { anyNeedsGrad, isGradEnabled, record } from "./node.js";
+import { meanOfAll } from "./reduction.js";
 import { checkIndexTensor } from "./util.js";
 
 export type Reduction = "mean" | "sum" | "none";
 
 export function reduce(loss: Tensor, reduction: Reduction): Tensor {
-  if (reduction === "mean") return loss.mean();
+  if (reduction === "mean") return meanOfAll(loss);
   if (reduction === "sum") return loss.sum();
   if (reduction === "none") return loss;
   throw new RangeError(`${String(reduction)} is not a valid value for reduction`);
@@ -178,9 +179,14 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
   const n = input.numel();
   const w = weight ? floatValues(weight) : null;
   const losses = allocArray(input.dtype, n);
-  for (let i = 0; i < n; i++) {
-    const v = f32 ? bceElement32(x[i], y[i]) : bceElement64(x[i], y[i]);
-    losses[i] = w ? r(v * w[i]) : v;
+  // Unweighted float32 (the common case) in a loop of its own: no per-element tests or calls
+  // through `r`, which a loop shared by every case cannot inline.
+  if (w === null && f32) for (let i = 0; i < n; i++) losses[i] = bceElement32(x[i], y[i]);
+  else {
+    for (let i = 0; i < n; i++) {
+      const v = f32 ? bceElement32(x[i], y[i]) : bceElement64(x[i], y[i]);
+      losses[i] = w ? r(v * w[i]) : v;
+    }
   }
   const out = reduce(Tensor.make(input.shape.slice(), input.dtype, losses, input.device), reduction);
   const eps = r(EPSILON);
@@ -193,6 +199,11 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
       const g = gy.dim() === 0 ? null : floatValues(gy.expand(input.shape));
       const g0 = g === null ? gy.item() : 0;
       const grad = allocArray(input.dtype, n);
+      if (g === null && w === null && f32 && reduction === "mean") {
+        // A mean of unweighted float32 losses, as below without the per-element tests.
+        for (let i = 0; i < n; i++) grad[i] = Math.fround(bceGrad32(g0, x[i], y[i], eps) / n);
+        return Tensor.make(input.shape.slice(), input.dtype, grad, input.device);
+      }
       for (let i = 0; i < n; i++) {
         const gi = g === null ? g0 : g[i];
         let v = f32 ? bceGrad32(gi, x[i], y[i], eps) : bceGrad64(gi, x[i], y[i], eps);

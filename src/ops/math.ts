@@ -1,5 +1,6 @@
 // Unary elementwise math, each with its derivative beside it (PyTorch's derivatives.yaml, in TypeScript).
 import type { BinaryKernel, UnaryKernel } from "../backend/backend.js";
+import { sigmoid32, sigmoid64, sigmoidBackward32, sigmoidBackward64 } from "../backend/cpu/elementwise.js";
 import { bool, type DType, float32, getDefaultDtype } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { fma32, fma64 } from "../random/fma.js";
@@ -94,7 +95,7 @@ const TANH_BACKWARD_F32: BinaryKernel = { name: "tanh_backward", fn: (a, b) => a
 const TANH_BACKWARD_F64: BinaryKernel = { name: "tanh_backward", fn: (a, b) => a * fma64(-b, b, 1) };
 // sigmoid's derivative is written as PyTorch's kernel computes it: grad * (1 - y) * y.
 export const sigmoid = defineUnary({
-  kernel: { name: "sigmoid", fn: (x) => 1 / (1 + Math.exp(-x)), f32: (x) => Math.fround(1 / Math.fround(1 + Math.fround(Math.exp(-x)))) },
+  kernel: { name: "sigmoid", fn: sigmoid64, f32: sigmoid32 },
   kind: "float",
   node: "SigmoidBackward0",
   grad: (gy, _x, y) => sigmoidBackward(gy, y),
@@ -136,9 +137,8 @@ export function sigmoidBackward(gy: Tensor, y: Tensor): Tensor {
   const kernel = y.dtype === float32 ? SIGMOID_BACKWARD_F32 : SIGMOID_BACKWARD_F64;
   return backendOf(y).binary(gy, y, kernel, y.dtype, y.shape.slice());
 }
-const fr = Math.fround;
-const SIGMOID_BACKWARD_F32: BinaryKernel = { name: "sigmoid_backward", fn: (g, y) => fr(fr(g * fr(1 - y)) * y) };
-const SIGMOID_BACKWARD_F64: BinaryKernel = { name: "sigmoid_backward", fn: (g, y) => g * (1 - y) * y };
+const SIGMOID_BACKWARD_F32: BinaryKernel = { name: "sigmoid_backward", fn: sigmoidBackward32 };
+const SIGMOID_BACKWARD_F64: BinaryKernel = { name: "sigmoid_backward", fn: sigmoidBackward64 };
 
 /**
  * clamp(min, max): the gradient passes where min <= x <= max. PyTorch names the node

@@ -44,6 +44,9 @@ export interface OutputMeta {
   device: string;
 }
 
+/** The saved list of a released node (never written to: one array serves every node). */
+const NONE_SAVED: SavedTensor[] = [];
+
 export class Node implements GradFn {
   /** Set once backward ran without retainGraph. */
   released = false;
@@ -115,7 +118,7 @@ export class Node implements GradFn {
     this.released = true;
     if (this.saved.length > 0) {
       this.freed = true;
-      this.saved = [];
+      this.saved = NONE_SAVED;
       this.backwardFn = null;
       this.backwardOne = null;
     }

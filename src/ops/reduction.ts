@@ -2,7 +2,7 @@
 import { bool, type DType, float64, int64 } from "../tensor/dtype.js";
 import { formatShape, normalizeDim, numelOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { needsGrad, record, withGradMode } from "./node.js";
+import { isGradEnabled, needsGrad, record, withGradMode } from "./node.js";
 import { kernels, where } from "./arithmetic.js";
 import { backendOf, castTo } from "./util.js";
 import { tracer } from "./trace.js";
@@ -134,6 +134,20 @@ export function mean(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOpti
   const y = backendOf(s).binary(s, n, kernels.div, dt, s.shape.slice());
   if (needsGrad(x)) record(`MeanBackward${opts.dim == null ? "0" : "1"}`, [x], y, (gy) => [unreduce(gy, x, dims, keepdim).expand(x.shape).div(n)]);
   return y;
+}
+
+/**
+ * x.mean() of every element, for a loss's own reduction: a float tensor with nothing to record
+ * (the loss records one node for itself) takes mean's sum and division straight from the
+ * backend, without the option parsing, the reshape and the op layers around them. Anything
+ * else is mean itself.
+ */
+export function meanOfAll(x: Tensor): Tensor {
+  const nd = x.dim();
+  if (tracer !== null || nd === 0 || !x.dtype.isFloatingPoint || (x.requiresGrad && isGradEnabled())) return mean(x);
+  const s = backendOf(x).reduce(x, allDims(nd), "sum", false).values;
+  // The one-element sum (all dims kept as 1) divided into a 0-d result, as mean divides its 0-d sum.
+  return backendOf(s).binary(s, x.numel(), kernels.div, x.dtype, []);
 }
 
 export function prod(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions | boolean): Tensor {

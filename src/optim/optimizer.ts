@@ -170,9 +170,10 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup> {
         if (setToNone) {
           p.grad = null;
         } else {
-          if (p.grad.gradFn !== null) p.grad.detach_();
-          else p.grad.requiresGrad_(false);
-          p.grad.zero_();
+          const g = p.grad;
+          if (g.gradFn !== null) g.detach_();
+          else if (g.requiresGrad) g.requiresGrad_(false);
+          g.zero_();
         }
       }
     }

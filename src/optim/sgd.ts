@@ -1,5 +1,6 @@
 // torch.optim.SGD (PyTorch 1.13, the single-tensor path): momentum, dampening, Nesterov, weight
 // decay and maximize, with PyTorch's update order so float32 runs round as PyTorch's do.
+import { mulAddInto } from "../ops/inplace.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Optimizer, type ParamGroup, type ParamsInput, pyNumber, required } from "./optimizer.js";
 import { type PositionalOr, trailing } from "../nn/functional/args.js";
@@ -61,7 +62,9 @@ export class SGD extends Optimizer<SGDParamGroup> {
         // PyTorch records a None buffer for every parameter that took a step.
         state.momentum_buffer = null;
       }
-      param.add_(dp, { alpha: -lr });
+      // add_'s own fast path (the update written in place, rounded once), taken directly: no
+      // options object and method dispatch per parameter per step. add_ does the rest.
+      if (!mulAddInto(param, dp, -lr)) param.add_(dp, { alpha: -lr });
     }
   }
 }

@@ -34,7 +34,12 @@ export function assign(dst: Tensor, src: Tensor | number): void {
   const out = dst.storage.data;
   if (typeof src === "number") {
     const v = dst.dtype === bool ? (src !== 0 ? 1 : 0) : dst.dtype.isFloatingPoint ? src : Math.trunc(src);
-    if (dst.isContiguous()) out.fill(v, dst.offset, dst.offset + n);
+    if (dst.isContiguous()) {
+      // A short run loops: a builtin call costs more than the run itself (zeroGrad's small grads).
+      const o = dst.offset;
+      if (n <= 64) for (let i = 0; i < n; i++) out[o + i] = v;
+      else out.fill(v, o, o + n);
+    }
     else walk(shape, dst.strides, dst.offset, null, null, 0, (p) => { out[p] = v; });
     return;
   }

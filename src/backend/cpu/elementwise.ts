@@ -11,6 +11,25 @@ function flat(x: Tensor): TypedArray {
   return x.values();
 }
 
+const fround = Math.fround;
+/** The logistic sigmoid 1 / (1 + exp(-x)) in double. */
+export function sigmoid64(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+/** The sigmoid with each step rounded to float32, as PyTorch's float kernel rounds it. */
+export function sigmoid32(x: number): number {
+  return fround(1 / fround(1 + fround(Math.exp(-x))));
+}
+
+/** sigmoid's derivative from its output y, g * (1 - y) * y, as PyTorch's sigmoid_backward kernel (double). */
+export function sigmoidBackward64(g: number, y: number): number {
+  return g * (1 - y) * y;
+}
+/** sigmoidBackward64 with each step rounded to float32, as PyTorch's float kernel. */
+export function sigmoidBackward32(g: number, y: number): number {
+  return fround(fround(g * fround(1 - y)) * y);
+}
+
 export function unary(x: Tensor, k: UnaryKernel, outDtype: DType): Tensor {
   const src = flat(x);
   const n = src.length;
@@ -28,6 +47,13 @@ export function unary(x: Tensor, k: UnaryKernel, outDtype: DType): Tensor {
       break;
     case "exp":
       for (let i = 0; i < n; i++) out[i] = Math.exp(src[i]);
+      break;
+    // The kernel's own function called from this loop, not through `f`: a call site every unary
+    // kernel shares cannot inline any of them, and sigmoid runs in every small network.
+    case "sigmoid":
+      if (f === sigmoid32) for (let i = 0; i < n; i++) out[i] = sigmoid32(src[i]);
+      else if (f === sigmoid64) for (let i = 0; i < n; i++) out[i] = sigmoid64(src[i]);
+      else for (let i = 0; i < n; i++) out[i] = f(src[i]);
       break;
     default:
       for (let i = 0; i < n; i++) out[i] = f(src[i]);
@@ -88,6 +114,14 @@ function sameShapeLoop(k: BinaryKernel, x: TypedArray, xo: number, y: TypedArray
     case "div":
       for (let i = 0; i < n; i++) out[i] = x[xo + i] / y[yo + i];
       return;
+    case "sigmoid_backward": {
+      // As unary's sigmoid: the function itself, inlined, not a call through a shared site.
+      const f = k.fn;
+      if (f === sigmoidBackward32) for (let i = 0; i < n; i++) out[i] = sigmoidBackward32(x[xo + i], y[yo + i]);
+      else if (f === sigmoidBackward64) for (let i = 0; i < n; i++) out[i] = sigmoidBackward64(x[xo + i], y[yo + i]);
+      else for (let i = 0; i < n; i++) out[i] = f(x[xo + i], y[yo + i]);
+      return;
+    }
     default: {
       const f = k.fn;
       for (let i = 0; i < n; i++) out[i] = f(x[xo + i], y[yo + i]);

@@ -50,6 +50,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     innerOneOrTwo(A, a.offset, as0, as1, as2, B, bc.offset, bs0, bRow, bCol, out, batch, m, n, k, f32);
     return Tensor.make(outShape, a.dtype, out, a.device);
   }
+  if (n <= FEW_COLUMNS && f32 && k <= kBlock) {
+    fewColumnsF32(A, a.offset, as0, as1, as2, B, bc.offset, bs0, bRow, bCol, out, batch, m, n, k);
+    return Tensor.make(outShape, a.dtype, out, a.device);
+  }
   if (n <= FEW_COLUMNS) {
     // Few output columns (a small layer): one running sum per output element. The sums add the
     // same products in the same order as the row loop below, so the results are identical.
@@ -144,6 +148,52 @@ function innerOneOrTwo(
           if (a1 !== 0) sum += a1 * B[bj + bRow];
         }
         out[o++] = sum;
+      }
+    }
+  }
+}
+
+/**
+ * The few-columns loop for float32 with k in one block (no carry between blocks): the sums of two
+ * output columns run side by side in one pass over k. Each output element's sum is a chain of
+ * dependent multiply-adds whose latency, not its arithmetic, sets the pace; two independent
+ * chains overlap. Same products, same order, same skipped zeros as the general loop.
+ */
+function fewColumnsF32(
+  A: ArrayLike<number>, aOffset: number, as0: number, as1: number, as2: number,
+  B: ArrayLike<number>, bOffset: number, bs0: number, bRow: number, bCol: number,
+  out: { [i: number]: number }, batch: number, m: number, n: number, k: number,
+): void {
+  for (let t = 0; t < batch; t++) {
+    const aBase = aOffset + t * as0;
+    const bBase = bOffset + t * bs0;
+    for (let i = 0; i < m; i++) {
+      const aRow = aBase + i * as1;
+      const o = (t * m + i) * n;
+      let j = 0;
+      for (; j + 1 < n; j += 2) {
+        const b0 = bBase + j * bCol;
+        const b1 = b0 + bCol;
+        let s0 = 0;
+        let s1 = 0;
+        for (let p = 0; p < k; p++) {
+          const aip = A[aRow + p * as2];
+          if (aip !== 0) {
+            s0 = fma32(aip, B[b0 + p * bRow], s0);
+            s1 = fma32(aip, B[b1 + p * bRow], s1);
+          }
+        }
+        out[o + j] = s0;
+        out[o + j + 1] = s1;
+      }
+      if (j < n) {
+        const b0 = bBase + j * bCol;
+        let s0 = 0;
+        for (let p = 0; p < k; p++) {
+          const aip = A[aRow + p * as2];
+          if (aip !== 0) s0 = fma32(aip, B[b0 + p * bRow], s0);
+        }
+        out[o + j] = s0;
       }
     }
   }

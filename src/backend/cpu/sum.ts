@@ -288,6 +288,34 @@ function sumBlock(
 }
 
 /**
+ * The sum of n contiguous elements from base, for lanes <= n < 64 * lanes: what sumBlock's
+ * contiguous branch computes (rowSum's four vectors side by side, then the leftover vectors, the
+ * four folded into one, the leftover elements and the lanes), written out for a run so short
+ * that no cascade level fills (multiRowSum's size < 16). A loss's mean and a bias gradient of a
+ * small batch are such runs, and the general path's bookkeeping cost several times the sum.
+ */
+function shortRunSum(src: TypedArray, base: number, n: number, lanes: number): number {
+  const acc = (src instanceof Float32Array ? scratch32 : scratch64).res;
+  const cols = 4 * lanes;
+  const vecSize = Math.floor(n / lanes);
+  const sizeIlp = Math.floor(vecSize / 4);
+  for (let c = 0; c < cols; c++) acc[c] = 0;
+  for (let i = 0; i < sizeIlp; i++) {
+    const row = base + i * cols;
+    for (let c = 0; c < cols; c++) acc[c] += src[row + c];
+  }
+  for (let i = sizeIlp * 4; i < vecSize; i++) {
+    const at = base + i * lanes;
+    for (let l = 0; l < lanes; l++) acc[l] += src[at + l];
+  }
+  for (let k = 1; k < 4; k++) for (let l = 0; l < lanes; l++) acc[l] += acc[k * lanes + l];
+  acc[cols] = 0;
+  for (let k = vecSize * lanes; k < n; k++) acc[cols] += src[base + k];
+  for (let l = 0; l < lanes; l++) acc[cols] += acc[l];
+  return acc[cols];
+}
+
+/**
  * TensorIterator's comparison of dims a and b (1: a goes after b, -1: before, 0: undecided),
  * by output stride (0, a reduced dim, first) then input stride, larger size breaking ties. A
  * module-level function: a closure made per sum would cost more than a small sum itself.
@@ -374,25 +402,43 @@ export function reductionLayout(shape: readonly number[], inStrides: readonly nu
 
 /**
  * What reductionLayout gives for the common cases of a contiguous tensor, without its work (it
- * dominates small sums): a full sum is one run; a sum over the leading or the trailing dims (no
- * size-1 dims among them) is [reduced, kept] or [kept, reduced] merged into one dim each.
+ * dominates small sums): a full sum is one run; a sum over the leading or the trailing dims is
+ * [reduced, kept] or [kept, reduced] merged into one dim each. Dims of size 1 play no part in
+ * either (TensorIterator coalesces them away), so they are skipped: a bias gradient's [64, 1]
+ * summed over dim 0 is a full sum of 64.
  */
-function contiguousLayout(x: Tensor, dims: readonly number[]) {
+export function contiguousLayout(x: Tensor, dims: readonly number[]) {
   if (!x.isContiguous()) return null;
-  const nd = x.shape.length;
+  const shape = x.shape;
+  const nd = shape.length;
   const n = x.numel();
   if (dims.length === nd) return { shape: [n], inStrides: [1], outStrides: [0] };
+  // Over the dims of size > 1, in order: how many, how many reduced, and where the reduced run
+  // starts and ends among them (-1: none yet).
+  let big = 0;
+  let reducedBig = 0;
+  let first = -1;
+  let last = -1;
   let reduced = 1;
-  for (let i = 0; i < dims.length; i++) {
-    const size = x.shape[dims[i]];
-    if (size === 1) return null;
-    reduced *= size;
+  for (let d = 0, r = 0; d < nd; d++) {
+    const isReduced = r < dims.length && dims[r] === d;
+    if (isReduced) r++;
+    if (shape[d] === 1) continue;
+    if (isReduced) {
+      if (first < 0) first = big;
+      last = big;
+      reducedBig++;
+      reduced *= shape[d];
+    }
+    big++;
   }
-  for (let d = 0; d < nd; d++) if (x.shape[d] === 1) return null;
+  if (reducedBig === 0) return null;
+  if (reducedBig === big) return { shape: [n], inStrides: [1], outStrides: [0] };
+  // The reduced dims must be one run at the front or at the back of the dims of size > 1.
+  if (last - first + 1 !== reducedBig) return null;
   const kept = n / reduced;
-  const last = dims[dims.length - 1];
-  if (dims[0] === 0 && last === dims.length - 1) return { shape: [reduced, kept], inStrides: [kept, 1], outStrides: [0, 1] };
-  if (last === nd - 1 && dims[0] === nd - dims.length) return { shape: [reduced, kept], inStrides: [1, reduced], outStrides: [0, 1] };
+  if (first === 0) return { shape: [reduced, kept], inStrides: [kept, 1], outStrides: [0, 1] };
+  if (last === big - 1) return { shape: [reduced, kept], inStrides: [1, reduced], outStrides: [0, 1] };
   return null;
 }
 
@@ -416,8 +462,11 @@ export function cascadeSum(x: Tensor, dims: readonly number[], blocks?: SumBlock
   const src = x.storage.data;
   const { shape, inStrides, outStrides } = contiguousLayout(x, dims) ?? reductionLayout(x.shape, x.strides, dims);
   const nd = shape.length;
+  const lanes = lanesOf(src.BYTES_PER_ELEMENT);
   if (blocks) {
     blocks(src, x.offset, out, shape, inStrides, outStrides);
+  } else if (nd === 1 && inStrides[0] === 1 && outStrides[0] === 0 && shape[0] >= lanes && shape[0] < 64 * lanes) {
+    out[0] += shortRunSum(src, x.offset, shape[0], lanes);
   } else if (nd <= 1) {
     sumBlock(src, x.offset, out, 0, inStrides[0] ?? 0, 0, outStrides[0] ?? 0, 0, nd === 0 ? 1 : shape[0], 1);
   } else {

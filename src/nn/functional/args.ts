@@ -30,7 +30,13 @@ export function trailing<O extends object>(names: ReadonlyArray<keyof O & string
   for (let i = 0; i < rest.length; i++) {
     const v = rest[i];
     if (isOptions(v)) {
-      for (const [k, val] of Object.entries(v)) if (val !== undefined) o[k] = val;
+      // Object.keys, not Object.entries: no [key, value] pair per option (a loss module passes
+      // its options on every call).
+      const keys = Object.keys(v);
+      for (let j = 0; j < keys.length; j++) {
+        const val = v[keys[j]];
+        if (val !== undefined) o[keys[j]] = val;
+      }
       break;
     }
     if (v !== undefined && i < names.length) o[names[i]] = v;
