@@ -12,6 +12,7 @@
 //      c.g.reshapeTarget / c.g.shapeValue for shapes that must follow them), c.g.opset the opset.
 //   A composite op whose parts are all reported needs no entry: leave its entry point without the
 //   tracer line and its parts are recorded instead.
+import type { RNNTraceSpec } from "../nn/modules/rnn.js";
 import { reduceArgs, resolveDims } from "../ops/reduction.js";
 import { bool, type DType, float32, int64, resultType } from "../tensor/dtype.js";
 import { normalizeDim } from "../tensor/shape.js";
@@ -361,18 +362,6 @@ function groupNormOf(c: MappingContext, groups: number, weight: Tensor | null | 
   return y;
 }
 
-/** What RNN, GRU and LSTM modules report besides their tensors (src/nn/modules/rnn.ts). */
-interface RNNSpec {
-  mode: "LSTM" | "GRU" | "RNN_TANH" | "RNN_RELU";
-  numLayers: number;
-  hiddenSize: number;
-  bidirectional: boolean;
-  batchFirst: boolean;
-  bias: boolean;
-  projSize: number;
-  dropout: number;
-}
-
 /**
  * A recurrent module as ONNX's own LSTM / GRU / RNN nodes, one per layer (ONNX's ops are single
  * layer). PyTorch keeps its gates in the order i,f,g,o (LSTM) and r,z,n (GRU); ONNX wants i,o,f,c
@@ -384,7 +373,7 @@ interface RNNSpec {
 const rnnMapping: Mapping = (c) => {
   const x = c.arg<Tensor>(0);
   const weights = c.arg<Tensor[]>(3);
-  const s = c.arg<RNNSpec>(4);
+  const s = c.arg<RNNTraceSpec>(4);
   if (s.projSize > 0) c.fail("an LSTM with projSize has no ONNX mapping (ONNX's LSTM has no projection)");
   if (s.dropout > 0 && s.numLayers > 1) c.fail("dropout between recurrent layers in training mode cannot be exported; call model.eval() (export does)");
   const lstm = s.mode === "LSTM";

@@ -39,8 +39,8 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-/** What an RNN module reports to the ONNX tracer besides its tensors (see runModule). */
-interface RNNTraceSpec {
+/** What an RNN module reports to the ONNX tracer besides its tensors (see runModule; read by src/onnx/mappings.ts). */
+export interface RNNTraceSpec {
   mode: RNNMode;
   numLayers: number;
   hiddenSize: number;
