@@ -15,31 +15,17 @@ function lambdasFor(optimizer: Optimizer<any>, lrLambda: LrLambda | readonly LrL
 }
 
 /**
- * The state dict without the functions, which PyTorch stores as None (a plain function's state
- * cannot be saved); loading it leaves this scheduler's functions in place.
+ * What LambdaLR and MultiplicativeLR share: one function per group, and a state dict without the
+ * functions, which PyTorch stores as None (a plain function's state cannot be saved); loading it
+ * leaves this scheduler's functions in place. They differ only in computeLr.
  */
-function withLambdas(state: SchedulerStateDict, lambdas: readonly LrLambda[]): SchedulerStateDict {
-  return { ...state, lr_lambdas: lambdas.map(() => null) };
-}
-
-function withoutLambdas(stateDict: SchedulerStateDict | Map<string, unknown>): SchedulerStateDict | Map<string, unknown> {
-  if (stateDict instanceof Map) return new Map([...stateDict].filter(([k]) => k !== "lr_lambdas"));
-  const { lr_lambdas: _, ...rest } = stateDict;
-  return rest;
-}
-
-export class LambdaLR extends LRScheduler {
+abstract class LambdaScheduler extends LRScheduler {
   lrLambdas: LrLambda[];
 
-  /** new LambdaLR(optimizer, lrLambda, { lastEpoch, verbose }); lrLambda: one function, or one per group. */
   constructor(optimizer: Optimizer<any>, lrLambda: LrLambda | readonly LrLambda[], opts: SchedulerOptions = {}) {
     super(optimizer, opts);
     this.lrLambdas = lambdasFor(optimizer, lrLambda);
     this.initialStep();
-  }
-
-  protected computeLr(): number[] {
-    return this.baseLrs.map((base, i) => base * this.lrLambdas[i](this.lastEpoch));
   }
 
   protected ownStateKeys(): StateKeys {
@@ -47,39 +33,31 @@ export class LambdaLR extends LRScheduler {
   }
 
   override stateDict(): SchedulerStateDict {
-    return withLambdas(super.stateDict(), this.lrLambdas);
+    return { ...super.stateDict(), lr_lambdas: this.lrLambdas.map(() => null) };
   }
 
   override loadStateDict(stateDict: SchedulerStateDict | Map<string, unknown>): void {
-    super.loadStateDict(withoutLambdas(stateDict));
+    if (stateDict instanceof Map) {
+      super.loadStateDict(new Map([...stateDict].filter(([k]) => k !== "lr_lambdas")));
+      return;
+    }
+    const { lr_lambdas: _, ...rest } = stateDict;
+    super.loadStateDict(rest);
   }
 }
 
-export class MultiplicativeLR extends LRScheduler {
-  lrLambdas: LrLambda[];
-
-  /** new MultiplicativeLR(optimizer, lrLambda, { lastEpoch, verbose }); lrLambda: one function, or one per group. */
-  constructor(optimizer: Optimizer<any>, lrLambda: LrLambda | readonly LrLambda[], opts: SchedulerOptions = {}) {
-    super(optimizer, opts);
-    this.lrLambdas = lambdasFor(optimizer, lrLambda);
-    this.initialStep();
+/** new LambdaLR(optimizer, lrLambda, { lastEpoch, verbose }); lrLambda: one function, or one per group. */
+export class LambdaLR extends LambdaScheduler {
+  protected computeLr(): number[] {
+    return this.baseLrs.map((base, i) => base * this.lrLambdas[i](this.lastEpoch));
   }
+}
 
+/** new MultiplicativeLR(optimizer, lrLambda, { lastEpoch, verbose }); lrLambda: one function, or one per group. */
+export class MultiplicativeLR extends LambdaScheduler {
   protected computeLr(): number[] {
     const groups = this.optimizer.paramGroups;
     if (this.lastEpoch > 0) return groups.map((g, i) => g.lr * this.lrLambdas[i](this.lastEpoch));
     return groups.map((g) => g.lr);
-  }
-
-  protected ownStateKeys(): StateKeys {
-    return [];
-  }
-
-  override stateDict(): SchedulerStateDict {
-    return withLambdas(super.stateDict(), this.lrLambdas);
-  }
-
-  override loadStateDict(stateDict: SchedulerStateDict | Map<string, unknown>): void {
-    super.loadStateDict(withoutLambdas(stateDict));
   }
 }
