@@ -5,10 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as torch from "../../../src/index.js";
-import { backendFor, registerBackend } from "../../../src/backend/index.js";
-import { cpuBackend } from "../../../src/backend/cpu/index.js";
-import { createNativeBackend } from "../../../src/backend/native/backend.js";
-import { assertSameOnOneThread, eachIsa } from "./helpers.js";
+import { assertNativeBackendMatches } from "./helpers.js";
 
 const SHAPES = [
   [2, 3, 5],
@@ -46,18 +43,10 @@ function run(): string[] {
 }
 
 test("batch norm through the native loops gives the TypeScript loops' bits", (t) => {
-  const registered = backendFor("cpu");
-  eachIsa(t, (k, isa) => {
-    try {
-      registerBackend("cpu", cpuBackend);
-      const typescript = run();
-      const nb = createNativeBackend(k, cpuBackend);
-      assert.ok(nb.batchNorm, "the addon has the batch norm loops");
-      registerBackend("cpu", nb);
-      const native = assertSameOnOneThread(k, run);
-      for (let i = 0; i < typescript.length; i++) assert.equal(native[i], typescript[i], `${isa}: ${typescript[i].split(" ").slice(0, 3).join(" ")}`);
-    } finally {
-      registerBackend("cpu", registered);
-    }
-  });
+  assertNativeBackendMatches(
+    t,
+    run,
+    (nb) => assert.ok(nb.batchNorm, "the addon has the batch norm loops"),
+    (c) => c.split(" ").slice(0, 3).join(" "),
+  );
 });

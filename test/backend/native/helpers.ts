@@ -2,7 +2,11 @@
 // generator for test data, and a runner that repeats a check on every instruction set this CPU has.
 import assert from "node:assert/strict";
 import type { TestContext } from "node:test";
+import type { Backend } from "../../../src/backend/backend.js";
+import { cpuBackend } from "../../../src/backend/cpu/index.js";
+import { backendFor, registerBackend } from "../../../src/backend/index.js";
 import { type FloatArray, type Isa, loadNative, type NativeKernels, nativeLoadError } from "../../../src/backend/native/addon.js";
+import { createNativeBackend } from "../../../src/backend/native/backend.js";
 
 export const native = loadNative();
 
@@ -41,6 +45,34 @@ export function assertSameOnOneThread<T>(k: NativeKernels, run: () => T): T {
     k.setNumThreads(threads);
   }
   return many;
+}
+
+/**
+ * On every instruction set, runs run() (one string per case, the bits of its results) with the
+ * TypeScript backend registered for "cpu", then with the addon's on all threads and on one, and
+ * asserts the same strings: a native path that must give the TypeScript loops' bits. `check`
+ * asserts that the addon's backend takes the path under test; `label` names a failing case.
+ */
+export function assertNativeBackendMatches(
+  t: TestContext,
+  run: () => string[],
+  check: (nb: Backend) => void,
+  label: (c: string, i: number) => string,
+): void {
+  const registered = backendFor("cpu");
+  eachIsa(t, (k, isa) => {
+    try {
+      registerBackend("cpu", cpuBackend);
+      const typescript = run();
+      const nb = createNativeBackend(k, cpuBackend);
+      check(nb);
+      registerBackend("cpu", nb);
+      const native = assertSameOnOneThread(k, run);
+      for (let i = 0; i < typescript.length; i++) assert.equal(native[i], typescript[i], `${isa}: ${label(typescript[i], i)}`);
+    } finally {
+      registerBackend("cpu", registered);
+    }
+  });
 }
 
 /** With the addon only, once. */

@@ -1,13 +1,9 @@
 // A per-channel operand ([1, C, 1, 1] against [N, C, H, W], a convolution's bias) through the
 // addon's scalar kernel, plane by plane, gives the TypeScript loop's bits for add, sub, mul and
-// div, float32 and float64, on every instruction set.
-import assert from "node:assert/strict";
+// div, float32 and float64, on every instruction set, on one thread and on all.
 import { test } from "node:test";
-import { cpuBackend } from "../../../src/backend/cpu/index.js";
-import { backendFor, registerBackend } from "../../../src/backend/index.js";
-import { createNativeBackend } from "../../../src/backend/native/backend.js";
 import * as torch from "../../../src/index.js";
-import { eachIsa } from "./helpers.js";
+import { assertNativeBackendMatches } from "./helpers.js";
 
 function run(): string[] {
   const out: string[] = [];
@@ -29,16 +25,5 @@ function run(): string[] {
 }
 
 test("a per-channel operand through the addon gives the TypeScript loop's bits", (t) => {
-  const registered = backendFor("cpu");
-  eachIsa(t, (k, isa) => {
-    try {
-      registerBackend("cpu", cpuBackend);
-      const typescript = run();
-      registerBackend("cpu", createNativeBackend(k, cpuBackend));
-      const native = run();
-      for (let i = 0; i < typescript.length; i++) assert.equal(native[i], typescript[i], `${isa}: case ${i}`);
-    } finally {
-      registerBackend("cpu", registered);
-    }
-  });
+  assertNativeBackendMatches(t, run, () => {}, (_c, i) => `case ${i}`);
 });

@@ -6,10 +6,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { cpuBackend } from "../../../src/backend/cpu/index.js";
-import { backendFor, registerBackend } from "../../../src/backend/index.js";
-import { createNativeBackend } from "../../../src/backend/native/backend.js";
 import * as torch from "../../../src/index.js";
-import { assertSameOnOneThread, eachIsa, native, withNative } from "./helpers.js";
+import { assertNativeBackendMatches, native, withNative } from "./helpers.js";
 
 const F = torch.nn.functional;
 
@@ -91,20 +89,12 @@ function run(): string[] {
 }
 
 test("max pooling through the addon gives the TypeScript loops' bits", (t) => {
-  const registered = backendFor("cpu");
-  eachIsa(t, (k, isa) => {
-    try {
-      registerBackend("cpu", cpuBackend);
-      const typescript = run();
-      const nb = createNativeBackend(k, cpuBackend);
-      assert.notEqual(nb.maxPool2d, cpuBackend.maxPool2d, "the addon has max pooling");
-      registerBackend("cpu", nb);
-      const native = assertSameOnOneThread(k, run);
-      for (let i = 0; i < typescript.length; i++) assert.equal(native[i], typescript[i], `${isa}: ${typescript[i].split(" ").slice(0, 3).join(" ")}`);
-    } finally {
-      registerBackend("cpu", registered);
-    }
-  });
+  assertNativeBackendMatches(
+    t,
+    run,
+    (nb) => assert.notEqual(nb.maxPool2d, cpuBackend.maxPool2d, "the addon has max pooling"),
+    (c) => c.split(" ").slice(0, 3).join(" "),
+  );
 });
 
 test("values-only max pooling skips the indices, and NaN wins its window", (t) => {
