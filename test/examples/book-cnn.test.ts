@@ -5,18 +5,13 @@
 // `torch.mean(g, dim=(2, 3), keepdim=True)`) and the class activation map; and the keyword forms
 // of the reductions, cat/stack, flatten and backward that such code is written with.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as torch from "../../src/index.js";
+import { assertNear, type Dump, loadBookFixture, tensorOf } from "../helpers/book-fixture.js";
 
 const { nn, F } = torch;
 type Tensor = torch.Tensor;
 
-interface Dump {
-  shape: number[];
-  values: number[];
-}
 interface Fixture {
   cnn: {
     state: Record<string, Dump>;
@@ -48,24 +43,7 @@ interface Fixture {
   };
 }
 
-const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "book", "cnn.json"), "utf8")) as Fixture;
-
-function tensorOf(d: Dump): Tensor {
-  return torch.tensor(d.values).reshape(d.shape);
-}
-
-/** float32 through a few convolutions and batch norms: summation orders differ by ulps, scaled by the values' size. */
-function assertNear(got: Tensor, want: Dump, what: string, rel = 2e-5): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  const g = Array.from(got.detach().contiguous().values() as ArrayLike<number>, Number);
-  let scale = 0;
-  for (const v of want.values) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < g.length; i++) {
-    const w = want.values[i];
-    if (w === g[i]) continue;
-    if (!(Math.abs(g[i] - w) <= rel * scale)) assert.fail(`${what}[${i}]: expected ${w}, got ${g[i]} (scale ${scale})`);
-  }
-}
+const fixture = loadBookFixture<Fixture>("cnn.json");
 
 class BasicBlock extends nn.Module {
   conv1: InstanceType<typeof nn.Conv2d>;

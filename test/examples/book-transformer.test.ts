@@ -5,18 +5,13 @@
 // them. A mask read as an empty options object would let every step attend to the future and
 // decode other tokens, so the greedy steps' logits pin that path down.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as torch from "../../src/index.js";
+import { assertNear as assertNearDump, type Dump, loadBookFixture, tensorOf } from "../helpers/book-fixture.js";
 
 const { nn } = torch;
 type Tensor = torch.Tensor;
 
-interface Dump {
-  shape: number[];
-  values: number[];
-}
 interface Fixture {
   seq2seq: {
     pe: Dump;
@@ -42,26 +37,11 @@ interface Fixture {
   };
 }
 
-const NON_FINITE: Record<string, number> = { inf: Number.POSITIVE_INFINITY, "-inf": Number.NEGATIVE_INFINITY, nan: Number.NaN };
-const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "book", "transformer.json"), "utf8"), (_k, v) =>
-  typeof v === "string" && v in NON_FINITE ? NON_FINITE[v] : v,
-) as Fixture;
+const fixture = loadBookFixture<Fixture>("transformer.json");
 
-function tensorOf(d: Dump): Tensor {
-  return torch.tensor(d.values).reshape(d.shape);
-}
-
-/** float32 through a few layers: PyTorch's and our summation orders differ by ulps, scaled by the values' size. */
+/** float32 through a few layers, within rel of the values' size or of 1, whichever is larger. */
 function assertNear(got: Tensor, want: Dump, what: string, rel = 2e-5): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  const g = Array.from(got.detach().contiguous().values() as ArrayLike<number>, Number);
-  let scale = 0;
-  for (const v of want.values) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < g.length; i++) {
-    const w = want.values[i];
-    if (w === g[i]) continue;
-    if (!(Math.abs(g[i] - w) <= rel * Math.max(scale, 1))) assert.fail(`${what}[${i}]: expected ${w}, got ${g[i]}`);
-  }
+  assertNearDump(got, want, what, rel, 1);
 }
 
 class PositionalEncoding extends nn.Module {

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as torch from "../../src/index.js";
 import { gradcheck } from "../helpers/gradcheck.js";
-import { type Dump, type IndexingFixture, assertDump, loadBookFixture, upstreamWeights } from "./book-fixture.js";
+import { type Dump, type IndexingFixture, assertDump, loadBookFixture, upstreamWeights } from "../helpers/book-fixture.js";
 
 type Tensor = torch.Tensor;
 const fixture = loadBookFixture<IndexingFixture>("indexing.json");

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as torch from "../../src/index.js";
 import { gradcheck } from "../helpers/gradcheck.js";
-import { type Dump, assertDump, loadBookFixture, upstreamWeights } from "./book-fixture.js";
+import { type Dump, assertDump, loadBookFixture, upstreamWeights } from "../helpers/book-fixture.js";
 
 type Tensor = torch.Tensor;
 interface Fixture {
