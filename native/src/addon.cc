@@ -16,6 +16,7 @@
 #include <malloc.h>
 #endif
 
+#include "call.h"
 #include "cascade_sum.h"
 #include "kernels.h"
 #include "im2col.h"
@@ -24,10 +25,8 @@
 
 namespace {
 
-struct Error {
-  bool range;  // RangeError, else TypeError
-  std::string message;
-};
+using kn_call::Fail;
+using kn_call::guarded;
 
 struct Array {
   napi_typedarray_type type;
@@ -41,7 +40,7 @@ class Args {
     argc_ = kMax;
     napi_get_cb_info(env, info, &argc_, argv_, nullptr, nullptr);
     if (argc_ < expected)
-      throw Error{false, std::string(fn) + ": expected " + std::to_string(expected) + " arguments, got " +
+      throw Fail{false, std::string(fn) + ": expected " + std::to_string(expected) + " arguments, got " +
                              std::to_string(argc_)};
   }
 
@@ -103,7 +102,7 @@ class Args {
   }
 
   [[noreturn]] void fail(bool range, const char* name, const char* what) {
-    throw Error{range, std::string(fn_) + ": " + name + " " + what};
+    throw Fail{range, std::string(fn_) + ": " + name + " " + what};
   }
 
  private:
@@ -168,19 +167,6 @@ napi_value number_value(napi_env env, double d) {
   napi_value v;
   napi_create_double(env, d, &v);
   return v;
-}
-
-template <class F>
-napi_value guarded(napi_env env, F body) {
-  try {
-    return body();
-  } catch (const Error& e) {
-    if (e.range)
-      napi_throw_range_error(env, nullptr, e.message.c_str());
-    else
-      napi_throw_type_error(env, nullptr, e.message.c_str());
-    return nullptr;
-  }
 }
 
 template <class T>

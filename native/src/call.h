@@ -1,13 +1,15 @@
 // Argument reading shared by the kernels' N-API functions (recurrent.cc, attention.cc, pooling.cc,
 // batchnorm.cc): a call's float arrays must all be of one element type and long enough for the
 // offset and span given, sizes are non-negative integers; a violation throws a TypeError or
-// RangeError naming the argument before any kernel runs.
+// RangeError naming the argument before any kernel runs. addon.cc reads its own arguments but
+// throws Fail and runs its functions through guarded, as these do.
 #pragma once
 
 #include <node_api.h>
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 namespace kn_call {
 
@@ -104,17 +106,24 @@ T* ptr(const Arr& a, int64_t offset) {
   return a.present ? static_cast<T*>(a.data) + offset : nullptr;
 }
 
+// Runs body, turning a Fail into the TypeError or RangeError it names; returns what body returns
+// (nullptr, JavaScript's undefined, for a body that returns nothing).
 template <class F>
 napi_value guarded(napi_env env, F body) {
   try {
-    body();
+    if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
+      body();
+      return nullptr;
+    } else {
+      return body();
+    }
   } catch (const Fail& e) {
     if (e.range)
       napi_throw_range_error(env, nullptr, e.message.c_str());
     else
       napi_throw_type_error(env, nullptr, e.message.c_str());
+    return nullptr;
   }
-  return nullptr;
 }
 
 }  // namespace kn_call
