@@ -8,13 +8,13 @@ import { formatShape, shapeEquals } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { logsigmoid } from "./activation.js";
 import { anyNeedsGrad, isGradEnabled, record } from "./node.js";
-import { meanOfAll } from "./reduction.js";
+import { mean } from "./reduction.js";
 import { checkIndexTensor } from "./util.js";
 
 export type Reduction = "mean" | "sum" | "none";
 
 export function reduce(loss: Tensor, reduction: Reduction): Tensor {
-  if (reduction === "mean") return meanOfAll(loss);
+  if (reduction === "mean") return mean(loss);
   if (reduction === "sum") return loss.sum();
   if (reduction === "none") return loss;
   throw new RangeError(`${String(reduction)} is not a valid value for reduction`);

@@ -2,7 +2,7 @@
 import { bool, type DType, float64, int64 } from "../tensor/dtype.js";
 import { formatShape, normalizeDim, numelOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { isGradEnabled, needsGrad, record, withGradMode } from "./node.js";
+import { needsGrad, record, withGradMode } from "./node.js";
 import { kernels, where } from "./arithmetic.js";
 import { backendOf, castTo } from "./util.js";
 import { tracer } from "./trace.js";
@@ -122,6 +122,13 @@ export function sum(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptio
 
 export function mean(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions | boolean): Tensor {
   if (tracer !== null && tracer.depth === 0) return tracer.call("mean", mean, [x, dimOrOpts, o]);
+  // x.mean() of a float tensor with nothing to record (a loss's own reduction, every training
+  // step): the backend's sum and division at once, without the option parsing and the reshape
+  // below. The one-element sum (dims kept as 1) divides into a 0-d result, as the path below.
+  if (dimOrOpts === undefined && o === undefined && tracer === null && x.dim() > 0 && x.dtype.isFloatingPoint && !needsGrad(x)) {
+    const s = backendOf(x).reduce(x, allDims(x.dim()), "sum", false).values;
+    return backendOf(s).binary(s, x.numel(), kernels.div, x.dtype, []);
+  }
   const opts = reduceArgs(dimOrOpts, o);
   const dt = opts.dtype ?? x.dtype;
   if (!dt.isFloatingPoint) {
@@ -134,20 +141,6 @@ export function mean(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOpti
   const y = backendOf(s).binary(s, n, kernels.div, dt, s.shape.slice());
   if (needsGrad(x)) record(`MeanBackward${opts.dim == null ? "0" : "1"}`, [x], y, (gy) => [unreduce(gy, x, dims, keepdim).expand(x.shape).div(n)]);
   return y;
-}
-
-/**
- * x.mean() of every element, for a loss's own reduction: a float tensor with nothing to record
- * (the loss records one node for itself) takes mean's sum and division straight from the
- * backend, without the option parsing, the reshape and the op layers around them. Anything
- * else is mean itself.
- */
-export function meanOfAll(x: Tensor): Tensor {
-  const nd = x.dim();
-  if (tracer !== null || nd === 0 || !x.dtype.isFloatingPoint || (x.requiresGrad && isGradEnabled())) return mean(x);
-  const s = backendOf(x).reduce(x, allDims(nd), "sum", false).values;
-  // The one-element sum (all dims kept as 1) divided into a 0-d result, as mean divides its 0-d sum.
-  return backendOf(s).binary(s, x.numel(), kernels.div, x.dtype, []);
 }
 
 export function prod(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOptions | boolean): Tensor {
