@@ -70,15 +70,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
             const k1 = Math.min(k, k0 + kBlock);
             let sum = 0;
             if (f32) {
-              for (let p = k0; p < k1; p++) {
-                const aip = A[aRow + p * as2];
-                if (aip !== 0) sum = fma32(aip, B[bCol0 + p * bRow], sum);
-              }
+              for (let p = k0; p < k1; p++) sum = fma32(A[aRow + p * as2], B[bCol0 + p * bRow], sum);
             } else {
-              for (let p = k0; p < k1; p++) {
-                const aip = A[aRow + p * as2];
-                if (aip !== 0) sum += aip * B[bCol0 + p * bRow];
-              }
+              for (let p = k0; p < k1; p++) sum += A[aRow + p * as2] * B[bCol0 + p * bRow];
             }
             total = k0 === 0 ? sum : f32 ? Math.fround(total + sum) : total + sum;
           }
@@ -101,7 +95,6 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
         for (let j = 0; j < n; j++) acc[j] = 0;
         for (let p = k0; p < k1; p++) {
           const aip = A[aBase + i * as1 + p * as2];
-          if (aip === 0) continue;
           const row = bBase + p * bRow;
           if (f32) {
             if (bCol === 1) for (let j = 0; j < n; j++) acc[j] = fma32(aip, B[row + j], acc[j]);
@@ -121,8 +114,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 /**
  * The few-columns loop for an inner dimension of 1 or 2 (the first layer of a 2-input network,
  * the input gradient of a 1-output layer), with the loop over k unrolled: a loop of one or two
- * trips costs more than its arithmetic. Same products, same order, same skipped zeros as the
- * general loop, so the same results. k = 1 runs as k = 2 with a second factor of 0, never added.
+ * trips costs more than its arithmetic. Same products in the same order as the general loop, so
+ * the same results: the first multiply-add onto zero is the product rounded once (plus zero, so
+ * that a product of -0 sums to +0 as it does onto a zeroed accumulator).
  */
 function innerOneOrTwo(
   A: ArrayLike<number>, aOffset: number, as0: number, as1: number, as2: number,
@@ -139,13 +133,12 @@ function innerOneOrTwo(
       const a1 = k === 2 ? A[aRow + as2] : 0;
       for (let j = 0; j < n; j++) {
         const bj = bBase + j * bCol;
-        let sum = 0;
+        let sum = a0 * B[bj] + 0;
         if (f32) {
-          if (a0 !== 0) sum = Math.fround(a0 * B[bj]);
-          if (a1 !== 0) sum = fma32(a1, B[bj + bRow], sum);
-        } else {
-          if (a0 !== 0) sum += a0 * B[bj];
-          if (a1 !== 0) sum += a1 * B[bj + bRow];
+          sum = Math.fround(sum);
+          if (k === 2) sum = fma32(a1, B[bj + bRow], sum);
+        } else if (k === 2) {
+          sum += a1 * B[bj + bRow];
         }
         out[o++] = sum;
       }
@@ -157,7 +150,7 @@ function innerOneOrTwo(
  * The few-columns loop for float32 with k in one block (no carry between blocks): the sums of two
  * output columns run side by side in one pass over k. Each output element's sum is a chain of
  * dependent multiply-adds whose latency, not its arithmetic, sets the pace; two independent
- * chains overlap. Same products, same order, same skipped zeros as the general loop.
+ * chains overlap. Same products in the same order as the general loop.
  */
 function fewColumnsF32(
   A: ArrayLike<number>, aOffset: number, as0: number, as1: number, as2: number,
@@ -178,10 +171,8 @@ function fewColumnsF32(
         let s1 = 0;
         for (let p = 0; p < k; p++) {
           const aip = A[aRow + p * as2];
-          if (aip !== 0) {
-            s0 = fma32(aip, B[b0 + p * bRow], s0);
-            s1 = fma32(aip, B[b1 + p * bRow], s1);
-          }
+          s0 = fma32(aip, B[b0 + p * bRow], s0);
+          s1 = fma32(aip, B[b1 + p * bRow], s1);
         }
         out[o + j] = s0;
         out[o + j + 1] = s1;
@@ -189,10 +180,7 @@ function fewColumnsF32(
       if (j < n) {
         const b0 = bBase + j * bCol;
         let s0 = 0;
-        for (let p = 0; p < k; p++) {
-          const aip = A[aRow + p * as2];
-          if (aip !== 0) s0 = fma32(aip, B[b0 + p * bRow], s0);
-        }
+        for (let p = 0; p < k; p++) s0 = fma32(A[aRow + p * as2], B[b0 + p * bRow], s0);
         out[o + j] = s0;
       }
     }

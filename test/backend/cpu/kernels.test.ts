@@ -185,24 +185,50 @@ test("gather, scatter and index_select agree with their definitions on strided i
   assert.throws(() => cpuBackend.indexSelect(x, 1, torch.tensor([4n])), /index out of range in self/);
 });
 
-test("matmul with an inner dimension of 1 or 2 (the unrolled loop) agrees with the definition, zeros and NaN included", () => {
+test("matmul with an inner dimension of 1 or 2 (the unrolled loop) agrees with the definition, zeros, NaN and infinity included", () => {
   for (const k of [1, 2]) {
     const av = values(2 * 3 * k, 11 + k);
     av[0] = 0;
     av[1] = Number.NaN;
+    av[2] = 0;
+    const bv = values(2 * k * 4, 13 + k);
+    bv[0] = Number.POSITIVE_INFINITY;
     const a = torch.tensor(av, { dtype: float64 }).reshape(2, 3, k);
-    const b = torch.tensor(values(2 * k * 4, 13 + k), { dtype: float64 }).reshape(2, k, 4);
+    const b = torch.tensor(bv, { dtype: float64 }).reshape(2, k, 4);
     for (const [na, x] of [["a", a], ["a flipped", a.flip([1])]] as Array<[string, Tensor]>) {
       for (const [nb, y] of [["b", b], ["b transposed memory", b.transpose(1, 2).contiguous().transpose(1, 2)]] as Array<[string, Tensor]>) {
         const out = cpuBackend.matmul(x, y);
         for (const [t, i, j] of indices([2, 3, 4])) {
-          // Products of a zero factor are skipped, as in the general loop (so 0 * NaN adds nothing).
+          // Every product is added, a zero factor's too, as BLAS does: 0 * NaN and 0 * inf make
+          // NaN (PyTorch: torch.mm([[0., 1.]], [[inf, 1.], [1., 1.]]) is [[nan, 1.]]).
           let s = 0;
-          for (let p = 0; p < k; p++) if (at(x, [t, i, p]) !== 0) s += at(x, [t, i, p]) * at(y, [t, p, j]);
+          for (let p = 0; p < k; p++) s += at(x, [t, i, p]) * at(y, [t, p, j]);
           assert.ok(Object.is(at(out, [t, i, j]), s), `k=${k} ${na} @ ${nb} at ${[t, i, j]}: ${at(out, [t, i, j])} vs ${s}`);
         }
       }
     }
+  }
+});
+
+test("float32 matmul adds a zero factor's product as PyTorch's sgemm does (NaN through 0 * inf), and sums -0 products to +0", () => {
+  // Shapes for each TypeScript loop: k of 1 and 2 (unrolled), k of 5 (few columns, two at once
+  // and an odd one), and 12 columns (the row loop).
+  for (const [m, k, n] of [[3, 1, 2], [3, 2, 2], [3, 5, 3], [2, 3, 12]]) {
+    const a = torch.zeros([m, k]);
+    const b = torch.ones([k, n]);
+    b.storage.data[0] = Number.POSITIVE_INFINITY;
+    b.storage.data[n * k - 1] = Number.NaN;
+    const out = cpuBackend.matmul(a, b).values();
+    for (let j = 0; j < n; j++) {
+      const poisoned = j === 0 || j === n - 1; // PyTorch 1.13: NaN in exactly these columns
+      for (let i = 0; i < m; i++) {
+        const v = out[i * n + j];
+        if (poisoned) assert.ok(Number.isNaN(v), `${m}x${k}x${n} [${i}, ${j}] is ${v}, expected NaN`);
+        else assert.ok(Object.is(v, 0), `${m}x${k}x${n} [${i}, ${j}] is ${Object.is(v, -0) ? "-0" : v}, expected +0`);
+      }
+    }
+    const neg = cpuBackend.matmul(torch.full([m, k], -1), torch.zeros([k, n])).values();
+    for (let i = 0; i < neg.length; i++) assert.ok(Object.is(neg[i], 0), `${m}x${k}x${n}: -1 * 0 summed to ${Object.is(neg[i], -0) ? "-0" : neg[i]}, expected +0`);
   }
 });
 
