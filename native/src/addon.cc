@@ -89,14 +89,11 @@ class Args {
   napi_value arg(size_t i) const { return argv_[i]; }
 
   Array array(size_t i, const char* name) {
-    bool is;
-    if (napi_is_typedarray(env_, argv_[i], &is) != napi_ok || !is)
-      fail(false, name, "must be a Float32Array or Float64Array");
+    // napi_get_typedarray_info refuses anything but a typed array (napi_invalid_arg), so it is the
+    // type test too; the array's buffer and byte offset are not asked for (data already counts it).
     Array a;
-    napi_value buffer;
-    size_t byte_offset;
-    napi_get_typedarray_info(env_, argv_[i], &a.type, &a.length, &a.data, &buffer, &byte_offset);
-    if (a.type != napi_float32_array && a.type != napi_float64_array)
+    if (napi_get_typedarray_info(env_, argv_[i], &a.type, &a.length, &a.data, nullptr, nullptr) != napi_ok ||
+        (a.type != napi_float32_array && a.type != napi_float64_array))
       fail(false, name, "must be a Float32Array or Float64Array");
     return a;
   }

@@ -1,8 +1,10 @@
 // The CPU backend with the native kernels behind it: large float32/float64 work (matrix products,
 // contiguous elementwise ops, sums, softmax) goes to the C++ addon, everything else to the
 // TypeScript backend it wraps. Small problems stay in TypeScript on purpose: a call into the
-// addon costs about a microsecond, more than a whole small kernel (the XOR model's products are
-// 64x2x2), and staying there keeps small programs' numbers exactly what they were.
+// addon costs a few hundred nanoseconds, more than a whole small kernel, and staying there keeps
+// small programs' numbers exactly what they were. float32 matrix products are the exception from
+// 128 multiply-adds (the XOR model's 64x2x2): the float32 multiply-adds that JavaScript emulates
+// in doubles cost more than the call, and both kernels give the same bits.
 //
 // What the addon computes, against the TypeScript kernels:
 // - add/sub/mul/div, neg, relu and the sigmoid/relu backward kernels: the same bits;
@@ -25,15 +27,21 @@ import { BackwardOp, BinaryOp, type FloatArray, type NativeKernels, UnaryOp } fr
 
 /**
  * Sizes from which the addon runs a problem. Measured through both backends on the project's
- * 2-core machine (AVX-512, warm, best of five; µs TypeScript / native): matmul 64x2x2 (256
- * multiply-adds) 1.1 / 1.8, 8x8x8 1.7 / 1.2, 16x16x16 8.4 / 1.6; float32 add of 1024 elements
+ * 2-core machine (AVX-512, warm, best of five; µs TypeScript / native): float32 matmul 64x2x2
+ * (256 multiply-adds) 1.5 / 0.9, 2x64x2 1.8 / 1.0, 64x2x1 0.86 / 0.72 since the addon's small
+ * products skip packing (before: 1.1 / 1.8), 8x8x8 1.7 / 1.2, 16x16x16 8.4 / 1.6; float32 add of 1024 elements
  * 3.1 / 1.7, exp 10.8 / 1.5, sum 1.5 / 0.55; softmax of 1024 as 16x64 23 / 3. The addon wins from
  * about 512 (a call into it costs ~1 µs); the thresholds sit where it is about twice as fast, so
  * the XOR model's products (256) and every small program stay in TypeScript with their numbers.
  */
 export const nativeThresholds = {
-  /** Multiply-adds (batch * M * N * K) of a matrix product. */
-  matmulMacs: 2048,
+  /** Multiply-adds (batch * M * N * K) of a float32 matrix product. */
+  matmulMacs: 128,
+  /**
+   * Multiply-adds of a float64 matrix product: the addon fuses each multiply-add, the TypeScript
+   * kernel rounds the product and the sum apart, so below this small programs keep their bits.
+   */
+  matmulMacsF64: 2048,
   /** Output elements of an elementwise op. */
   elementwise: 2048,
   /** Input elements of a sum. */
@@ -188,7 +196,7 @@ export function createNativeBackend(
     if (
       a.dtype === b.dtype &&
       isFloat(a.dtype) &&
-      batch * m * n * kk >= t.matmulMacs &&
+      batch * m * n * kk >= (a.dtype === float32 ? t.matmulMacs : t.matmulMacsF64) &&
       as0 >= 0 && a.strides[d + 1] >= 0 && a.strides[d + 2] >= 0 &&
       bs0 >= 0 && b.strides[d + 1] >= 0 && b.strides[d + 2] >= 0
     ) {
@@ -212,7 +220,7 @@ export function createNativeBackend(
     const [m, kk] = a.shape;
     const n = b.shape[1];
     if (!isFloat(a.dtype) || b.dtype !== a.dtype || bias.dtype !== a.dtype || bias.shape[0] !== n || b.shape[0] !== kk) return null;
-    if (m * n * kk < t.matmulMacs || bias.strides[0] !== 1) return null;
+    if (m * n * kk < (a.dtype === float32 ? t.matmulMacs : t.matmulMacsF64) || bias.strides[0] !== 1) return null;
     // gemm takes each operand row-major, possibly transposed: unit stride along one dimension.
     const ta = !(a.strides[1] === 1 && a.strides[0] >= kk);
     const tb = !(b.strides[1] === 1 && b.strides[0] >= n);
