@@ -269,6 +269,17 @@ function sumBlock(
       rowSum(src, inAt + j, in0, n0, 1, s);
       out[outAt + j * os] += res[0];
     }
+  } else if (in0 < in1 && n0 < 4) {
+    // Rows shorter than rowSum's four running sums (a softmax or a sum over 2 or 3 classes): all
+    // it adds is the elements in order onto +0, then its empty sums of +0, which change nothing
+    // that the start from +0 has not (a sum of -0s is +0 either way).
+    const f32 = src instanceof Float32Array;
+    for (let j = 0; j < n1; j++) {
+      const row = inAt + j * in1;
+      let acc = 0;
+      for (let k = 0; k < n0; k++) acc = f32 ? Math.fround(acc + src[row + k * in0]) : acc + src[row + k * in0];
+      out[outAt + j * os] += acc;
+    }
   } else if (in0 < in1) {
     for (let j = 0; j < n1; j++) {
       rowSum(src, inAt + j * in1, in0, n0, 1, s);
