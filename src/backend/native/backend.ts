@@ -27,12 +27,14 @@ import { BackwardOp, BinaryOp, type FloatArray, type NativeKernels, UnaryOp } fr
 
 /**
  * Sizes from which the addon runs a problem. Measured through both backends on the project's
- * 2-core machine (AVX-512, warm, best of five; µs TypeScript / native): float32 matmul 64x2x2
- * (256 multiply-adds) 1.5 / 0.9, 2x64x2 1.8 / 1.0, 64x2x1 0.86 / 0.72 since the addon's small
- * products skip packing (before: 1.1 / 1.8), 8x8x8 1.7 / 1.2, 16x16x16 8.4 / 1.6; float32 add of 1024 elements
- * 3.1 / 1.7, exp 10.8 / 1.5, sum 1.5 / 0.55; softmax of 1024 as 16x64 23 / 3. The addon wins from
- * about 512 (a call into it costs ~1 µs); the thresholds sit where it is about twice as fast, so
- * the XOR model's products (256) and every small program stay in TypeScript with their numbers.
+ * 2-core machine (AVX-512, warm, best of five; µs TypeScript / native): float32 add of 1024
+ * elements 3.1 / 1.7, exp 10.8 / 1.5, sum 1.5 / 0.55; softmax of 1024 as 16x64 23 / 3. Those
+ * wins start at about 512 elements (a call into the addon costs a few hundred ns); the thresholds
+ * sit where it is about twice as fast, so small programs keep TypeScript's numbers. float32
+ * matrix products give the same bits in both, and the addon reads small ones in place, so they
+ * go there from 128 multiply-adds: 64x2x2 (the XOR model's) 1.5 / 0.9, 2x64x2 1.8 / 1.0, 64x2x1
+ * 0.86 / 0.72 (before the addon's in-place path: 64x2x2 1.1 / 1.8), 8x8x8 1.7 / 1.2, 16x16x16
+ * 8.4 / 1.6.
  */
 export const nativeThresholds = {
   /** Multiply-adds (batch * M * N * K) of a float32 matrix product. */
@@ -65,6 +67,11 @@ const backwardOps: Record<string, BackwardOp> = { sigmoid_backward: BackwardOp.s
 
 function isFloat(d: DType): boolean {
   return d === float32 || d === float64;
+}
+
+/** Multiply-adds from which a matrix product of dtype runs in the addon. */
+function matmulMinMacs(d: DType): number {
+  return d === float32 ? nativeThresholds.matmulMacs : nativeThresholds.matmulMacsF64;
 }
 
 function data(t: Tensor): FloatArray {
@@ -196,7 +203,7 @@ export function createNativeBackend(
     if (
       a.dtype === b.dtype &&
       isFloat(a.dtype) &&
-      batch * m * n * kk >= (a.dtype === float32 ? t.matmulMacs : t.matmulMacsF64) &&
+      batch * m * n * kk >= matmulMinMacs(a.dtype) &&
       as0 >= 0 && a.strides[d + 1] >= 0 && a.strides[d + 2] >= 0 &&
       bs0 >= 0 && b.strides[d + 1] >= 0 && b.strides[d + 2] >= 0
     ) {
@@ -220,7 +227,7 @@ export function createNativeBackend(
     const [m, kk] = a.shape;
     const n = b.shape[1];
     if (!isFloat(a.dtype) || b.dtype !== a.dtype || bias.dtype !== a.dtype || bias.shape[0] !== n || b.shape[0] !== kk) return null;
-    if (m * n * kk < (a.dtype === float32 ? t.matmulMacs : t.matmulMacsF64) || bias.strides[0] !== 1) return null;
+    if (m * n * kk < matmulMinMacs(a.dtype) || bias.strides[0] !== 1) return null;
     // gemm takes each operand row-major, possibly transposed: unit stride along one dimension.
     const ta = !(a.strides[1] === 1 && a.strides[0] >= kk);
     const tb = !(b.strides[1] === 1 && b.strides[0] >= n);
