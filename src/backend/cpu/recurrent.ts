@@ -4,12 +4,13 @@
 // here too, so the values match its chain rather than a float64 evaluation rounded once.
 import { float32, float64 } from "../../tensor/dtype.js";
 import { Tensor } from "../../tensor/tensor.js";
+import { expf } from "./expf.js";
 
 type FloatArray = Float32Array | Float64Array;
 
 const f = Math.fround;
 const sig64 = (x: number): number => 1 / (1 + Math.exp(-x));
-const sig32 = (x: number): number => f(1 / f(1 + f(Math.exp(-x))));
+const sig32 = (x: number): number => f(1 / f(1 + expf(-x)));
 const tanh32 = (x: number): number => f(Math.tanh(x));
 
 /** Whether the tensors are contiguous float32 or float64 tensors of one dtype. */
