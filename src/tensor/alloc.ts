@@ -6,13 +6,15 @@
 // garbage collector free it, 200-700 ns each. A training step on small batches (the XOR MLP:
 // batch 64, arrays of 256-512 bytes) makes about a dozen of them, which was a fifth of its time.
 // So arrays of 65 bytes to 1 KB are handed out as views into shared 8 KB ArrayBuffers ("slabs"),
-// one calloc per slab; smaller and larger arrays are allocated as before.
+// one calloc per slab; smaller and larger arrays are allocated as before, except that results the
+// native addon writes come from slabs even when smaller (allocOffHeap says why).
 //
 // The price, and why the bounds are where they are:
 // - A view keeps its whole slab alive. A tensor that outlives the temporaries it was allocated
-//   beside pins 8 KB however small it is: at most 8192 / 72 ≈ 114 times its own size (for an
-//   array just over the 64-byte in-heap limit), at most 8 times for a 1 KB array. Keeping many
-//   small tensors from a training loop costs that much more memory; temporaries cost nothing more.
+//   beside pins 8 KB however small it is: about 114 times its own size for an array just over the
+//   64-byte in-heap limit (1024 times for an 8-byte product from the addon), 8 times for a 1 KB
+//   array. Keeping many small tensors from a training loop costs that much more memory;
+//   temporaries cost nothing more.
 // - `t.storage.data` (and `t.values()`) may therefore be a view with a byteOffset into a larger
 //   buffer. Code that reaches for `.buffer` must use byteOffset/byteLength with it (as io's
 //   rawTensorBytes and the native addon, which reads typed arrays through N-API, do), and
@@ -41,6 +43,22 @@ export function allocArray(dtype: DType, n: number): TypedArray {
   const bytes = n * dtype.itemsize;
   if (bytes <= IN_HEAP_MAX_BYTES) return fresh(dtype.ArrayType, n);
   if (bytes > SLAB_MAX_BYTES) return large(() => fresh(dtype.ArrayType, n), bytes);
+  return fromSlab(dtype, n, bytes);
+}
+
+/**
+ * A zeroed array whose memory is outside V8's heap, for a result the native addon writes. The
+ * addon reads an array's address through N-API, and for an array kept inside the heap (64 bytes
+ * or less) V8 first moves its contents out to a buffer of its own: ~250 ns, so a 2x2 weight
+ * gradient cost a product of 128 multiply-adds three times its arithmetic.
+ */
+export function allocOffHeap(dtype: DType, n: number): TypedArray {
+  const bytes = n * dtype.itemsize;
+  if (bytes === 0 || bytes > IN_HEAP_MAX_BYTES) return allocUninit(dtype, n);
+  return fromSlab(dtype, n, bytes);
+}
+
+function fromSlab(dtype: DType, n: number, bytes: number): TypedArray {
   // Offsets stay multiples of 8, which every element type's alignment divides.
   const taken = (bytes + 7) & ~7;
   if (used + taken > SLAB_BYTES) {

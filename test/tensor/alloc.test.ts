@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { allocArray } from "../../src/tensor/alloc.js";
+import { allocArray, allocOffHeap } from "../../src/tensor/alloc.js";
 import { bool, float32, float64, int32, int64, uint8 } from "../../src/tensor/dtype.js";
 
 test("allocArray gives zeroed arrays of the dtype's storage type and length", () => {
@@ -46,4 +46,22 @@ test("arrays of 65 bytes to 1 KB share buffers without overlapping; smaller and 
     byBuffer.set(a.buffer, spans);
   }
   assert.ok(byBuffer.size < arrays.length, "some share a buffer");
+});
+
+test("allocOffHeap puts even arrays of 64 bytes or less in a shared buffer, zeroed and apart", () => {
+  const tiny = [allocOffHeap(float32, 1), allocOffHeap(float32, 4), allocOffHeap(float64, 8), allocOffHeap(float32, 16)];
+  for (const a of tiny) {
+    assert.ok(a instanceof (a.BYTES_PER_ELEMENT === 8 ? Float64Array : Float32Array));
+    assert.ok(a.every((v) => v === 0), "zeroed");
+    // A slab view: not the in-heap array V8 would have to move out for the addon.
+    assert.ok(a.buffer.byteLength > a.byteLength, "a view of a larger buffer");
+    assert.equal(a.byteOffset % 8, 0);
+    a.fill(3);
+  }
+  for (const a of tiny) assert.ok(a.every((v) => v === 3), "writing one never shows in another");
+  // Empty and larger requests are ordinary allocations.
+  assert.equal(allocOffHeap(float32, 0).length, 0);
+  const big = allocOffHeap(float32, 2000);
+  assert.equal(big.length, 2000);
+  assert.equal(big.byteOffset, 0);
 });

@@ -16,7 +16,7 @@
 // - max pooling: only comparisons, the same values and indices;
 // - fused attention: float32 (or float64) products and sums in blocks, against float64 sums in
 //   TypeScript: the same values to rounding, not to the bit.
-import { allocUninit } from "../../tensor/alloc.js";
+import { allocOffHeap, allocUninit } from "../../tensor/alloc.js";
 import { type DType, float32, float64, int64 } from "../../tensor/dtype.js";
 import { numelOf, shapeEquals } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
@@ -207,7 +207,7 @@ export function createNativeBackend(
       as0 >= 0 && a.strides[d + 1] >= 0 && a.strides[d + 2] >= 0 &&
       bs0 >= 0 && b.strides[d + 1] >= 0 && b.strides[d + 2] >= 0
     ) {
-      const out = allocUninit(a.dtype, batch * m * n) as FloatArray;
+      const out = allocOffHeap(a.dtype, batch * m * n) as FloatArray;
       k.gemmStrided(
         m, n, kk, 1,
         data(a), a.offset, a.strides[d + 1], a.strides[d + 2],
@@ -233,7 +233,7 @@ export function createNativeBackend(
     const tb = !(b.strides[1] === 1 && b.strides[0] >= n);
     if (ta && !(a.strides[0] === 1 && a.strides[1] >= m)) return null;
     if (tb && !(b.strides[0] === 1 && b.strides[1] >= kk)) return null;
-    const out = allocUninit(a.dtype, m * n) as FloatArray;
+    const out = allocOffHeap(a.dtype, m * n) as FloatArray;
     k.gemm(ta, tb, m, n, kk, 1, data(a), a.offset, ta ? a.strides[1] : a.strides[0], data(b), b.offset, tb ? b.strides[1] : b.strides[0], 0, out, 0, n, data(bias), bias.offset);
     return Tensor.make([m, n], a.dtype, out, a.device);
   }

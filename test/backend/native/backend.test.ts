@@ -183,6 +183,29 @@ test("small float32 matmuls run in the addon's unpacked kernel with TypeScript's
   });
 });
 
+test("the addon writes small products into arrays outside V8's heap (an in-heap one would first be moved out)", (t) => {
+  withNative(t, (addon) => {
+    const nb = createNativeBackend(addon, cpuBackend);
+    // The XOR model's weight gradients, [2, 2] and [1, 2]: 16 and 8 bytes, which V8 would keep in its heap.
+    for (const [m, kk, n] of [[2, 64, 2], [1, 64, 2]]) {
+      const a = rand([m, kk], float32);
+      const b = rand([kk, n], float32);
+      const out = nb.matmul(a, b);
+      const d = out.storage.data;
+      assert.equal(d.byteLength, m * n * 4);
+      assert.ok(d.buffer.byteLength > d.byteLength, `${m}x${kk}x${n}: a view into a shared buffer`);
+      assertBitsEqual(out, cpuBackend.matmul(a, b), `${m}x${kk}x${n}`);
+    }
+    const w = rand([2, 64], float32);
+    const x = rand([64, 2], float32);
+    const bias = rand([2], float32);
+    const viaBias = nb.matmulBias(w, x, bias);
+    assert.ok(viaBias !== null);
+    assert.ok(viaBias.storage.data.buffer.byteLength > viaBias.storage.data.byteLength);
+    assert.deepEqual(Array.from(viaBias.values()), Array.from(cpuBackend.matmul(w, x).values()).map((v, i) => Math.fround(v + bias.values()[i % 2])));
+  });
+});
+
 test("float32 matmul: NaN and infinity times zero make NaN, and a sum of -0 products is +0, in both kernels as in PyTorch", (t) => {
   withNative(t, (addon) => {
     const nb = createNativeBackend(addon, cpuBackend);
