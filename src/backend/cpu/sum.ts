@@ -66,7 +66,7 @@ function multiRowSum(
 ): void {
   const cols = nvec * lanes;
   const levelPower = Math.max(4, Math.floor(ceilLog2(size) / 4));
-  const levelStep = 2 ** levelPower;
+  const levelStep = 1 << levelPower;
   if (size < levelStep) {
     // No full step of rows: the coarser levels stay 0, so the sums go straight into ret.
     ret.fill(0, retAt, retAt + cols);
@@ -78,15 +78,17 @@ function multiRowSum(
   while (i + levelStep <= size) {
     addRows(src, base, rowStride, colStride, nvec, lanes, i, i + levelStep, acc, 0);
     i += levelStep;
-    for (let j = 1; j < 4; j++) {
+    for (let j = 1, span = levelStep * levelStep; j < 4; j++, span *= levelStep) {
       const hi = j * cols;
       const lo = hi - cols;
       for (let c = 0; c < cols; c++) {
         acc[hi + c] += acc[lo + c];
         acc[lo + c] = 0;
       }
-      // The kernel's i & (levelMask << (j * levelPower)), without 32-bit shifts.
-      if (Math.floor(i / 2 ** (j * levelPower)) % levelStep !== 0) break;
+      // The kernel's i & (levelMask << (j * levelPower)): i is a multiple of levelStep^j here, so
+      // that is i % levelStep^(j + 1), an integer remainder (Math.floor and a division of
+      // doubles made V8 call fmod, most of a small sum's time).
+      if (i % span !== 0) break;
     }
   }
   addRows(src, base, rowStride, colStride, nvec, lanes, i, size, acc, 0);
@@ -129,7 +131,10 @@ function addRows(src: TypedArray, base: number, rowStride: number, colStride: nu
 function multiRowSum4(src: TypedArray, base: number, rowStride: number, colStride: number, size: number, ret: TypedArray): void {
   const f32 = src instanceof Float32Array;
   const levelPower = Math.max(4, Math.floor(ceilLog2(size) / 4));
-  const levelStep = 2 ** levelPower;
+  const levelStep = 1 << levelPower;
+  // The level tests of multiRowSum as integer remainders (see there).
+  const span2 = levelStep * levelStep;
+  const span3 = span2 * levelStep;
   const c1 = colStride;
   const c2 = 2 * colStride;
   const c3 = 3 * colStride;
@@ -163,14 +168,14 @@ function multiRowSum4(src: TypedArray, base: number, rowStride: number, colStrid
       b0 += a0; b1 += a1; b2 += a2; b3 += a3;
     }
     a0 = a1 = a2 = a3 = 0;
-    if (Math.floor(i / levelStep) % levelStep !== 0) continue;
+    if (i % span2 !== 0) continue;
     if (f32) {
       d0 = Math.fround(d0 + b0); d1 = Math.fround(d1 + b1); d2 = Math.fround(d2 + b2); d3 = Math.fround(d3 + b3);
     } else {
       d0 += b0; d1 += b1; d2 += b2; d3 += b3;
     }
     b0 = b1 = b2 = b3 = 0;
-    if (Math.floor(i / levelStep ** 2) % levelStep !== 0) continue;
+    if (i % span3 !== 0) continue;
     if (f32) {
       e0 = Math.fround(e0 + d0); e1 = Math.fround(e1 + d1); e2 = Math.fround(e2 + d2); e3 = Math.fround(e3 + d3);
     } else {
@@ -306,14 +311,18 @@ function sumBlock(
  * small batch are such runs, and the general path's bookkeeping cost several times the sum.
  */
 function shortRunSum(src: TypedArray, base: number, n: number, lanes: number): number {
-  const acc = (src instanceof Float32Array ? scratch32 : scratch64).res;
+  const f32 = src instanceof Float32Array;
+  const acc = (f32 ? scratch32 : scratch64).res;
   const cols = 4 * lanes;
   const vecSize = Math.floor(n / lanes);
   const sizeIlp = Math.floor(vecSize / 4);
-  for (let c = 0; c < cols; c++) acc[c] = 0;
-  for (let i = 0; i < sizeIlp; i++) {
-    const row = base + i * cols;
-    for (let c = 0; c < cols; c++) acc[c] += src[row + c];
+  // Each column's running sum in a local (one rounding per addition, as the array would round
+  // it), stored once: a read-modify-write of the array per element cost twice the additions.
+  for (let c = 0; c < cols; c++) {
+    let a = 0;
+    if (f32) for (let i = 0, at = base + c; i < sizeIlp; i++, at += cols) a = Math.fround(a + src[at]);
+    else for (let i = 0, at = base + c; i < sizeIlp; i++, at += cols) a += src[at];
+    acc[c] = a;
   }
   for (let i = sizeIlp * 4; i < vecSize; i++) {
     const at = base + i * lanes;
