@@ -1,7 +1,7 @@
 // Making tensors: from JavaScript data, and the constant-filled and range constructors.
 import { fma32, fma64 } from "../random/fma.js";
 import { bool, type DType, float32, float64, getDefaultDtype, int32, int64, type TypedArray, uint8 } from "../tensor/dtype.js";
-import { allocArray } from "../tensor/alloc.js";
+import { allocArray, allocOffHeap } from "../tensor/alloc.js";
 import { shapeArgs } from "../tensor/shape.js";
 import { Storage } from "../tensor/storage.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -71,7 +71,7 @@ export function tensor(data: Data, opts: TensorOptions = {}): Tensor {
 /** The values of an array of plain numbers in dtype, or null when an element is anything else. */
 function flatNumbers(data: readonly unknown[], dtype: DType): TypedArray | null {
   const n = data.length;
-  const values = allocArray(dtype, n);
+  const values = allocOffHeap(dtype, n);
   if (dtype.isFloatingPoint) {
     // The common case, with storedValue's per-element dtype tests taken out of the loop.
     for (let i = 0; i < n; i++) {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { allocArray, allocOffHeap } from "../../src/tensor/alloc.js";
+import * as torch from "../../src/index.js";
 import { bool, float32, float64, int32, int64, uint8 } from "../../src/tensor/dtype.js";
 
 test("allocArray gives zeroed arrays of the dtype's storage type and length", () => {
@@ -64,4 +65,13 @@ test("allocOffHeap puts even arrays of 64 bytes or less in a shared buffer, zero
   const big = allocOffHeap(float32, 2000);
   assert.equal(big.length, 2000);
   assert.equal(big.byteOffset, 0);
+});
+
+test("torch.tensor of a short list takes slab memory: values kept, storage apart from every other tensor's", () => {
+  const made = Array.from({ length: 3000 }, (_, i) => torch.tensor([i, -i], { dtype: i % 2 ? torch.float32 : torch.float64 }));
+  for (const [i, t] of made.entries()) assert.deepEqual(t.tolist(), [i, -i]);
+  const d = made[0].storage.data;
+  assert.ok(d.buffer.byteLength > d.byteLength, "a view into a shared buffer");
+  made[1].fill_(9);
+  for (const [i, t] of made.entries()) assert.deepEqual(t.tolist(), i === 1 ? [9, 9] : [i, -i], `tensor ${i}`);
 });

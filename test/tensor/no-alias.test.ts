@@ -39,6 +39,7 @@ test("no new array overlaps one a live tensor, view, slab, autograd node or opti
     large: torch.rand([LARGE]).mul(3),
     small: torch.rand([20]).mul(2), // 80 bytes: a view into a shared slab
     smallInt: torch.arange(0, 100).mul(7), // int64, 800 bytes: a slab view too
+    tiny: torch.tensor([1.5, -2.5]), // 8 bytes: torch.tensor's short lists come from slabs as well
     // Views whose base the program no longer holds.
     transposed: torch.rand([1024, 1024]).add(1).t(),
     narrowed: torch.rand([2048, 512]).mul(-1).narrow(0, 100, 10),
