@@ -1,7 +1,7 @@
 // Compares expf (src/backend/cpu/expf.ts) with Math.fround(Math.exp(x)) on every one of the 2^32
 // float32 bit patterns, in one process per core. expf's correctness rests on an error bound (see
 // that file); this checks the bound and the code. About a minute on two cores:
-// `node --import tsx scripts/check-expf.ts`.
+// `npx tsx scripts/check-expf.ts`.
 import { availableParallelism } from "node:os";
 import { fork } from "node:child_process";
 import { expf } from "../src/backend/cpu/expf.js";

@@ -48,8 +48,9 @@ export function allocArray(dtype: DType, n: number): TypedArray {
 }
 
 /**
- * A zeroed array whose memory is outside V8's heap: a slab view even at 64 bytes or less. For a
- * result the native addon writes: the addon reads an array's address through N-API, and for an
+ * An array whose memory is outside V8's heap, for a caller that writes every element: a zeroed
+ * slab view even at 64 bytes or less, and above that allocUninit's array. For a result the
+ * native addon writes: the addon reads an array's address through N-API, and for an
  * array kept inside the heap V8 first moves its contents out to a buffer of its own (~250 ns, so
  * a 2x2 weight gradient cost a product of 128 multiply-adds three times its arithmetic). And for
  * torch.tensor of a short list, which a dataset's getItem calls thousands of times an epoch: a

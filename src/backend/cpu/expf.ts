@@ -28,7 +28,7 @@ const UP = 1 + DELTA;
 const POW2 = new Float64Array(256);
 for (let e = -127; e <= 128; e++) POW2[e + 127] = 2 ** e;
 
-// ---- exp: x = k ln2/256 + r, |r| <= ln2/512; exp(x) = 2^(k >> 8) * 2^((k & 255)/256) * exp(r).
+// x = k ln2/256 + r, |r| <= ln2/512; exp(x) = 2^(k >> 8) * 2^((k & 255)/256) * exp(r).
 
 const EXP_TABLE = new Float64Array(256);
 for (let j = 0; j < 256; j++) EXP_TABLE[j] = 2 ** (j / 256);
