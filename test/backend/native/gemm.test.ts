@@ -305,8 +305,14 @@ test("gemm with a bias: C starts as the bias on every row and the product sums o
         [1, 33, 17, false, false],
         [40, 1, 600, false, true],
         [9, 13, 0, false, false],
+        // Contiguous C (ldc = N: M + N is a multiple of 4), where the bias is copied into rows
+        // already written, doubling: a small layer's shapes, and a row count no power of 2.
+        [62, 2, 2, false, true],
+        [3, 5, 7, false, false],
+        [97, 3, 4, false, true],
       ] as [number, number, number, boolean, boolean][]) {
         const q = blasProblem(Type, M, N, K, transA, transB, M + N);
+        if ((M + N) % 4 === 0) assert.equal(q.ldc, N);
         const bias = random(Type, N + 3, 99);
         const C = q.p.C0.slice();
         k.gemm(transA, transB, M, N, K, 1, q.p.A, q.p.a.offset, q.lda, q.p.B, q.p.b.offset, q.ldb, 0, C, q.p.c.offset, q.ldc, bias, 3);
