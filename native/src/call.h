@@ -51,14 +51,12 @@ class Call {
   // A float array of the call's element type holding n elements from offset; null allowed when optional.
   Arr array(size_t i, const char* name, int64_t offset, int64_t n, bool optional = false) {
     Arr a;
-    napi_valuetype t;
-    napi_typeof(env_, argv_[i], &t);
-    if (optional && (t == napi_null || t == napi_undefined)) return a;
-    bool is = false;
-    if (napi_is_typedarray(env_, argv_[i], &is) != napi_ok || !is) fail(false, name, "must be a Float32Array or Float64Array");
-    napi_value buffer;
-    size_t byte_offset;
-    napi_get_typedarray_info(env_, argv_[i], &a.type, &a.length, &a.data, &buffer, &byte_offset);
+    // napi_get_typedarray_info refuses anything but a typed array, so it is the type test too
+    // (one N-API call per array instead of three: small calls are most of their time).
+    if (napi_get_typedarray_info(env_, argv_[i], &a.type, &a.length, &a.data, nullptr, nullptr) != napi_ok) {
+      if (optional && absent(i)) return a;
+      fail(false, name, "must be a Float32Array or Float64Array");
+    }
     if (a.type != napi_float32_array && a.type != napi_float64_array) fail(false, name, "must be a Float32Array or Float64Array");
     if (!have_type_) {
       type_ = a.type;
@@ -74,14 +72,10 @@ class Call {
   // tensor's storage, or per-channel values kept in doubles. Null allowed when optional.
   Arr float64s(size_t i, const char* name, int64_t offset, int64_t n, bool optional = false) {
     Arr a;
-    napi_valuetype t;
-    napi_typeof(env_, argv_[i], &t);
-    if (optional && (t == napi_null || t == napi_undefined)) return a;
-    bool is = false;
-    if (napi_is_typedarray(env_, argv_[i], &is) != napi_ok || !is) fail(false, name, "must be a Float64Array");
-    napi_value buffer;
-    size_t byte_offset;
-    napi_get_typedarray_info(env_, argv_[i], &a.type, &a.length, &a.data, &buffer, &byte_offset);
+    if (napi_get_typedarray_info(env_, argv_[i], &a.type, &a.length, &a.data, nullptr, nullptr) != napi_ok) {
+      if (optional && absent(i)) return a;
+      fail(false, name, "must be a Float64Array");
+    }
     if (a.type != napi_float64_array) fail(false, name, "must be a Float64Array");
     if (static_cast<uint64_t>(offset) + static_cast<uint64_t>(n) > a.length) fail(true, name, "is too short for the offset and sizes given");
     a.present = true;
@@ -89,6 +83,11 @@ class Call {
   }
   Arr int64s(size_t i, const char* name, int64_t offset, int64_t n, bool optional = false) { return float64s(i, name, offset, n, optional); }
   bool single() const { return type_ == napi_float32_array; }
+  // Whether argument i is null or undefined (an optional array left out).
+  bool absent(size_t i) const {
+    napi_valuetype t;
+    return napi_typeof(env_, argv_[i], &t) == napi_ok && (t == napi_null || t == napi_undefined);
+  }
   [[noreturn]] void fail(bool range, const char* name, const char* what) { throw Fail{range, std::string(fn_) + ": " + name + " " + what}; }
 
  private:
