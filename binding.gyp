@@ -14,6 +14,7 @@
         "native/src/attention.cc",
         "native/src/pooling.cc",
         "native/src/peak.cc",
+        "native/src/linear.cc",
         "native/src/isa_avx512.cc",
         "native/src/isa_avx2.cc",
         "native/src/isa_generic.cc"

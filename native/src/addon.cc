@@ -646,6 +646,8 @@ void kn_register_attention(napi_env env, napi_value exports);
 void kn_register_pooling(napi_env env, napi_value exports);
 // native/src/peak.cc: the float32 FMA peak probe the benchmark measures products against.
 void kn_register_peak(napi_env env, napi_value exports);
+// native/src/linear.cc: linear's backward (both products and the bias sum) in one call.
+void kn_register_linear(napi_env env, napi_value exports);
 
 NAPI_MODULE_INIT() {
   keep_large_blocks_mapped();
@@ -677,5 +679,6 @@ NAPI_MODULE_INIT() {
   kn_register_attention(env, exports);
   kn_register_pooling(env, exports);
   kn_register_peak(env, exports);
+  kn_register_linear(env, exports);
   return exports;
 }

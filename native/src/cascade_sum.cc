@@ -334,6 +334,16 @@ std::vector<int64_t> IntsArg(napi_env env, napi_value v, const char* name) {
 
 }  // namespace
 
+template <class T>
+void kn::cascade_sum(const T* x, T* out, const std::vector<int64_t>& shape, const std::vector<int64_t>& is,
+                     const std::vector<int64_t>& os) {
+  Run(x, out, shape, is, os);
+}
+template void kn::cascade_sum<float>(const float*, float*, const std::vector<int64_t>&, const std::vector<int64_t>&,
+                                     const std::vector<int64_t>&);
+template void kn::cascade_sum<double>(const double*, double*, const std::vector<int64_t>&, const std::vector<int64_t>&,
+                                      const std::vector<int64_t>&);
+
 napi_value CascadeSumNapi(napi_env env, napi_callback_info info) {
   try {
     size_t argc = 6;

@@ -141,6 +141,13 @@ export interface Backend {
    */
   matmulBias?(a: Tensor, b: Tensor, bias: Tensor): Tensor | null;
   /**
+   * Optional: the gradients of y = x [M, K] @ w [N, K]^T + b in one kernel, for the ones asked
+   * for: [dB [N] = gy.sum(0), dX [M, K] = gy @ w, dW [N, K] = gy^T @ x] (null where not asked),
+   * each with the bits of the sum and the products computed apart. Null where this backend leaves
+   * them to the caller.
+   */
+  linearBackward?(gy: Tensor, x: Tensor, w: Tensor, wantBias: boolean, wantX: boolean, wantW: boolean): [Tensor | null, Tensor | null, Tensor | null] | null;
+  /**
    * Optional: one LSTM step's pointwise part (PyTorch's _thnn_fused_lstm_cell): the input gates
    * ig [B, 4H] plus the hidden gates hg [B, 4H], activated, with the cell cx [B, H], give hy, cy
    * and a workspace (the activated gates) for fusedLstmCellBackward. Contiguous tensors of one

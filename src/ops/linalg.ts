@@ -285,8 +285,12 @@ function linearBackward(gy: Tensor, x: Tensor, weight: Tensor, bias: Tensor | nu
   if (isGradEnabled()) {
     return [bias?.requiresGrad ? gy.sum(0) : null, x.requiresGrad ? gy.mm(weight) : null, weight.requiresGrad ? gy.t().mm(x) : null];
   }
+  const wantBias = bias?.requiresGrad ?? false;
+  // A backend may compute all three in one kernel, with the same bits as the calls below.
+  const fused = backendOf(gy).linearBackward?.(gy, x, weight, wantBias, x.requiresGrad, weight.requiresGrad);
+  if (fused) return fused;
   let gb: Tensor | null = null;
-  if (bias?.requiresGrad) {
+  if (wantBias) {
     const rows = backendOf(gy).reduce(gy, ROWS, "sum", false).values;
     gb = new Tensor(rows.storage, [gy.shape[1]], [1], 0, rows.dtype);
   }

@@ -162,6 +162,33 @@ export interface NativeKernels {
    */
   cascadeSum<T extends FloatArray>(x: T, xOffset: number, out: T, shape: number[], inStrides: number[], outStrides: number[]): void;
   /**
+   * Linear's backward in one call (native/src/linear.cc), for y [M, N] = x [M, K] @ w [N, K]^T + b
+   * (gy, x and w strided from their offsets): writes dX [M, K] = gy @ w, dW [N, K] = gy^T @ x and
+   * dB [N] = gy.sum(0), contiguous, for each output given (null: not wanted), with the bits of
+   * gemm and cascadeSum run apart. dB needs gy row-major with M >= 2. Absent from an addon built
+   * before it existed.
+   */
+  linearBackward?<T extends FloatArray>(
+    gy: T,
+    gyOffset: number,
+    gyRowStride: number,
+    gyColStride: number,
+    x: T,
+    xOffset: number,
+    xRowStride: number,
+    xColStride: number,
+    w: T,
+    wOffset: number,
+    wRowStride: number,
+    wColStride: number,
+    M: number,
+    N: number,
+    K: number,
+    dX: T | null,
+    dW: T | null,
+    dB: T | null,
+  ): void;
+  /**
    * One LSTM step's pointwise part (native/src/recurrent.cc): from ig and hg [B, 4H] and cx [B, H]
    * (each from its offset), writes hy and cy [B, H] and the activated gates into workspace [B, 4H].
    * Absent from an addon built before it existed.

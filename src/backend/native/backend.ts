@@ -113,10 +113,13 @@ export type AddMulKernel = (c: Tensor, a: Tensor, b: Tensor | number) => boolean
 /** The optional backend method: a @ b + bias on every row, or null to let the ops add it. */
 export type MatmulBiasKernel = (a: Tensor, b: Tensor, bias: Tensor) => Tensor | null;
 
+/** The optional backend method: linear's [bias, input, weight] gradients in one kernel, or null. */
+export type LinearBackwardKernel = NonNullable<Backend["linearBackward"]>;
+
 export function createNativeBackend(
   k: NativeKernels,
   base: Backend,
-): Backend & { softmax: SoftmaxKernel; addMulInPlace: AddMulKernel; matmulBias: MatmulBiasKernel } {
+): Backend & { softmax: SoftmaxKernel; addMulInPlace: AddMulKernel; matmulBias: MatmulBiasKernel; linearBackward: LinearBackwardKernel } {
   const t = nativeThresholds;
 
   // Small problems go to the TypeScript kernels before any other test: they are most calls.
@@ -238,6 +241,38 @@ export function createNativeBackend(
     return Tensor.make([m, n], a.dtype, out, a.device);
   }
 
+  // Linear's three gradients in one call (native/src/linear.cc) where they would otherwise be two
+  // addon products and a sum: the products only where matmul would send them to the addon (the
+  // same kernel, so the same bits), the bias's sum only for a row-major gy of 2+ rows (the layout
+  // the addon's sum assumes; cpu/sum.ts gives the same bits as the addon's for it).
+  const linearBackwardKernel = k.linearBackward;
+  function linearBackward(gy: Tensor, x: Tensor, w: Tensor, wantBias: boolean, wantX: boolean, wantW: boolean): [Tensor | null, Tensor | null, Tensor | null] | null {
+    if (linearBackwardKernel === undefined || (wantBias ? 1 : 0) + (wantX ? 1 : 0) + (wantW ? 1 : 0) < 2) return null;
+    if (gy.dim() !== 2 || x.dim() !== 2 || w.dim() !== 2) return null;
+    const dt = gy.dtype;
+    if (!isFloat(dt) || x.dtype !== dt || w.dtype !== dt) return null;
+    const [m, n] = gy.shape;
+    const kk = x.shape[1];
+    if (x.shape[0] !== m || w.shape[0] !== n || w.shape[1] !== kk) return null;
+    if ((wantX || wantW) && m * n * kk < matmulMinMacs(dt)) return null;
+    if (wantBias && !(m >= 2 && gy.isContiguous())) return null;
+    if (gy.strides[0] < 0 || gy.strides[1] < 0 || x.strides[0] < 0 || x.strides[1] < 0 || w.strides[0] < 0 || w.strides[1] < 0) return null;
+    const dX = wantX ? (allocOffHeap(dt, m * kk) as FloatArray) : null;
+    const dW = wantW ? (allocOffHeap(dt, n * kk) as FloatArray) : null;
+    const dB = wantBias ? (allocOffHeap(dt, n) as FloatArray) : null;
+    linearBackwardKernel(
+      data(gy), gy.offset, gy.strides[0], gy.strides[1],
+      data(x), x.offset, x.strides[0], x.strides[1],
+      data(w), w.offset, w.strides[0], w.strides[1],
+      m, n, kk, dX, dW, dB,
+    );
+    return [
+      dB && Tensor.make([n], dt, dB, gy.device),
+      dX && Tensor.make([m, kk], dt, dX, gy.device),
+      dW && Tensor.make([n, kk], dt, dW, gy.device),
+    ];
+  }
+
   function softmax(x: Tensor, dim: number, log: boolean): Tensor | null {
     const n = x.numel();
     if (!isFloat(x.dtype) || n < t.softmax || dim !== x.dim() - 1 || !x.isContiguous()) return null;
@@ -297,6 +332,7 @@ export function createNativeBackend(
     softmax,
     addMulInPlace,
     matmulBias,
+    linearBackward,
     ...recurrentKernels(k, base),
     ...attentionKernels(k, base, t.attentionMacs),
     batchNorm: batchNormKernels(k),
