@@ -203,11 +203,15 @@ void SumBlock(const T* in, T* out, int64_t in0, int64_t in1, int64_t o0, int64_t
     // One output: its rows' chunks go to the pool instead.
     const bool inner = n1 == 1;
     Pieces(n1, 1, n0, [&](int64_t j0, int64_t j1) {
-      std::vector<T> lanes((j1 - j0) * L);
-      RowSumsContig<T, L>(in + j0 * in1, in1, j1 - j0, vecSize, lanes.data(), inner);
+      // On the stack for a few rows (a bias gradient's one): a heap block costs more than its sum.
+      T lanesSmall[8 * L];
+      std::vector<T> lanesLarge;
+      if (j1 - j0 > 8) lanesLarge.resize((j1 - j0) * L);
+      T* lanes = j1 - j0 > 8 ? lanesLarge.data() : lanesSmall;
+      RowSumsContig<T, L>(in + j0 * in1, in1, j1 - j0, vecSize, lanes, inner);
       for (int64_t j = j0; j < j1; ++j) {
         const T* row = in + j * in1;
-        const T* res = lanes.data() + (j - j0) * L;
+        const T* res = lanes + (j - j0) * L;
         T final = T(0);
         for (int64_t k = vecSize * L; k < n0; ++k) final += row[k];
         for (int l = 0; l < L; ++l) final += res[l];
@@ -335,14 +339,11 @@ std::vector<int64_t> IntsArg(napi_env env, napi_value v, const char* name) {
 }  // namespace
 
 template <class T>
-void kn::cascade_sum(const T* x, T* out, const std::vector<int64_t>& shape, const std::vector<int64_t>& is,
-                     const std::vector<int64_t>& os) {
-  Run(x, out, shape, is, os);
+void kn::cascade_sum_block(const T* x, T* out, int64_t in0, int64_t in1, int64_t o0, int64_t o1, int64_t n0, int64_t n1) {
+  SumBlock<T>(x, out, in0, in1, o0, o1, n0, n1);
 }
-template void kn::cascade_sum<float>(const float*, float*, const std::vector<int64_t>&, const std::vector<int64_t>&,
-                                     const std::vector<int64_t>&);
-template void kn::cascade_sum<double>(const double*, double*, const std::vector<int64_t>&, const std::vector<int64_t>&,
-                                      const std::vector<int64_t>&);
+template void kn::cascade_sum_block<float>(const float*, float*, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);
+template void kn::cascade_sum_block<double>(const double*, double*, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);
 
 napi_value CascadeSumNapi(napi_env env, napi_callback_info info) {
   try {

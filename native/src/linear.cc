@@ -7,7 +7,6 @@
 #include <node_api.h>
 
 #include <cstdint>
-#include <vector>
 
 #include "call.h"
 #include "cascade_sum.h"
@@ -51,9 +50,9 @@ void run(const T* gy, int64_t gy_rs, int64_t gy_cs, const T* x, int64_t x_rs, in
     // N is 1 (the size-1 dim drops out), else M rows reduced onto N columns.
     for (int64_t j = 0; j < n; ++j) db[j] = T(0);
     if (n == 1)
-      kn::cascade_sum<T>(gy, db, {m}, {1}, {0});
+      kn::cascade_sum_block<T>(gy, db, 1, 0, 0, 0, m, 1);
     else
-      kn::cascade_sum<T>(gy, db, {m, n}, {n, 1}, {0, 1});
+      kn::cascade_sum_block<T>(gy, db, n, 1, 0, 1, m, n);
   }
 }
 
