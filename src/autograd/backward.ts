@@ -1,5 +1,6 @@
 // tensor.backward() and torch.autograd.grad.
 import type { Node } from "../ops/node.js";
+import { allocArray } from "../tensor/alloc.js";
 import { formatShape, shapeEquals } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type BackwardOptions, runBackward } from "./engine.js";
@@ -7,7 +8,11 @@ import { type BackwardOptions, runBackward } from "./engine.js";
 function seedFor(t: Tensor, g: Tensor | null | undefined): Tensor {
   if (g === null || g === undefined) {
     if (t.numel() !== 1) throw new Error("grad can be implicitly created only for scalar outputs");
-    return Tensor.make(t.shape.slice(), t.dtype, new t.dtype.ArrayType(1).fill(1), t.device);
+    // allocArray, not `new t.dtype.ArrayType(1)`: one construction site for every dtype is
+    // megamorphic, and this runs once per training step.
+    const one = allocArray(t.dtype, 1);
+    one[0] = 1;
+    return Tensor.make(t.shape.slice(), t.dtype, one, t.device);
   }
   if (!shapeEquals(g.shape, t.shape)) {
     throw new RangeError(`Mismatch in shape: grad_output[0] has a shape of ${formatShape(g.shape)} and output[0] has a shape of ${formatShape(t.shape)}.`);

@@ -94,7 +94,7 @@ export function runBackward(roots: Tensor[], seeds: Tensor[], opts: BackwardOpti
       const node = ready.pop()!;
       const grads = node.backwardGrads ?? [];
       node.backwardGrads = null;
-      if (captureEdges && captured) {
+      if (captureEdges !== null && captured !== null) {
         for (let i = 0; i < captureEdges.length; i++) {
           const ce = captureEdges[i];
           if (ce && ce.node === node && grads[ce.nr]) {
@@ -108,14 +108,14 @@ export function runBackward(roots: Tensor[], seeds: Tensor[], opts: BackwardOpti
         if (!captured) accumulate(node.variable, grads[0]);
         continue;
       }
-      runHooks(node, grads);
-      if (node.preHooks) for (const h of node.preHooks) h(grads);
+      if (node.outputHooks !== null) runHooks(node, grads);
+      if (node.preHooks !== null) for (const h of node.preHooks) h(grads);
       let inputGrads: Grad[] = NO_GRADS;
-      if (grads.some(isSet)) {
+      if (anySet(grads)) {
         // The buffer is this node's alone now: outputs no gradient reached get zeros in place.
         for (let i = 0; i < grads.length; i++) if (!grads[i]) grads[i] = zerosFor(node, i);
         inputGrads = node.apply(grads as Tensor[]);
-        if (node.postHooks) {
+        if (node.postHooks !== null) {
           for (const h of node.postHooks) inputGrads = h(inputGrads, grads) ?? inputGrads;
         }
         if (!retain) node.release();
@@ -154,8 +154,10 @@ function join(node: Node, task: number, saved: SavedState[] | null): void {
 
 const NO_GRADS: Grad[] = [];
 const ACCUMULATE: BinaryKernel = { name: "add", fn: (a, b) => a + b };
-function isSet(g: Tensor | null | undefined): boolean {
-  return Boolean(g);
+// A loop, not grads.some(callback): this runs for every node of every backward pass.
+function anySet(grads: ReadonlyArray<Tensor | null>): boolean {
+  for (let i = 0; i < grads.length; i++) if (grads[i]) return true;
+  return false;
 }
 
 /** Adds g to the gradient pending for the edge's node output (summing when several edges meet). */
@@ -164,6 +166,11 @@ function addGrad(edge: Edge, g: Tensor): void {
   let buf = node.backwardGrads;
   if (!buf) {
     const n = node.outputs.length;
+    // Most nodes have one output: its gradient is the whole buffer.
+    if (n === 1) {
+      node.backwardGrads = [g];
+      return;
+    }
     buf = new Array<Tensor | null>(n);
     for (let i = 0; i < n; i++) buf[i] = null;
     node.backwardGrads = buf;
