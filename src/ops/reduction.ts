@@ -127,6 +127,14 @@ export function mean(x: Tensor, dimOrOpts?: Dims | ReduceOptions, o?: ReduceOpti
   // below. The one-element sum (dims kept as 1) divides into a 0-d result, as the path below.
   if (dimOrOpts === undefined && o === undefined && tracer === null && x.dim() > 0 && x.dtype.isFloatingPoint && !needsGrad(x)) {
     const s = backendOf(x).reduce(x, allDims(x.dim()), "sum", false).values;
+    // The sum (x's shape with every dim 1) is fresh and seen by nobody yet: divided in place on
+    // the CPU, with the division kernel's bits (the quotient of the stored values, rounded once
+    // when stored), and returned 0-d without a second array for a loss's every step.
+    const d = s.storage.data;
+    if (s.device === "cpu" && s.numel() === 1 && (d instanceof Float32Array || d instanceof Float64Array)) {
+      d[s.offset] = d[s.offset] / x.numel();
+      return new Tensor(s.storage, [], [], s.offset, s.dtype);
+    }
     return backendOf(s).binary(s, x.numel(), kernels.div, x.dtype, []);
   }
   const opts = reduceArgs(dimOrOpts, o);
