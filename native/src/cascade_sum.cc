@@ -176,6 +176,25 @@ void RowSumsContig(const T* base, int64_t rowStride, int64_t count, int64_t size
   }
 }
 
+// n elements of scratch: on the stack up to N (the small problems, where a heap block costs more
+// than the sums it holds), on the heap beyond.
+template <typename T, int64_t N>
+class Scratch {
+ public:
+  explicit Scratch(int64_t n) {
+    if (n > N) large_.resize(n);
+    data_ = n > N ? large_.data() : small_;
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  T* data() { return data_; }
+
+ private:
+  T small_[N];
+  std::vector<T> large_;
+  T* data_;
+};
+
 // cascade_sum's 2-D loop; strides in elements, an output stride of 0 marks a reduced dim. Each
 // output's sum is computed whole (on the pool for large blocks: outputs are independent), then
 // added into out in order on this thread, since outputs may coincide (both dims reduced: os = 0).
@@ -194,20 +213,16 @@ void SumBlock(const T* in, T* out, int64_t in0, int64_t in1, int64_t o0, int64_t
   }
   const int64_t os = o1;
   // On the stack when small: a reduction over a middle dim runs this once per outer position.
-  T small[256];
-  std::vector<T> large;
-  if (n1 > 256) large.resize(n1);
-  T* s = n1 > 256 ? large.data() : small;
+  Scratch<T, 256> sums(n1);
+  T* s = sums.data();
   if (in0 == 1 && n0 >= L) {
     const int64_t vecSize = n0 / L;
     // One output: its rows' chunks go to the pool instead.
     const bool inner = n1 == 1;
     Pieces(n1, 1, n0, [&](int64_t j0, int64_t j1) {
       // On the stack for a few rows (a bias gradient's one): a heap block costs more than its sum.
-      T lanesSmall[8 * L];
-      std::vector<T> lanesLarge;
-      if (j1 - j0 > 8) lanesLarge.resize((j1 - j0) * L);
-      T* lanes = j1 - j0 > 8 ? lanesLarge.data() : lanesSmall;
+      Scratch<T, 8 * L> laneSums((j1 - j0) * L);
+      T* lanes = laneSums.data();
       RowSumsContig<T, L>(in + j0 * in1, in1, j1 - j0, vecSize, lanes, inner);
       for (int64_t j = j0; j < j1; ++j) {
         const T* row = in + j * in1;
