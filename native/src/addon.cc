@@ -134,12 +134,9 @@ Region region(Args& args, const Array& a, const char* name, int64_t offset, cons
 size_t element_size(const Array& a) { return a.type == napi_float32_array ? 4 : 8; }
 
 bool overlap(const Region& x, const Region& y) {
-  if (x.span == 0 || y.span == 0) return false;
   const char* xb = static_cast<const char*>(x.array->data) + x.offset * element_size(*x.array);
   const char* yb = static_cast<const char*>(y.array->data) + y.offset * element_size(*y.array);
-  const char* xe = xb + size_t(x.span) * element_size(*x.array);
-  const char* ye = yb + size_t(y.span) * element_size(*y.array);
-  return xb < ye && yb < xe;
+  return kn_call::ranges_overlap(xb, uint64_t(x.span) * element_size(*x.array), yb, uint64_t(y.span) * element_size(*y.array));
 }
 
 // Elementwise kernels may write over an input only element for element (y is x), never shifted.

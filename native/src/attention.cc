@@ -196,9 +196,15 @@ struct Dims {
   int64_t N, L, S, E, Ev;
 };
 
-// The mask's span: the elements its strides reach over [N, L, S], from its offset.
-int64_t mask_span(const Dims& d, int64_t sN, int64_t sL, int64_t sS) {
-  return (d.N - 1) * sN + (d.L - 1) * sL + (d.S - 1) * sS + 1;
+// The arrays' lengths: q (and dq) [N, L, E], k (dk) [N, S, E], v (dv) [N, S, Ev], out (dout)
+// [N, L, Ev], lse [N, L], and the elements the mask's strides reach over [N, L, S] from its
+// offset; refused when too large to index (Call::elements, Call::span).
+struct Sizes {
+  int64_t q, k, v, out, lse, mask;
+};
+Sizes sizes(Call& c, const Dims& d, int64_t sN, int64_t sL, int64_t sS) {
+  return Sizes{c.elements("q", {d.N, d.L, d.E}),   c.elements("k", {d.N, d.S, d.E}), c.elements("v", {d.N, d.S, d.Ev}),
+               c.elements("out", {d.N, d.L, d.Ev}), c.elements("lse", {d.N, d.L}),    c.span("mask", {d.N, d.L, d.S}, {sN, sL, sS})};
 }
 
 // attention(q, qOff, k, kOff, v, vOff, mask?, maskOff, msN, msL, msS, out, lse, N, L, S, E, Ev, isCausal, scale)
@@ -211,9 +217,10 @@ napi_value Attention(napi_env env, napi_callback_info info) {
     const int64_t om = c.size(7, "maskOffset"), sN = c.size(8, "maskStrideN"), sL = c.size(9, "maskStrideL"), sS = c.size(10, "maskStrideS");
     const bool causal = c.boolean(18, "isCausal");
     const double scale = c.number(19, "scale");
-    Arr q = c.array(0, "q", oq, d.N * d.L * d.E), k = c.array(2, "k", ok, d.N * d.S * d.E), v = c.array(4, "v", ov, d.N * d.S * d.Ev);
-    Arr m = c.array(6, "mask", om, mask_span(d, sN, sL, sS), true);
-    Arr out = c.array(11, "out", 0, d.N * d.L * d.Ev), lse = c.array(12, "lse", 0, d.N * d.L);
+    const Sizes n = sizes(c, d, sN, sL, sS);
+    Arr q = c.array(0, "q", oq, n.q), k = c.array(2, "k", ok, n.k), v = c.array(4, "v", ov, n.v);
+    Arr m = c.array(6, "mask", om, n.mask, true);
+    Arr out = c.array(11, "out", 0, n.out), lse = c.array(12, "lse", 0, n.lse);
     if (c.single())
       forward(ptr<float>(q, oq), ptr<float>(k, ok), ptr<float>(v, ov), Mask<float>{ptr<float>(m, om), sN, sL, sS}, ptr<float>(out, 0),
               ptr<float>(lse, 0), d.N, d.L, d.S, d.E, d.Ev, causal, static_cast<float>(scale));
@@ -235,10 +242,11 @@ napi_value AttentionBackward(napi_env env, napi_callback_info info) {
     const int64_t om = c.size(13, "maskOffset"), sN = c.size(14, "maskStrideN"), sL = c.size(15, "maskStrideL"), sS = c.size(16, "maskStrideS");
     const bool causal = c.boolean(25, "isCausal");
     const double scale = c.number(26, "scale");
-    Arr g = c.array(0, "dout", og, d.N * d.L * d.Ev), q = c.array(2, "q", oq, d.N * d.L * d.E), k = c.array(4, "k", ok, d.N * d.S * d.E);
-    Arr v = c.array(6, "v", ov, d.N * d.S * d.Ev), o = c.array(8, "out", oo, d.N * d.L * d.Ev), l = c.array(10, "lse", ol, d.N * d.L);
-    Arr m = c.array(12, "mask", om, mask_span(d, sN, sL, sS), true);
-    Arr dq = c.array(17, "dq", 0, d.N * d.L * d.E), dk = c.array(18, "dk", 0, d.N * d.S * d.E), dv = c.array(19, "dv", 0, d.N * d.S * d.Ev);
+    const Sizes n = sizes(c, d, sN, sL, sS);
+    Arr g = c.array(0, "dout", og, n.out), q = c.array(2, "q", oq, n.q), k = c.array(4, "k", ok, n.k);
+    Arr v = c.array(6, "v", ov, n.v), o = c.array(8, "out", oo, n.out), l = c.array(10, "lse", ol, n.lse);
+    Arr m = c.array(12, "mask", om, n.mask, true);
+    Arr dq = c.array(17, "dq", 0, n.q), dk = c.array(18, "dk", 0, n.k), dv = c.array(19, "dv", 0, n.v);
     if (c.single())
       backward(ptr<float>(g, og), ptr<float>(q, oq), ptr<float>(k, ok), ptr<float>(v, ov), ptr<float>(o, oo), ptr<float>(l, ol),
                Mask<float>{ptr<float>(m, om), sN, sL, sS}, ptr<float>(dq, 0), ptr<float>(dk, 0), ptr<float>(dv, 0), d.N, d.L, d.S,

@@ -8,6 +8,7 @@
 #include <node_api.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <type_traits>
 
@@ -82,6 +83,29 @@ class Call {
     return a;
   }
   Arr int64s(size_t i, const char* name, int64_t offset, int64_t n, bool optional = false) { return float64s(i, name, offset, n, optional); }
+  // The elements a strided block reaches from its first: 1 + the sum of (extent - 1) * stride, 0
+  // when an extent is 0. Computed without overflow and refused past 2^53 (no array holds more),
+  // so a length built from sizes and strides can be checked against an array's.
+  int64_t span(const char* name, std::initializer_list<int64_t> extents, std::initializer_list<int64_t> strides) {
+    unsigned __int128 s = 1;
+    const int64_t* stride = strides.begin();
+    for (int64_t e : extents) {
+      if (e == 0) return 0;
+      s += static_cast<unsigned __int128>(e - 1) * static_cast<unsigned __int128>(*stride++);
+      if (s > kMaxElements) fail(true, name, "is too large for its sizes and strides");
+    }
+    return static_cast<int64_t>(s);
+  }
+  // The product of the extents (a contiguous block's elements), refused past 2^53 as span is.
+  int64_t elements(const char* name, std::initializer_list<int64_t> extents) {
+    unsigned __int128 p = 1;
+    for (int64_t e : extents) {
+      if (e == 0) return 0;
+      p *= static_cast<unsigned __int128>(e);
+      if (p > kMaxElements) fail(true, name, "is too large for its sizes");
+    }
+    return static_cast<int64_t>(p);
+  }
   bool single() const { return type_ == napi_float32_array; }
   // Whether argument i is null or undefined (an optional array left out).
   bool absent(size_t i) const {
@@ -92,6 +116,7 @@ class Call {
 
  private:
   static constexpr size_t kMax = 32;
+  static constexpr unsigned __int128 kMaxElements = static_cast<unsigned __int128>(1) << 53;
   napi_env env_;
   const char* fn_;
   size_t argc_;
@@ -99,6 +124,15 @@ class Call {
   napi_typedarray_type type_ = napi_float64_array;
   bool have_type_ = false;
 };
+
+// Whether the byte ranges [p1, p1 + bytes1) and [p2, p2 + bytes2) share memory; an empty range
+// shares none. The overlap test of every function that refuses an output over an input.
+inline bool ranges_overlap(const void* p1, uint64_t bytes1, const void* p2, uint64_t bytes2) {
+  if (bytes1 == 0 || bytes2 == 0) return false;
+  const char* b1 = static_cast<const char*>(p1);
+  const char* b2 = static_cast<const char*>(p2);
+  return b1 < b2 + bytes2 && b2 < b1 + bytes1;
+}
 
 template <class T>
 T* ptr(const Arr& a, int64_t offset) {

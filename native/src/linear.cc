@@ -19,17 +19,12 @@ using kn_call::Call;
 using kn_call::guarded;
 using kn_call::ptr;
 
-// Elements [offset, offset + span) of a strided [rows, cols] matrix: its last element plus one.
-int64_t span(int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
-  if (rows == 0 || cols == 0) return 0;
-  return (rows - 1) * rs + (cols - 1) * cs + 1;
-}
-
-bool overlaps(const Arr& out, int64_t out_n, const Arr& in, int64_t in_offset, int64_t in_n, size_t itemsize) {
-  if (!out.present || out_n == 0 || in_n == 0) return false;
-  const char* o = static_cast<const char*>(out.data);
-  const char* i = static_cast<const char*>(in.data) + in_offset * itemsize;
-  return o < i + in_n * itemsize && i < o + out_n * itemsize;
+// Whether output `out` (n elements from its start) shares memory with n_in elements of `in` from
+// in_offset.
+bool overlaps(const Arr& out, int64_t n, const Arr& in, int64_t in_offset, int64_t n_in, size_t itemsize) {
+  if (!out.present || !in.present) return false;
+  return kn_call::ranges_overlap(out.data, uint64_t(n) * itemsize, static_cast<const char*>(in.data) + in_offset * itemsize,
+                                 uint64_t(n_in) * itemsize);
 }
 
 template <class T>
@@ -69,14 +64,14 @@ napi_value LinearBackward(napi_env env, napi_callback_info info) {
     const int64_t gy_off = a.size(1, "gyOffset"), gy_rs = a.size(2, "gyRowStride"), gy_cs = a.size(3, "gyColStride");
     const int64_t x_off = a.size(5, "xOffset"), x_rs = a.size(6, "xRowStride"), x_cs = a.size(7, "xColStride");
     const int64_t w_off = a.size(9, "wOffset"), w_rs = a.size(10, "wRowStride"), w_cs = a.size(11, "wColStride");
-    if (m > (int64_t(1) << 40) || n > (int64_t(1) << 40) || k > (int64_t(1) << 40)) a.fail(true, "M", "N or K is too large");
-    const int64_t gy_n = span(m, n, gy_rs, gy_cs);
+    const int64_t dx_n = a.elements("dX", {m, k}), dw_n = a.elements("dW", {n, k});
+    const int64_t gy_n = a.span("gy", {m, n}, {gy_rs, gy_cs});
     Arr gy = a.array(0, "gy", gy_off, gy_n);
-    Arr dx = a.array(15, "dX", 0, m * k, true);
-    Arr dw = a.array(16, "dW", 0, n * k, true);
+    Arr dx = a.array(15, "dX", 0, dx_n, true);
+    Arr dw = a.array(16, "dW", 0, dw_n, true);
     Arr db = a.array(17, "dB", 0, n, true);
-    const int64_t x_n = dw.present ? span(m, k, x_rs, x_cs) : 0;
-    const int64_t w_n = dx.present ? span(n, k, w_rs, w_cs) : 0;
+    const int64_t x_n = dw.present ? a.span("x", {m, k}, {x_rs, x_cs}) : 0;
+    const int64_t w_n = dx.present ? a.span("w", {n, k}, {w_rs, w_cs}) : 0;
     Arr x = dw.present ? a.array(4, "x", x_off, x_n) : Arr{};
     Arr w = dx.present ? a.array(8, "w", w_off, w_n) : Arr{};
     // Row-major: rows n apart and columns adjacent (a single column's stride is never used).
@@ -84,13 +79,13 @@ napi_value LinearBackward(napi_env env, napi_callback_info info) {
     if (db.present && !(row_major && m >= 2)) a.fail(true, "gy", "must be row-major with at least 2 rows for dB");
     const size_t item = a.single() ? sizeof(float) : sizeof(double);
     const Arr* outs[3] = {&dx, &dw, &db};
-    const int64_t out_n[3] = {m * k, n * k, n};
+    const int64_t out_n[3] = {dx_n, dw_n, n};
     for (int o = 0; o < 3; ++o) {
       if (overlaps(*outs[o], out_n[o], gy, gy_off, gy_n, item) || overlaps(*outs[o], out_n[o], x, x_off, x_n, item) ||
           overlaps(*outs[o], out_n[o], w, w_off, w_n, item))
         a.fail(true, o == 0 ? "dX" : o == 1 ? "dW" : "dB", "must not overlap an input");
       for (int p = 0; p < o; ++p)
-        if (outs[p]->present && overlaps(*outs[o], out_n[o], *outs[p], 0, out_n[p], item))
+        if (overlaps(*outs[o], out_n[o], *outs[p], 0, out_n[p], item))
           a.fail(true, o == 1 ? "dW" : "dB", "must not overlap another output");
     }
     if (a.single())

@@ -125,6 +125,9 @@ test("native attention checks its arguments", (t) => {
     // arrays of two element types
     assert.throws(() => k.attention!(f, 0, new Float64Array(64) as unknown as Float32Array, 0, f, 0, null, 0, 0, 0, 0, f, f, 1, 4, 4, 4, 4, false, 0.5), { name: "TypeError", message: /k must have the same element type/ });
     assert.throws(() => k.attention!(f, 0, f, 0, f, 0, null, 0, 0, 0, 0, f, f, 1, 0, 4, 4, 4, false, 0.5), { name: "RangeError", message: /must be positive/ });
+    // sizes and strides whose products pass 2^53 (they would wrap in 64-bit integers)
+    assert.throws(() => k.attention!(f, 0, f, 0, f, 0, null, 0, 0, 0, 0, f, f, 2 ** 30, 2 ** 30, 4, 4, 4, false, 0.5), { name: "RangeError", message: /attention: q is too large for its sizes/ });
+    assert.throws(() => k.attention!(f, 0, f, 0, f, 0, short, 0, 2 ** 52, 0, 0, f, f, 4, 1, 1, 1, 1, false, 0.5), { name: "RangeError", message: /mask is too large for its sizes and strides/ });
     assert.throws(() => k.attentionBackward!(f, 0, f, 0, f, 0, f, 0, f, 0, f, 0, null, 0, 0, 0, 0, short, f, f, 1, 4, 4, 4, 4, true, 0.5), {
       name: "RangeError",
       message: /attentionBackward: dq is too short/,

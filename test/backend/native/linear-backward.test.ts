@@ -107,6 +107,9 @@ test("linearBackward (addon): argument checks name the argument", (t) => {
   assert.throws(() => lb(gy, 0, 2, 1, x, 0, 3, 1, w, 0, 3, 1, 64, 2, 3, dx, dw, dw.subarray(0, 2)), /dB must not overlap another output/);
   assert.throws(() => lb(gy, 0, 2, 1, [] as unknown as Float32Array, 0, 3, 1, w, 0, 3, 1, 64, 2, 3, dx, dw, db), /x must be a Float32Array or Float64Array/);
   assert.throws(() => lb(gy, 0, 2, 1, x, 0, 3, 1, w, 0, 3, 1, -1, 2, 3, dx, dw, db), /M must be a non-negative integer/);
+  // Sizes and strides whose products pass 2^53 are refused before any length is compared.
+  assert.throws(() => lb(gy, 0, 2 ** 52, 1, x, 0, 3, 1, w, 0, 3, 1, 64, 2, 3, dx, dw, db), /linearBackward: gy is too large for its sizes and strides/);
+  assert.throws(() => lb(gy, 0, 2, 1, x, 0, 3, 1, w, 0, 3, 1, 2 ** 31, 2, 2 ** 31, dx, dw, db), /linearBackward: dX is too large for its sizes/);
   // Inputs a wanted output does not need are not read: x without dW, w without dX.
   lb(gy, 0, 2, 1, null as unknown as Float32Array, 0, 0, 0, w, 0, 3, 1, 64, 2, 3, dx, null, db);
   lb(gy, 0, 2, 1, x, 0, 3, 1, null as unknown as Float32Array, 0, 0, 0, 64, 2, 3, null, dw, db);
